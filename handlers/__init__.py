@@ -1,0 +1,14 @@
+"""Bolt listeners: each acks, calls the core, answers. No business logic lives here.
+
+`register_listeners(app)` binds every command, action, view and event orgbot handles;
+`app.yaml` declares the same commands, shortcuts and events (a test compares the two).
+"""
+
+from slack_bolt import App
+
+from handlers import errors, role_compare
+
+
+def register_listeners(app: App) -> None:
+    errors.register(app)
+    role_compare.register(app)

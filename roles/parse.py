@@ -1,0 +1,120 @@
+"""Parsing the text after `/role-compare` (or `orgbot compare`) into a request."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from roles.catalog import Catalog, Role
+from roles.names import Resolution, lookup, name_index, normalize, resolve
+
+MAX_ROLES = 4
+
+# `A vs B`, `A versus B`, `A v. B`, `A and B`, `A or B`, `A, B`, `A / B`, `A & B`, `A + B`,
+# `A | B`, `A; B`. Words only count as separators with spaces around them, so "vp of
+# operations" and "research and development" (were it a role) are not split by "of"/"and"
+# here; `split_pieces` re-joins pieces when the whole text is itself a known name.
+_SEPARATORS = re.compile(
+    r"\s+(?:vs\.?|versus|v\.|and|or|against|compared\s+(?:to|with))\s+|\s*[,;/&|+]\s*",
+    re.IGNORECASE,
+)
+_HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
+_LIST_WORDS = {"list", "ls", "roles", "all", "catalog"}
+
+
+@dataclass(frozen=True)
+class CompareRequest:
+    """What the user asked for.
+
+    `kind` is `help`, `list`, `pick` (no text: open the picker), or `roles`, in which case
+    `resolutions` holds one entry per name typed, in order.
+    """
+
+    kind: str
+    text: str = ""
+    resolutions: tuple[Resolution, ...] = field(default=())
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """The resolved roles in order, without repeats."""
+        seen: dict[str, Role] = {}
+        for r in self.resolutions:
+            if r.role is not None:
+                seen.setdefault(r.role.id, r.role)
+        return tuple(seen.values())
+
+    @property
+    def unresolved(self) -> tuple[Resolution, ...]:
+        return tuple(r for r in self.resolutions if r.role is None)
+
+    @property
+    def corrections(self) -> tuple[Resolution, ...]:
+        return tuple(r for r in self.resolutions if r.corrected)
+
+    @property
+    def repeated(self) -> bool:
+        """True when a role was named twice (`coo vs chief operating officer`)."""
+        return len(self.roles) < len([r for r in self.resolutions if r.role is not None])
+
+
+def parse_compare(catalog: Catalog, text: str) -> CompareRequest:
+    """Parse command text: `COO vs Operations Director`, `coo, cfo, cmo`, `coo operations director`.
+
+    Never raises: names that match nothing come back as unresolved `Resolution`s.
+    """
+    text = " ".join((text or "").split())
+    lowered = text.lower()
+    if not text:
+        return CompareRequest(kind="pick")
+    if lowered in _HELP_WORDS:
+        return CompareRequest(kind="help", text=text)
+    if lowered in _LIST_WORDS:
+        return CompareRequest(kind="list", text=text)
+    names = split_names(catalog, text)
+    return CompareRequest(
+        kind="roles", text=text, resolutions=tuple(resolve(catalog, n) for n in names)
+    )
+
+
+def split_names(catalog: Catalog, text: str) -> list[str]:
+    """Split command text into the role names it contains.
+
+    Separators split first; a piece without separators that holds several names
+    (`coo operations director`) is split by longest match against the catalog, and any
+    words between known names stay together as one (possibly misspelt) name.
+    """
+    if lookup(catalog, text) is not None:
+        return [text]
+    names: list[str] = []
+    for piece in _SEPARATORS.split(text):
+        piece = piece.strip()
+        if piece:
+            names.extend(segment(catalog, piece))
+    return names
+
+
+def segment(catalog: Catalog, piece: str) -> list[str]:
+    """Longest-match segmentation of one piece into catalog names and leftover runs."""
+    if lookup(catalog, piece) is not None:
+        return [piece]
+    index = name_index(catalog)
+    words = piece.split()
+    parts: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + index.longest), i, -1):
+            candidate = " ".join(words[i:j])
+            if normalize(candidate) in index.exact:
+                if unknown:
+                    parts.append(" ".join(unknown))
+                    unknown = []
+                parts.append(candidate)
+                i = j
+                break
+        else:
+            unknown.append(words[i])
+            i += 1
+    if unknown:
+        parts.append(" ".join(unknown))
+    return [p for p in parts if normalize(p)]

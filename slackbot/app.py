@@ -1,0 +1,74 @@
+"""The app factory: a Bolt `App` wired to orgbot's services and listeners. No globals."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from slackbot.config import Config
+from slackbot.services import CONTEXT_KEY, Services
+
+# How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
+RATE_LIMIT_RETRIES = 5
+logger = logging.getLogger("orgbot")
+
+
+def make_client(config: Config, *, timeout: int = 10) -> WebClient:
+    """A `WebClient` on `SLACK_API_URL` that waits out 429s (honouring `Retry-After`) and
+    retries connection failures and Slack's 500/503s."""
+    client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return client
+
+
+def create_app(
+    config: Config,
+    services: Services,
+    *,
+    client: WebClient | None = None,
+    verify_token: bool = True,
+) -> App:
+    """Build the Bolt app.
+
+    Args:
+        config: where Slack is and the secrets to talk to it.
+        services: the core (database, catalog, clock) the listeners use.
+        client: a ready `WebClient`; by default one from `make_client(config)`.
+        verify_token: call `auth.test` now, so a wrong token fails at start-up rather
+            than on the first request.
+
+    Returns:
+        The app, in `process_before_response` mode: each listener acks with the answer
+        it computed (sub-millisecond work) and slow Web API calls run afterwards in lazy
+        listeners, so no request waits on Bolt's 10 ms ack polling.
+    """
+    from handlers import register_listeners
+
+    app = App(
+        token=config.bot_token,
+        signing_secret=config.signing_secret or "",
+        client=client or make_client(config),
+        process_before_response=True,
+        request_verification_enabled=not config.socket_mode,
+        token_verification_enabled=verify_token,
+        logger=logging.getLogger("orgbot.bolt"),
+    )
+
+    @app.middleware
+    def put_services_in_context(context, next):
+        context[CONTEXT_KEY] = services
+        next()
+
+    register_listeners(app)
+    return app

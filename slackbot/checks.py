@@ -1,0 +1,77 @@
+"""`orgbot check`: is this orgbot ready to run, and is anything waiting on the admin?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_sdk.errors import SlackApiError
+
+from slackbot.config import Config
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(config: Config) -> list[CheckResult]:
+    return [
+        check_config(config),
+        check_token(config),
+        check_database(config),
+        check_manifest(),
+    ]
+
+
+def check_config(config: Config) -> CheckResult:
+    missing = config.missing_for_run()
+    if missing:
+        return CheckResult("config", False, "missing " + "; ".join(missing))
+    mode = "Socket Mode" if config.socket_mode else f"HTTP mode on {config.host}:{config.port}"
+    return CheckResult("config", True, f"{mode}, time zone {config.timezone}")
+
+
+def check_token(config: Config) -> CheckResult:
+    if not config.bot_token:
+        return CheckResult("token", False, "SLACK_BOT_TOKEN is not set")
+    from slackbot.app import make_client
+
+    try:
+        auth = make_client(config, timeout=5).auth_test()
+    except SlackApiError as error:
+        return CheckResult("token", False, f"auth.test answered {error.response.get('error')}")
+    except OSError as error:
+        return CheckResult("token", False, f"cannot reach {config.api_url}: {error}")
+    return CheckResult(
+        "token", True, f"bot @{auth.get('user')} in {auth.get('team')} ({auth.get('team_id')})"
+    )
+
+
+def check_database(config: Config) -> CheckResult:
+    from slackbot.store import Store
+
+    try:
+        store = Store(config.db_path)
+    except Exception as error:  # any failure to open is the finding itself
+        return CheckResult("database", False, f"{config.db_path}: {error}")
+    try:
+        applied = store.db["_sqlite_migrations"].count
+        proposals = store.db["proposals"].count
+        return CheckResult(
+            "database",
+            store.ping(),
+            f"{config.db_path}: {applied} migrations applied, {proposals} proposals",
+        )
+    finally:
+        store.close()
+
+
+def check_manifest() -> CheckResult:
+    from slackbot.manifest import mismatches
+
+    problems = mismatches()
+    if problems:
+        return CheckResult("app.yaml", False, "; ".join(problems))
+    return CheckResult("app.yaml", True, "commands, shortcuts and events match the handlers")

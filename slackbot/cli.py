@@ -1,0 +1,161 @@
+"""`orgbot` (also `python -m slackbot`): run the bot, and the admin's tools beside it.
+
+Each subcommand is a function `cmd_<name>(args) -> int` (the exit status); `docs/cli.md`
+documents every one, and a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from slackbot.config import Config, ConfigError
+
+log = logging.getLogger("orgbot")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The bot and its scheduler, in Socket Mode or HTTP mode."""
+    from slack_bolt.error import BoltError
+
+    from slackbot.runner import Orgbot
+
+    config = Config.from_env()
+    config.require_run()
+    try:
+        bot = Orgbot(config)
+    except BoltError as error:
+        raise ConfigError(
+            f"Slack refused the bot token ({error}). Check SLACK_BOT_TOKEN (xoxb-...) and "
+            f"SLACK_API_URL ({config.api_url}); `orgbot check` tells more."
+        ) from None
+    try:
+        if config.socket_mode:
+            log.info("orgbot is starting in Socket Mode")
+            bot.serve_socket_mode()
+        else:
+            server = bot.http_server()
+            log.info(
+                "orgbot is listening on http://%s:%s (POST /slack/events, GET /healthz)",
+                config.host,
+                server.port,
+            )
+            server.serve()
+    finally:
+        bot.close()
+        log.info("orgbot stopped")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """The same comparison as /role-compare, printed in the terminal."""
+    from roles import load_catalog
+    from slackbot.blockkit.render import render_blocks
+    from slackbot.comparisons import answer_compare
+
+    text = " ".join(args.roles)
+    answer = answer_compare(load_catalog(), text, can_propose=False)
+    if answer.open_picker:
+        print("Name two to four roles, e.g. `orgbot compare COO vs Operations Director`.")
+        return 2
+    assert answer.message is not None
+    blocks = [b for b in answer.message["blocks"] if b.get("type") != "actions"]
+    print(render_blocks(blocks, width=args.width).text)
+    return 0 if _is_answer(answer.message) else 1
+
+
+def _is_answer(message: dict) -> bool:
+    first = message["blocks"][0] if message["blocks"] else {}
+    return first.get("type") == "header"
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    """The catalog, one role a line."""
+    from roles import load_catalog
+
+    catalog = load_catalog()
+    width = max(len(r.id) for r in catalog)
+    for role in catalog:
+        print(f"{role.id:<{width}}  {role.label}  ({role.level}, {role.focus}, {role.scope})")
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Print app.yaml with the Request URLs filled in, or set for Socket Mode."""
+    from slackbot import manifest
+
+    data = manifest.load_manifest()
+    if args.socket:
+        data = manifest.for_socket_mode(data)
+    elif args.url:
+        try:
+            data = manifest.with_request_url(data, manifest.request_url(args.url))
+        except ValueError as error:
+            raise ConfigError(
+                f"--url: {error}. Example: --url https://orgbot.example.com"
+            ) from None
+    sys.stdout.write(manifest.dump(data))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the config, the token, the database, and app.yaml against the handlers."""
+    from slackbot.checks import run_checks
+
+    results = run_checks(Config.from_env())
+    for result in results:
+        mark = "ok  " if result.ok else "FAIL"
+        print(f"[{mark}] {result.name}: {result.detail}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="orgbot",
+        description="orgbot: a self-hosted Slack app for org planning.",
+        epilog="Configuration comes from the environment and .env; see docs/configuration.md.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    add("run", cmd_run, "run the bot and its scheduler (Socket Mode when SLACK_APP_TOKEN is set)")
+    p = add("compare", cmd_compare, "compare two to four roles, as /role-compare does")
+    p.add_argument("roles", nargs="*", help="e.g. COO vs Operations Director")
+    p.add_argument("--width", type=int, default=88, help="wrap text at this many columns")
+    add("roles", cmd_roles, "list the role catalog, one role a line")
+    p = add("manifest", cmd_manifest, "print app.yaml with the Request URLs filled in")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--url", help="public base URL of this orgbot, e.g. https://orgbot.example.com"
+    )
+    group.add_argument("--socket", action="store_true", help="configure for Socket Mode instead")
+    add("check", cmd_check, "check the config, token, database, and app.yaml against the handlers")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"orgbot: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""Configuration, read once from the environment (and a `.env` file) into a typed object.
+
+The variable names are part of orgbot's interface contract (see `docs/configuration.md`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+QUICK_START = "README.md, section 'Quick start'"
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a runnable orgbot; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything orgbot reads from its environment.
+
+    Build it with `Config.from_env()`; construct it directly in tests.
+    """
+
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    db_path: str = "orgbot.db"
+    host: str = "0.0.0.0"
+    port: int = 3000
+    timezone: str = "UTC"
+    admins: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when `SLACK_APP_TOKEN` is set: `orgbot run` connects over Socket Mode."""
+        return bool(self.app_token)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, *, dotenv: str | Path | None = ".env"
+    ) -> Config:
+        """Read the configuration.
+
+        Args:
+            environ: the variables to read; `os.environ` when omitted.
+            dotenv: a `.env` file whose values fill in what `environ` lacks (the
+                environment wins); `None` to skip it.
+
+        Raises:
+            ConfigError: a value is malformed (a bad port, an unknown time zone, a token
+                of the wrong kind). Missing tokens are not an error here; see `require_run`.
+        """
+        env: dict[str, str] = {}
+        if dotenv is not None and Path(dotenv).is_file():
+            from dotenv import dotenv_values
+
+            env.update({k: v for k, v in dotenv_values(dotenv).items() if v is not None})
+        env.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        port_text = get("PORT") or "3000"
+        try:
+            port = int(port_text)
+            if not 0 <= port <= 65535:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                f"PORT must be a number from 0 to 65535, not {port_text!r}."
+            ) from None
+
+        timezone = get("ORGBOT_TIMEZONE") or "UTC"
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"ORGBOT_TIMEZONE must be an IANA time zone name such as Europe/Berlin or "
+                f"America/New_York, not {timezone!r}."
+            ) from None
+
+        api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+        if not api_url.endswith("/"):
+            api_url += "/"
+
+        config = cls(
+            bot_token=get("SLACK_BOT_TOKEN"),
+            signing_secret=get("SLACK_SIGNING_SECRET"),
+            app_token=get("SLACK_APP_TOKEN"),
+            api_url=api_url,
+            db_path=get("ORGBOT_DB") or "orgbot.db",
+            host=get("HOST") or "0.0.0.0",
+            port=port,
+            timezone=timezone,
+            admins=frozenset(
+                part.strip() for part in (get("ORGBOT_ADMINS") or "").split(",") if part.strip()
+            ),
+        )
+        config._check_token_kinds()
+        return config
+
+    def _check_token_kinds(self) -> None:
+        if self.bot_token and not self.bot_token.startswith("xoxb-"):
+            raise ConfigError(
+                "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app settings > "
+                "OAuth & Permissions > Bot User OAuth Token)."
+            )
+        if self.app_token and not self.app_token.startswith("xapp-"):
+            raise ConfigError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Slack app "
+                "settings > Basic Information > App-Level Tokens, scope connections:write)."
+            )
+
+    def missing_for_run(self) -> list[str]:
+        """The variables `orgbot run` still needs, each with where to find it."""
+        missing = []
+        if not self.bot_token:
+            missing.append("SLACK_BOT_TOKEN  (xoxb-..., Slack app settings > OAuth & Permissions)")
+        if not self.socket_mode and not self.signing_secret:
+            missing.append(
+                "SLACK_SIGNING_SECRET  (Slack app settings > Basic Information > App Credentials)"
+                "  - or set SLACK_APP_TOKEN (xapp-...) to use Socket Mode instead"
+            )
+        return missing
+
+    def require_run(self) -> None:
+        """Raise `ConfigError` naming every variable `orgbot run` lacks, and where to get it."""
+        missing = self.missing_for_run()
+        if missing:
+            lines = "\n".join(f"  {m}" for m in missing)
+            raise ConfigError(
+                "orgbot needs these settings to talk to Slack:\n"
+                f"{lines}\n"
+                "Set them in the environment or in a .env file in this folder. To try orgbot "
+                "without a Slack workspace first, run `orgbot sandbox`. Quick start: "
+                f"{QUICK_START}"
+            )

@@ -1,0 +1,573 @@
+"""FakeSlack: a stand-in for Slack on loopback, for tests, benchmarks and the sandbox.
+
+It plays both of Slack's parts:
+
+* the **Web API** (`http://127.0.0.1:<port>/api/<method>`) that orgbot calls, backed by a
+  pretend workspace (`Workspace`), with Slack's error codes, Block Kit limit checks,
+  `response_url`s, injectable failures and an optional rate limit that answers 429 with
+  `Retry-After`;
+* the **platform** that sends signed requests to the app: slash commands, button clicks,
+  modal submissions, shortcuts and events, shaped like Slack's (see `payloads.py`).
+
+Every call is recorded; tests wait for the ones they expect with `wait_for`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import math
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from slack_sdk.signature import SignatureVerifier
+
+from slackbot.devslack import payloads
+from slackbot.devslack.webapi import SlackError, WebApi, view_json
+from slackbot.devslack.workspace import BOT_TOKEN, Ephemeral, ViewState, Workspace
+
+_JSON_ARGS = ("blocks", "view", "metadata", "attachments")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    response: dict[str, Any]
+    status: int
+    at: float
+
+
+@dataclass
+class Fault:
+    error: str
+    times: int
+    status: int = 200
+    retry_after: int = 0
+
+
+@dataclass
+class RateLimit:
+    """A token bucket: `per_second` calls sustained, `burst` at once."""
+
+    per_second: float
+    burst: int
+    tokens: float = 0.0
+    updated: float = field(default_factory=time.monotonic)
+
+    def take(self) -> float:
+        """0 when a call may go now, else the seconds until one may."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.per_second)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.per_second
+
+
+@dataclass
+class AppResponse:
+    """What the app answered to a request the fake sent it."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    @property
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.body) if self.body else {}
+
+    @property
+    def text(self) -> str:
+        return self.body.decode()
+
+
+class FakeSlack:
+    """A pretend Slack workspace with a Web API on loopback. Use as a context manager."""
+
+    def __init__(
+        self,
+        *,
+        signing_secret: str = "devslack-signing-secret",
+        workspace: Workspace | None = None,
+        bot_token: str = BOT_TOKEN,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ):
+        self.signing_secret = signing_secret
+        self.bot_token = bot_token
+        self.ws = workspace or Workspace()
+        self.lock = threading.RLock()
+        self.changed = threading.Condition(self.lock)
+        self.calls: list[Call] = []
+        self.faults: dict[str, list[Fault]] = {}
+        self.limits: dict[str, RateLimit] = {}
+        self.app_url: str | None = None
+        self._responders: dict[str, dict[str, Any]] = {}
+        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server.daemon_threads = True
+        self.base_url = f"http://{host}:{self._server.server_address[1]}"
+        self.api = WebApi(self.ws, base_url=self.base_url)
+        self._thread: threading.Thread | None = None
+        self._signer = SignatureVerifier(signing_secret)
+        self._app_conn: threading.local = threading.local()
+
+    # lifecycle -----------------------------------------------------------------------------
+
+    @property
+    def api_url(self) -> str:
+        """What to give orgbot as `SLACK_API_URL`."""
+        return f"{self.base_url}/api/"
+
+    def start(self) -> FakeSlack:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # faults and limits -----------------------------------------------------------------------
+
+    def fail(self, method: str, error: str, *, times: int = 1) -> None:
+        """Answer the next `times` calls of `method` with `{"ok": false, "error": error}`."""
+        with self.lock:
+            self.faults.setdefault(method, []).append(Fault(error, times))
+
+    def rate_limit_next(self, method: str, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with HTTP 429 and `Retry-After`."""
+        with self.lock:
+            self.faults.setdefault(method, []).append(
+                Fault("ratelimited", times, status=429, retry_after=retry_after)
+            )
+
+    def set_rate_limit(self, method: str, *, per_second: float, burst: int = 1) -> None:
+        """Rate-limit `method` like Slack: over the limit, 429 with `Retry-After` seconds."""
+        with self.lock:
+            self.limits[method] = RateLimit(per_second, burst, tokens=burst)
+
+    # the Web API ---------------------------------------------------------------------------
+
+    def handle_api(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict, dict]:
+        with self.changed:
+            headers: dict[str, str] = {}
+            status = 200
+            faults = self.faults.get(method)
+            limit = self.limits.get(method)
+            wait = limit.take() if limit else 0.0
+            if token != self.bot_token and method != "api.test":
+                response: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+            elif faults:
+                fault = faults[0]
+                fault.times -= 1
+                if fault.times <= 0:
+                    faults.pop(0)
+                status = fault.status
+                response = {"ok": False, "error": fault.error}
+                if fault.status == 429:
+                    headers["Retry-After"] = str(fault.retry_after)
+            elif wait > 0:
+                status = 429
+                response = {"ok": False, "error": "ratelimited"}
+                headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            else:
+                response = self.api.call(method, args)
+            self.calls.append(Call(method, args, response, status, time.time()))
+            self.changed.notify_all()
+            return status, response, headers
+
+    def handle_respond(self, token: str, body: dict[str, Any]) -> tuple[int, str]:
+        with self.changed:
+            context = self._responders.get(token)
+            if context is None:
+                return 404, "no_response_url"
+            context["uses"] = context.get("uses", 0) + 1
+            if context["uses"] > 5:
+                return 404, "used_url"
+            try:
+                self.api.respond(context, body)
+                result = (200, "ok")
+            except SlackError as error:
+                result = (400, error.error)
+            self.calls.append(
+                Call("response_url", body, {"ok": result[0] == 200}, result[0], time.time())
+            )
+            self.changed.notify_all()
+            return result
+
+    # waiting and inspecting ----------------------------------------------------------------
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        *,
+        timeout: float = 5.0,
+        where: Callable[[Call], bool] | None = None,
+    ) -> list[Call]:
+        """Block until `count` calls of `method` (matching `where`) were made; return them.
+
+        Raises:
+            AssertionError: they did not come within `timeout` seconds (the message lists
+                what did come, to make a failing test easy to read).
+        """
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while True:
+                found = [
+                    c for c in self.calls if c.method == method and (where is None or where(c))
+                ]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = ", ".join(c.method for c in self.calls[-20:]) or "nothing"
+                    raise AssertionError(
+                        f"expected {count} {method} call(s), got {len(found)}; last calls: {seen}"
+                    )
+                self.changed.wait(remaining)
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return list(self.ws.channel(channel).messages)
+
+    def dms(self, user: str) -> list[dict[str, Any]]:
+        """Messages orgbot sent a person directly."""
+        with self.lock:
+            return list(self.ws.dm(self.ws.user(user).id).messages)
+
+    def ephemerals(self, user: str, channel: str | None = None) -> list[Ephemeral]:
+        with self.lock:
+            channel_id = self.ws.channel(channel).id if channel else None
+            return self.ws.visible_ephemerals(self.ws.user(user).id, channel_id)
+
+    def open_view(self, user: str) -> dict[str, Any] | None:
+        """The modal on top of a person's view stack, or None."""
+        with self.lock:
+            stack = self.ws.stacks.get(self.ws.user(user).id) or []
+            return self.ws.views[stack[-1]].view if stack else None
+
+    def view_errors(self, user: str) -> dict[str, str]:
+        with self.lock:
+            stack = self.ws.stacks.get(self.ws.user(user).id) or []
+            return dict(self.ws.views[stack[-1]].errors) if stack else {}
+
+    def home(self, user: str) -> dict[str, Any] | None:
+        with self.lock:
+            view_id = self.ws.homes.get(self.ws.user(user).id)
+            return self.ws.views[view_id].view if view_id else None
+
+    @property
+    def problems(self) -> list[str]:
+        """Block Kit limit violations and missing text fallbacks seen so far."""
+        with self.lock:
+            return list(self.api.problems)
+
+    # the platform: sending to the app ----------------------------------------------------------
+
+    def connect(self, app_url: str) -> FakeSlack:
+        """Where the app listens: `http://127.0.0.1:3000/slack/events`."""
+        self.app_url = app_url
+        return self
+
+    def send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        extra_headers: dict[str, str] | None = None,
+        timestamp: int | None = None,
+        secret: str | None = None,
+    ) -> AppResponse:
+        """POST a body to the app, signed as Slack signs it (or with another secret/time)."""
+        if not self.app_url:
+            raise RuntimeError("call connect(app_url) first")
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        signer = self._signer if secret is None else SignatureVerifier(secret)
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": ts,
+            "X-Slack-Signature": signer.generate_signature(timestamp=ts, body=body.decode()),
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+            **(extra_headers or {}),
+        }
+        url = urllib.parse.urlsplit(self.app_url)
+        conn: http.client.HTTPConnection | None = getattr(self._app_conn, "conn", None)
+        for attempt in range(2):
+            if conn is None:
+                conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+                self._app_conn.conn = conn
+            try:
+                conn.request("POST", url.path or "/", body=body, headers=headers)
+                raw = conn.getresponse()
+                data = raw.read()
+                return AppResponse(raw.status, data, {k.lower(): v for k, v in raw.getheaders()})
+            except (ConnectionError, http.client.HTTPException, OSError):
+                conn.close()
+                conn = None
+                self._app_conn.conn = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def send_form(self, fields: dict[str, str], **kwargs: Any) -> AppResponse:
+        return self.send(
+            urllib.parse.urlencode(fields).encode(), "application/x-www-form-urlencoded", **kwargs
+        )
+
+    def send_payload(self, payload: dict[str, Any], **kwargs: Any) -> AppResponse:
+        return self.send_form({"payload": json.dumps(payload)}, **kwargs)
+
+    def send_event(self, envelope: dict[str, Any], **kwargs: Any) -> AppResponse:
+        return self.send(json.dumps(envelope).encode(), "application/json", **kwargs)
+
+    def _response_url(self, **context: Any) -> str:
+        with self.lock:
+            token = f"R{len(self._responders) + 1:06d}"
+            self._responders[token] = context
+        return f"{self.base_url}/respond/{token}"
+
+    # the platform: what a person does --------------------------------------------------------
+
+    def slash(
+        self, user: str, command: str, text: str = "", *, channel: str = "general"
+    ) -> AppResponse:
+        """Type a slash command. An ephemeral or in-channel answer in the HTTP response is
+        shown the way Slack shows it (see `ephemerals` / `messages`)."""
+        with self.lock:
+            person, place = self.ws.user(user), self.ws.channel(channel)
+            trigger = self.api.issue_trigger(person.id)
+        response_url = self._response_url(channel=place.id, user=person.id)
+        fields = payloads.slash_command(
+            self.ws, person, place, command, text, response_url=response_url, trigger_id=trigger
+        )
+        response = self.send_form(fields)
+        self._show_ack_message(response, place.id, person.id)
+        return response
+
+    def click(
+        self,
+        user: str,
+        where: dict[str, Any] | Ephemeral,
+        action_id: str,
+        *,
+        value: str | None = None,
+        channel: str | None = None,
+        selected: Any = None,
+    ) -> AppResponse:
+        """Click the element `action_id` in a message (a dict from `messages`/`dms`), an
+        ephemeral message, a modal or a Home tab view."""
+        with self.lock:
+            person = self.ws.user(user)
+            trigger = self.api.issue_trigger(person.id)
+            if isinstance(where, Ephemeral):
+                block, element = payloads.find_element(where.message["blocks"], action_id, value)
+                response_url = self._response_url(
+                    channel=where.channel, user=person.id, message_ts=where.ts, ephemeral=True
+                )
+                body = payloads.block_actions_ephemeral(
+                    self.ws,
+                    person,
+                    where,
+                    block,
+                    element,
+                    response_url=response_url,
+                    trigger_id=trigger,
+                )
+            elif "type" in where and where.get("type") in ("modal", "home"):
+                state = self.ws.views[where["id"]]
+                block, element = payloads.find_element(state.view["blocks"], action_id, value)
+                body = payloads.block_actions_view(
+                    self.ws,
+                    person,
+                    state.view,
+                    block,
+                    element,
+                    trigger_id=trigger,
+                    selected=selected,
+                )
+            else:
+                channel_id = channel or self._channel_of(where)
+                block, element = payloads.find_element(where["blocks"], action_id, value)
+                response_url = self._response_url(
+                    channel=channel_id, user=person.id, message_ts=where["ts"]
+                )
+                body = payloads.block_actions_message(
+                    self.ws,
+                    person,
+                    self.ws.channels[channel_id],
+                    where,
+                    block,
+                    element,
+                    response_url=response_url,
+                    trigger_id=trigger,
+                )
+        return self.send_payload(body)
+
+    def submit(self, user: str, values: dict[str, Any] | None = None) -> AppResponse:
+        """Submit the modal on top of the person's stack with `values` by action_id or block_id
+        (inputs not given keep their initial values). Applies the app's response_action."""
+        with self.lock:
+            person = self.ws.user(user)
+            stack = self.ws.stacks.get(person.id) or []
+            if not stack:
+                raise AssertionError(f"{user} has no modal open")
+            state = self.ws.views[stack[-1]]
+            state.view["state"] = {"values": payloads.view_state(state.view, values or {})}
+            body = payloads.view_submission(self.ws, person, state.view)
+        response = self.send_payload(body)
+        with self.changed:
+            self._apply_view_response(person.id, state, response)
+            self.changed.notify_all()
+        return response
+
+    def close(self, user: str) -> AppResponse | None:
+        """Press Cancel/Close on the top modal; the app hears it when notify_on_close is set."""
+        with self.lock:
+            person = self.ws.user(user)
+            stack = self.ws.stacks.get(person.id) or []
+            if not stack:
+                return None
+            state = self.ws.views[stack.pop()]
+            notify = state.view.get("notify_on_close")
+            body = payloads.view_closed(self.ws, person, state.view)
+        return self.send_payload(body) if notify else None
+
+    def shortcut(self, user: str, callback_id: str) -> AppResponse:
+        with self.lock:
+            person = self.ws.user(user)
+            trigger = self.api.issue_trigger(person.id)
+            body = payloads.global_shortcut(self.ws, person, callback_id, trigger_id=trigger)
+        return self.send_payload(body)
+
+    def open_home(self, user: str, **kwargs: Any) -> AppResponse:
+        """Open the app's Home tab: sends `app_home_opened`."""
+        with self.lock:
+            person = self.ws.user(user)
+            envelope = payloads.app_home_opened(self.ws, person)
+        return self.send_event(envelope, **kwargs)
+
+    # internals ---------------------------------------------------------------------------------
+
+    def _channel_of(self, message: dict[str, Any]) -> str:
+        for channel in self.ws.channels.values():
+            if any(m is message or m["ts"] == message["ts"] for m in channel.messages):
+                return channel.id
+        raise AssertionError("message not found in any channel; pass channel=")
+
+    def _show_ack_message(self, response: AppResponse, channel_id: str, user_id: str) -> None:
+        if response.status != 200 or not response.body:
+            return
+        try:
+            body = response.json
+        except ValueError:
+            body = {"text": response.text}
+        if not (body.get("text") or body.get("blocks")):
+            return
+        with self.changed:
+            context = {"channel": channel_id, "user": user_id}
+            with contextlib.suppress(SlackError):  # recorded in problems
+                self.api.respond(context, body)
+            self.changed.notify_all()
+
+    def _apply_view_response(self, user_id: str, state: ViewState, response: AppResponse) -> None:
+        stack = self.ws.stacks.setdefault(user_id, [])
+        if response.status != 200:
+            return
+        body = response.json if response.body else {}
+        action = body.get("response_action")
+        if action == "errors":
+            state.errors = dict(body.get("errors") or {})
+            return
+        if action == "update":
+            keep = {k: state.view[k] for k in ("id", "root_view_id", "previous_view_id")}
+            state.view = view_json(self.ws, body["view"], **keep)
+            state.errors = {}
+            return
+        if action == "push":
+            pushed = self.api._store_view(body["view"], user_id, root=stack[0], previous=stack[-1])
+            stack.append(pushed.view["id"])
+            return
+        if action == "clear":
+            stack.clear()
+            return
+        if stack and stack[-1] == state.view["id"]:
+            stack.pop()
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+        def _read_args(self) -> dict[str, Any]:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            query = urllib.parse.urlsplit(self.path).query
+            args: dict[str, Any] = dict(urllib.parse.parse_qsl(query))
+            ctype = self.headers.get("Content-Type") or ""
+            if raw and ctype.startswith("application/json"):
+                args.update(json.loads(raw))
+            elif raw:
+                args.update(dict(urllib.parse.parse_qsl(raw.decode())))
+            for key in _JSON_ARGS:
+                if isinstance(args.get(key), str) and args[key].strip()[:1] in "[{":
+                    args[key] = json.loads(args[key])
+            return args
+
+        def _send(
+            self,
+            status: int,
+            body: str,
+            headers: dict[str, str] | None = None,
+            ctype: str = "application/json; charset=utf-8",
+        ) -> None:
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            self.do_POST()
+
+        def do_POST(self) -> None:
+            path = urllib.parse.urlsplit(self.path).path
+            args = self._read_args()
+            if path.startswith("/api/"):
+                auth = self.headers.get("Authorization") or ""
+                token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
+                status, body, headers = fake.handle_api(path[5:], args, token)
+                self._send(status, json.dumps(body), headers)
+            elif path.startswith("/respond/"):
+                status, text = fake.handle_respond(path.rsplit("/", 1)[-1], args)
+                self._send(status, text, ctype="text/plain")
+            else:
+                self._send(404, json.dumps({"ok": False, "error": "not_found"}))
+
+    return Handler

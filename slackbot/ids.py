@@ -1,0 +1,51 @@
+"""Every id Slack sends back to orgbot: commands, action ids, callback ids, block ids.
+
+Builders put these in Block Kit; `handlers/` registers listeners for them; `app.yaml` must
+list the commands, shortcuts and events (a test keeps the three in step).
+"""
+
+# slash commands (app.yaml: features.slash_commands)
+ROLE_COMPARE = "/role-compare"
+ORG_PROPOSAL = "/org-proposal"
+
+# global shortcut (app.yaml: features.shortcuts)
+NEW_PROPOSAL_SHORTCUT = "new_org_proposal"
+
+# events (app.yaml: settings.event_subscriptions.bot_events)
+APP_HOME_OPENED = "app_home_opened"
+
+# role comparison
+SHARE_COMPARISON = "share_comparison"
+SHOW_ROLE_CARD = "show_role_card"
+OPEN_ROLE_PICKER = "open_role_picker"
+ROLE_PICKER = "role_picker"  # callback_id of the picker modal
+PICKER_ROLE_BLOCKS = ("pick_role_1", "pick_role_2", "pick_role_3", "pick_role_4")
+PICKER_ROLE_ACTION = "role"
+
+# proposals
+PROPOSAL_MODAL = "proposal_modal"
+PROPOSE_FROM_COMPARISON = "propose_from_comparison"
+NEW_PROPOSAL_BUTTON = "new_proposal"
+APPROVE = "proposal_approve"
+REQUEST_CHANGES = "proposal_request_changes"
+REJECT = "proposal_reject"
+COMMENT = "proposal_comment"
+EDIT = "proposal_edit"
+WITHDRAW = "proposal_withdraw"
+RETRY_POST = "proposal_retry_post"
+OPEN_PROPOSAL = "proposal_open"
+DECISION_MODAL = "decision_modal"
+SNOOZE = "reminder_snooze"
+
+# settings
+SETTINGS_MODAL = "settings_modal"
+OPEN_SETTINGS = "open_settings"
+
+# block ids of the proposal modal's inputs
+TITLE_BLOCK = "title"
+RATIONALE_BLOCK = "rationale"
+STRUCTURE_BLOCK = "structure"
+REVIEWERS_BLOCK = "reviewers"
+REVIEW_BY_BLOCK = "review_by"
+CHANNEL_BLOCK = "channel"
+COMMENT_BLOCK = "comment"

@@ -1,0 +1,110 @@
+"""HTTP mode: `POST /slack/events` into Bolt, `GET /healthz`, served by waitress.
+
+waitress is a production WSGI server (pure Python, multi-threaded, no compiler needed),
+unlike Bolt's built-in development server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+logger = logging.getLogger("orgbot.server")
+
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+Health = Callable[[], tuple[bool, dict[str, Any]]]
+
+
+class OrgbotWSGI:
+    """The WSGI application: Slack's requests to Bolt, health checks answered directly."""
+
+    def __init__(self, app: App, health: Health):
+        self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self.health = health
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            ok, status = self.health()
+            body = json.dumps(status).encode()
+            start_response(
+                "200 OK" if ok else "503 Service Unavailable",
+                [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+            )
+            return [body if method == "GET" else b""]
+        if path == EVENTS_PATH and method == "POST":
+            return self.slack(environ, start_response)
+        body = b"Not Found"
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
+        return [body]
+
+
+class HttpServer:
+    """waitress on `host:port`, started in the foreground (`serve`) or a thread (`start`)."""
+
+    def __init__(self, wsgi: OrgbotWSGI, *, host: str, port: int, threads: int = 8):
+        from waitress.server import create_server
+
+        self._server = create_server(
+            wsgi,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="orgbot",
+            clear_untrusted_proxy_headers=True,
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return self._server.effective_port
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._server.effective_host}:{self.port}"
+
+    def serve(self) -> None:
+        """Serve in this (main) thread until SIGTERM or SIGINT, then return once in-flight
+        requests have finished (waitress waits up to 5 s for its worker threads)."""
+
+        def on_signal(signum: int, frame: Any) -> None:
+            logger.info("received %s, shutting down", signal.Signals(signum).name)
+            raise SystemExit(0)
+
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self._server.run()  # returns after SystemExit/KeyboardInterrupt, workers drained
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            self._server.close()
+
+    def start(self) -> HttpServer:
+        """Serve from a background thread (tests, benchmarks, the sandbox)."""
+        self._thread = threading.Thread(target=self._run_quietly, name="orgbot-http", daemon=True)
+        self._thread.start()
+        return self
+
+    def _run_quietly(self) -> None:
+        # sockets closed under the loop during close() end it with one of these
+        with contextlib.suppress(OSError, ValueError):
+            self._server.run()
+
+    def close(self) -> None:
+        from waitress import wasyncore
+
+        wasyncore.close_all(self._server._map)
+        self._server.task_dispatcher.shutdown(timeout=5)
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,36 @@
+"""Slack API errors in words a person can act on."""
+
+from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
+
+_CHANNEL_HINTS = {
+    "not_in_channel": "I'm not a member of {channel}. Invite me there with `/invite @orgbot`, then {retry}.",
+    "channel_not_found": (
+        "I can't see {channel}. If it is a private channel, invite me with `/invite @orgbot` "
+        "there first, then {retry}."
+    ),
+    "is_archived": "{channel} is archived. Pick another channel, then {retry}.",
+    "restricted_action": "This workspace doesn't let me post in {channel}. Ask an admin, or pick another channel.",
+    "ratelimited": "Slack asked me to slow down. Nothing is lost; {retry} in a minute.",
+    "invalid_auth": "My Slack token was refused. Ask the admin who runs orgbot to check SLACK_BOT_TOKEN.",
+    "account_inactive": "My Slack token was revoked. Ask the admin who runs orgbot to reinstall the app.",
+    "missing_scope": "I lack a Slack permission for this. Ask the admin to reinstall orgbot from app.yaml.",
+}
+
+
+def error_code(error: Exception) -> str:
+    """Slack's error code (`not_in_channel`), or the exception's class for network errors."""
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or f"http_{error.response.status_code}")
+    return type(error).__name__
+
+
+def explain(error: Exception, *, channel_id: str | None = None, retry: str = "try again") -> str:
+    """One or two sentences saying what went wrong and what to do about it."""
+    code = error_code(error)
+    channel = f"<#{channel_id}>" if channel_id else "that channel"
+    hint = _CHANNEL_HINTS.get(code)
+    if hint:
+        return hint.format(channel=channel, retry=retry)
+    return f"Slack answered `{code}`. Nothing you entered is lost; {retry} in a moment."

@@ -1,0 +1,185 @@
+"""The schema, as sqlite-utils Migrations: applied at every start, each exactly once.
+
+Add a new function at the end for every change; never edit one that has shipped.
+Times are ISO 8601 strings in UTC (`2026-11-25T09:00:00+00:00`); dates are `YYYY-MM-DD`.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("orgbot")
+
+
+@migrations()
+def m001_proposals(db: Database) -> None:
+    db["proposals"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "number": int,
+            "title": str,
+            "rationale": str,
+            "structure_text": str,
+            "structure": str,  # JSON: the parsed positions of the current version
+            "version": int,
+            "author_id": str,
+            "channel_id": str,
+            "message_ts": str,
+            "status": str,
+            "review_by": str,
+            "post_error": str,
+            "created_at": str,
+            "updated_at": str,
+            "closed_at": str,
+        },
+        pk="id",
+        not_null={"team_id", "number", "title", "author_id", "status", "version"},
+    )
+    db["proposals"].create_index(["team_id", "number"], unique=True)
+    db["proposals"].create_index(["team_id", "status"])
+
+    db["proposal_versions"].create(
+        {
+            "id": int,
+            "proposal_id": int,
+            "version": int,
+            "title": str,
+            "rationale": str,
+            "structure_text": str,
+            "structure": str,
+            "review_by": str,
+            "reviewers": str,  # JSON list of user ids
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("proposal_id", "proposals", "id")],
+        not_null={"proposal_id", "version"},
+    )
+    db["proposal_versions"].create_index(["proposal_id", "version"], unique=True)
+
+    db["proposal_reviewers"].create(
+        {"proposal_id": int, "user_id": str, "position": int},
+        pk=("proposal_id", "user_id"),
+        foreign_keys=[("proposal_id", "proposals", "id")],
+    )
+
+    db["decisions"].create(
+        {
+            "id": int,
+            "proposal_id": int,
+            "version": int,
+            "reviewer_id": str,
+            "decision": str,
+            "comment": str,
+            "decided_at": str,
+        },
+        pk="id",
+        foreign_keys=[("proposal_id", "proposals", "id")],
+        not_null={"proposal_id", "version", "reviewer_id", "decision"},
+    )
+    # one decision per reviewer per version: a double click cannot record two
+    db["decisions"].create_index(["proposal_id", "version", "reviewer_id"], unique=True)
+
+    db["proposal_events"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "proposal_id": int,
+            "version": int,
+            "kind": str,
+            "actor_id": str,
+            "comment": str,
+            "detail": str,  # JSON
+            "at": str,
+        },
+        pk="id",
+        foreign_keys=[("proposal_id", "proposals", "id")],
+        not_null={"team_id", "proposal_id", "kind", "at"},
+    )
+    db["proposal_events"].create_index(["proposal_id", "id"])
+    db["proposal_events"].create_index(["team_id", "at"])
+    # the history is append-only
+    db.executescript(
+        """
+        CREATE TRIGGER proposal_events_no_update BEFORE UPDATE ON proposal_events
+        BEGIN SELECT RAISE(ABORT, 'proposal_events is append-only'); END;
+        CREATE TRIGGER proposal_events_no_delete BEFORE DELETE ON proposal_events
+        BEGIN SELECT RAISE(ABORT, 'proposal_events is append-only'); END;
+        """
+    )
+
+    db["org_versions"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "version": int,
+            "proposal_id": int,
+            "structure": str,  # JSON
+            "approved_at": str,
+        },
+        pk="id",
+        foreign_keys=[("proposal_id", "proposals", "id")],
+        not_null={"team_id", "version", "structure"},
+    )
+    db["org_versions"].create_index(["team_id", "version"], unique=True)
+
+
+@migrations()
+def m002_scheduling(db: Database) -> None:
+    db["settings"].create(
+        {
+            "team_id": str,
+            "digest_channel": str,
+            "digest_cadence": str,  # weekly | daily | off
+            "digest_weekday": int,  # 0 = Monday
+            "digest_time": str,  # HH:MM in the workspace time zone
+            "timezone": str,
+            "reminder_interval_days": int,
+            "quiet_days": str,  # JSON list of weekday numbers, 0 = Monday
+            "updated_by": str,
+            "updated_at": str,
+        },
+        pk="team_id",
+    )
+    db["people"].create(
+        {
+            "team_id": str,
+            "user_id": str,
+            "name": str,
+            "tz": str,
+            "is_admin": int,
+            "fetched_at": str,
+        },
+        pk=("team_id", "user_id"),
+    )
+    db["deliveries"].create(
+        {
+            "key": str,  # what makes it unique: kind, workspace, target, period
+            "team_id": str,
+            "kind": str,  # reminder | digest
+            "target": str,  # user id or channel id
+            "proposal_id": int,
+            "status": str,  # sending | sent | failed | unknown | gave_up
+            "attempts": int,
+            "last_error": str,
+            "next_attempt_at": str,
+            "claimed_at": str,
+            "claimed_by": str,
+            "channel_id": str,
+            "ts": str,
+            "sent_at": str,
+            "created_at": str,
+        },
+        pk="key",
+        not_null={"team_id", "kind", "target", "status"},
+    )
+    db["deliveries"].create_index(["status", "next_attempt_at"])
+    db["deliveries"].create_index(["team_id", "kind", "target"])
+    db["snoozes"].create(
+        {"proposal_id": int, "reviewer_id": str, "until": str},
+        pk=("proposal_id", "reviewer_id"),
+        foreign_keys=[("proposal_id", "proposals", "id")],
+    )

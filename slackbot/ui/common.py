@@ -1,0 +1,186 @@
+"""Small, pure Block Kit helpers shared by every builder.
+
+Everything that puts text people wrote into mrkdwn goes through `escape`, so a proposal
+titled `<!channel>` pings nobody; everything with a length limit goes through `clip`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from slackbot.blockkit import limits
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Make user text inert in mrkdwn: `&`, `<`, `>` become entities (Slack's own rule).
+
+    With `<` and `>` escaped, `<!channel>`, `<@U123>`, `<#C1>` and `<url|label>` lose their
+    meaning and show as typed.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    # do not leave half an entity such as "&am" behind
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:] and amp > limit - 8:
+        cut = cut[:amp]
+    return cut.rstrip() + "…"
+
+
+def plain(text: str, limit: int | None = None) -> dict[str, Any]:
+    return {"type": "plain_text", "text": clip(text, limit) if limit else text, "emoji": True}
+
+
+def mrkdwn(text: str, limit: int = limits.SECTION_TEXT) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": clip(text, limit)}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": plain(text, limits.HEADER_TEXT)}
+
+
+def section(text: str, *, block_id: str | None = None, accessory: dict | None = None) -> Block:
+    block: Block = {"type": "section", "text": mrkdwn(text)}
+    if block_id:
+        block["block_id"] = block_id
+    if accessory:
+        block["accessory"] = accessory
+    return block
+
+
+def fields_section(label: str | None, fields: Sequence[str]) -> Block:
+    """A section with up to ten two-column fields (each clipped to 2000 characters)."""
+    block: Block = {
+        "type": "section",
+        "fields": [mrkdwn(f, limits.FIELD_TEXT) for f in fields[: limits.FIELDS]],
+    }
+    if label:
+        block["text"] = mrkdwn(label)
+    return block
+
+
+def long_sections(text: str, *, limit: int = limits.SECTION_TEXT) -> list[Block]:
+    """Text too long for one section, split at line breaks into as many as it needs."""
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        line = clip(line, limit)
+        if chunk and size + len(line) + 1 > limit:
+            blocks.append(section("\n".join(chunk)))
+            chunk, size = [], 0
+        chunk.append(line)
+        size += len(line) + 1
+    if chunk and "".join(chunk).strip():
+        blocks.append(section("\n".join(chunk)))
+    return blocks
+
+
+def context(*texts: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [mrkdwn(t) for t in texts if t][: limits.CONTEXT_ELEMENTS],
+    }
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def button(
+    text: str,
+    action_id: str,
+    value: str | None = None,
+    *,
+    style: str | None = None,
+    confirm: dict | None = None,
+    url: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(text, limits.BUTTON_TEXT),
+        "action_id": action_id,
+    }
+    if value is not None:
+        element["value"] = value[: limits.BUTTON_VALUE]
+    if style:
+        element["style"] = style
+    if confirm:
+        element["confirm"] = confirm
+    if url:
+        element["url"] = url
+    return element
+
+
+def confirm_dialog(
+    title: str, text: str, *, yes: str, no: str = "Cancel", danger: bool = True
+) -> dict:
+    dialog = {
+        "title": plain(title, limits.CONFIRM_TITLE),
+        "text": plain(text, limits.CONFIRM_TEXT),
+        "confirm": plain(yes, limits.CONFIRM_BUTTON),
+        "deny": plain(no, limits.CONFIRM_BUTTON),
+    }
+    if danger:
+        dialog["style"] = "danger"
+    return dialog
+
+
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
+    block: Block = {"type": "actions", "elements": list(elements)[: limits.ACTIONS_ELEMENTS]}
+    if block_id:
+        block["block_id"] = block_id
+    return block
+
+
+def bullets(items: Iterable[str]) -> str:
+    return "\n".join(f"• {item}" for item in items)
+
+
+def message(text: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
+    """A message payload: blocks plus the plain `text` fallback Slack shows in
+    notifications and reads to screen readers. Blocks beyond Slack's 50 are dropped
+    with a note rather than failing the whole message."""
+    if len(blocks) > limits.MESSAGE_BLOCKS:
+        blocks = [
+            *blocks[: limits.MESSAGE_BLOCKS - 1],
+            context("(shortened: too long for one message)"),
+        ]
+    return {"text": clip(text, 3000), "blocks": blocks, **extra}
+
+
+def modal(
+    title: str,
+    blocks: list[Block],
+    *,
+    callback_id: str,
+    submit: str | None = None,
+    close: str = "Close",
+    private_metadata: str = "",
+    notify_on_close: bool = False,
+) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, limits.MODAL_TITLE),
+        "close": plain(close, limits.MODAL_TITLE),
+        "blocks": blocks[: limits.VIEW_BLOCKS],
+        "private_metadata": private_metadata,
+    }
+    if submit:
+        view["submit"] = plain(submit, limits.MODAL_TITLE)
+    if notify_on_close:
+        view["notify_on_close"] = True
+    return view
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text, limits.OPTION_TEXT), "value": value[: limits.OPTION_VALUE]}

@@ -1,0 +1,317 @@
+"""Block Kit for `/role-compare`: the comparison, a role card, the list, help, the picker,
+and the answer when a name matches nothing. Pure functions from `roles` objects to dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from roles import ONET_CREDIT, Catalog, CompareRequest, Comparison, Role
+from roles.catalog import FOCUS_MEANING, LEVEL_LABELS
+from roles.compare import MAX_ROLES
+from slackbot import ids
+from slackbot.ui.common import (
+    Block,
+    actions,
+    bullets,
+    button,
+    context,
+    divider,
+    escape,
+    fields_section,
+    header,
+    long_sections,
+    message,
+    modal,
+    option,
+    section,
+)
+
+EXAMPLES = ("COO vs Operations Director", "coo, cfo, cmo", "ops director and coo")
+
+
+def comparison_message(
+    comparison: Comparison,
+    catalog: Catalog,
+    *,
+    notes: Sequence[str] = (),
+    shared_by: str | None = None,
+    can_propose: bool = True,
+) -> dict[str, Any]:
+    """The comparison as a message: ephemeral with Share/Propose buttons, or, once
+    `shared_by` is set, the in-channel copy that says who shared it."""
+    blocks = comparison_blocks(comparison, catalog, notes=notes)
+    value = ",".join(comparison.role_ids)
+    if shared_by:
+        blocks.append(
+            context(f"Shared by <@{shared_by}> · `/role-compare {escape(comparison.title)}`")
+        )
+    else:
+        buttons = [button("Share in channel", ids.SHARE_COMPARISON, value, style="primary")]
+        if can_propose:
+            buttons.append(button("Propose an org change", ids.PROPOSE_FROM_COMPARISON, value))
+        blocks.append(actions(*buttons, block_id="comparison_actions"))
+    return message(comparison_text(comparison), blocks)
+
+
+def comparison_text(comparison: Comparison) -> str:
+    """The plain-text fallback: what the notification and screen readers say."""
+    first = comparison.differences[0] if comparison.differences else ""
+    return f"{comparison.title}: {first}".strip()
+
+
+def comparison_blocks(
+    comparison: Comparison, catalog: Catalog, *, notes: Sequence[str] = ()
+) -> list[Block]:
+    roles = comparison.roles
+    names = [r.short_name for r in roles]
+    blocks: list[Block] = [
+        header(comparison.title),
+        context(" · ".join(escape(r.label) for r in roles)),
+    ]
+    for note in notes:
+        blocks.append(context(note))
+    for row in comparison.attributes:
+        blocks.append(
+            fields_section(
+                f"*{row.label}*",
+                [f"*{escape(n)}*\n{escape(v)}" for n, v in zip(names, row.values, strict=True)],
+            )
+        )
+    blocks.append(divider())
+    if comparison.differences:
+        blocks.extend(
+            long_sections("*Key differences*\n" + bullets(map(escape, comparison.differences)))
+        )
+    if comparison.shared:
+        lines = ["*Where they overlap*"]
+        for entry in comparison.shared:
+            lines.append(f"• *{escape(entry.label)}*")
+            for role, duties in entry.duties:
+                lines.append(f"      {escape(role.short_name)}: {escape('; '.join(duties))}")
+        blocks.extend(long_sections("\n".join(lines)))
+    for role, duties in comparison.only:
+        if duties:
+            blocks.extend(
+                long_sections(
+                    f"*Only the {escape(role.short_name)}*\n"
+                    + bullets(escape(d.text) for d in duties)
+                )
+            )
+    choose = ["*When to choose which*"]
+    for role, signs in comparison.choose:
+        choose.append(f"_Signs you need the {escape(role.short_name)}:_")
+        choose.append(bullets(escape(s) for s in signs))
+    blocks.extend(long_sections("\n".join(choose)))
+    blocks.append(context(_onet_line(roles)))
+    return blocks
+
+
+def role_card_message(role: Role, catalog: Catalog, *, notes: Sequence[str] = ()) -> dict[str, Any]:
+    blocks = role_card_blocks(role, catalog, notes=notes)
+    blocks.append(
+        actions(
+            button("Share in channel", ids.SHARE_COMPARISON, role.id, style="primary"),
+            button("Compare it with…", ids.OPEN_ROLE_PICKER, role.id),
+            block_id="role_card_actions",
+        )
+    )
+    return message(f"{role.label}: {role.summary}", blocks)
+
+
+def role_card_blocks(role: Role, catalog: Catalog, *, notes: Sequence[str] = ()) -> list[Block]:
+    blocks: list[Block] = [header(role.label)]
+    blocks.extend(context(n) for n in notes)
+    blocks.append(section(escape(role.summary)))
+    blocks.append(
+        fields_section(
+            None,
+            [
+                f"*Level*\n{LEVEL_LABELS[role.level]}",
+                f"*Focus*\n{role.focus.capitalize()}: {FOCUS_MEANING[role.focus]}",
+                f"*Scope*\n{role.scope.capitalize()}: {escape(role.scope_note)}",
+                f"*Reports to*\n{escape(catalog.manager_label(role))}. {escape(role.reporting_note)}",
+                f"*Works closely with*\n{escape(_partners(role, catalog))}",
+                f"*Decision horizon*\n{escape(role.decision_horizon)}",
+            ],
+        )
+    )
+    lines = [
+        f"• {escape(r.text)}  _({escape(catalog.theme_label(r.theme))})_"
+        for r in role.responsibilities
+    ]
+    blocks.extend(long_sections("*Responsibilities*\n" + "\n".join(lines)))
+    blocks.extend(long_sections("*Judged by*\n" + bullets(map(escape, role.kpis))))
+    blocks.extend(
+        long_sections("*Signs you need one*\n" + bullets(map(escape, role.signs_you_need)))
+    )
+    if role.aliases:
+        blocks.append(context("Also called: " + escape(", ".join(role.aliases))))
+    blocks.append(context(_onet_line((role,))))
+    return blocks
+
+
+def role_list_message(catalog: Catalog) -> dict[str, Any]:
+    by_level: dict[str, list[Role]] = {}
+    for role in catalog:
+        by_level.setdefault(role.level, []).append(role)
+    blocks: list[Block] = [header(f"The role catalog: {len(catalog)} roles")]
+    for level, roles in by_level.items():
+        lines = [f"*{LEVEL_LABELS[level]}*"]
+        for role in roles:
+            lines.append(f"• *{escape(role.label)}*: {role.focus}, {role.scope}")
+        blocks.extend(long_sections("\n".join(lines)))
+    blocks.append(context("Compare two to four: `/role-compare COO vs Operations Director`"))
+    return message(f"The role catalog: {len(catalog)} roles", blocks)
+
+
+def help_message() -> dict[str, Any]:
+    examples = "\n".join(f"• `/role-compare {e}`" for e in EXAMPLES)
+    text = (
+        "*Compare leadership roles*\n"
+        f"Name two to {MAX_ROLES} roles, separated by `vs`, commas, `and` or `/`:\n{examples}\n"
+        "• `/role-compare COO`: one role's card\n"
+        "• `/role-compare list`: every role in the catalog\n"
+        "• `/role-compare`: pick roles from a list\n"
+        "Abbreviations, other names and small typos are understood."
+    )
+    return message("How to use /role-compare", [section(text)])
+
+
+def unresolved_message(request: CompareRequest, catalog: Catalog) -> dict[str, Any]:
+    """Names that matched nothing, or several roles: what was meant, and how to ask again."""
+    lines = []
+    for r in request.unresolved:
+        typed = f"“{escape(r.query)}”"
+        if r.suggestions and r.ambiguous:
+            options = ", ".join(f"*{escape(s.label)}*" for s in r.suggestions)
+            lines.append(f"• {typed} could be {options}.")
+        elif r.suggestions:
+            options = ", ".join(f"*{escape(s.label)}*" for s in r.suggestions)
+            lines.append(f"• {typed} is not in the catalog. Closest matches: {options}.")
+        else:
+            lines.append(f"• {typed} is not in the catalog, and nothing is close.")
+    known = [r.role.short_name for r in request.resolutions if r.role]
+    suggestion = _retry_example(request)
+    text = "I couldn't tell which roles you meant:\n" + "\n".join(lines)
+    if suggestion:
+        text += f"\nTry: `/role-compare {escape(suggestion)}`"
+    blocks: list[Block] = [section(text)]
+    if known:
+        blocks.append(context("Understood: " + escape(", ".join(known))))
+    blocks.append(
+        context(
+            "`/role-compare list` shows every role; `/role-compare` with nothing opens a picker."
+        )
+    )
+    return message("I couldn't tell which roles you meant. " + _plain_lines(request), blocks)
+
+
+def problem_message(text: str) -> dict[str, Any]:
+    """A one-section answer for a request that cannot be served as asked."""
+    return message(text, [section(text)])
+
+
+def picker_modal(
+    catalog: Catalog,
+    *,
+    channel_id: str | None,
+    initial: Sequence[str] = (),
+) -> dict[str, Any]:
+    options = [option(role.label, role.id) for role in catalog]
+    blocks: list[Block] = []
+    for n, block_id in enumerate(ids.PICKER_ROLE_BLOCKS):
+        element: dict[str, Any] = {
+            "type": "static_select",
+            "action_id": ids.PICKER_ROLE_ACTION,
+            "placeholder": {"type": "plain_text", "text": "Choose a role"},
+            "options": options,
+        }
+        if n < len(initial) and initial[n] in catalog:
+            element["initial_option"] = next(o for o in options if o["value"] == initial[n])
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": block_id,
+                "optional": n >= 2,
+                "label": {"type": "plain_text", "text": f"Role {n + 1}"},
+                "element": element,
+            }
+        )
+    return modal(
+        "Compare roles",
+        blocks,
+        callback_id=ids.ROLE_PICKER,
+        submit="Compare",
+        close="Cancel",
+        private_metadata=channel_id or "",
+    )
+
+
+def comparison_modal(
+    comparison: Comparison, catalog: Catalog, *, channel_id: str | None, note: str | None = None
+) -> dict[str, Any]:
+    """The picker's result, shown in the same modal."""
+    blocks = comparison_blocks(comparison, catalog)
+    if note:
+        blocks.insert(1, section(note))
+    if channel_id:
+        blocks.append(
+            actions(
+                button(
+                    "Share in channel",
+                    ids.SHARE_COMPARISON,
+                    ",".join(comparison.role_ids),
+                    style="primary",
+                ),
+                block_id="comparison_actions",
+            )
+        )
+    return modal(
+        "Role comparison",
+        blocks,
+        callback_id="role_comparison_result",
+        close="Done",
+        private_metadata=channel_id or "",
+    )
+
+
+def _plain_lines(request: CompareRequest) -> str:
+    parts = []
+    for r in request.unresolved:
+        if r.suggestions:
+            parts.append(
+                f"“{r.query}”: did you mean {', '.join(s.short_name for s in r.suggestions)}?"
+            )
+        else:
+            parts.append(f"“{r.query}” is not in the catalog.")
+    return " ".join(parts)
+
+
+def _retry_example(request: CompareRequest) -> str:
+    names = []
+    for r in request.resolutions:
+        if r.role:
+            names.append(r.role.short_name)
+        elif r.suggestions:
+            names.append(r.suggestions[0].short_name)
+        else:
+            return ""
+    return " vs ".join(names)
+
+
+def _partners(role: Role, catalog: Catalog) -> str:
+    names = [catalog[i].short_name for i in role.works_with] + list(role.works_with_others)
+    return ", ".join(names)
+
+
+def _onet_line(roles: Sequence[Role]) -> str:
+    coded = [
+        f"{escape(r.short_name)}: {r.onet_code} {escape(r.onet_title)}"
+        for r in roles
+        if r.onet_code
+    ]
+    if not coded:
+        return "From orgbot's role catalog."
+    return "O*NET-SOC " + " · ".join(coded) + ". " + ONET_CREDIT

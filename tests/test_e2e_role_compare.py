@@ -1,0 +1,193 @@
+"""/role-compare end to end: signed HTTP requests in, Block Kit out, Web API calls to the fake."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from slackbot import ids
+from slackbot.blockkit.render import render_blocks
+
+
+def shown_text(message: dict) -> str:
+    return render_blocks(message["blocks"], width=10_000).text
+
+
+def test_compare_two_roles_answers_ephemerally_in_the_ack(fake, bot):
+    response = fake.slash("dana", "/role-compare", "COO vs Operations Director")
+
+    assert response.status == 200
+    body = response.json
+    assert body["response_type"] == "ephemeral"
+    assert body["text"].startswith("COO vs Operations Director")
+    assert body["blocks"][0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "COO vs Operations Director", "emoji": True},
+    }
+    text = shown_text(body)
+    assert "Key differences" in text
+    assert "second-in-command" in text
+    # nothing was posted to the channel: the answer is only for dana
+    assert fake.messages("general") == []
+    [ephemeral] = fake.ephemerals("dana", "general")
+    assert ephemeral.message["blocks"] == body["blocks"]
+    assert fake.ephemerals("alex") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        ("coo, cfo, cmo", "COO vs CFO vs CMO"),
+        ("ops director and coo", "Operations Director vs COO"),
+        ("coo operations director", "COO vs Operations Director"),
+        ("CFO / Finance Director", "CFO vs Finance Director"),
+        ("ceo vs coo vs cfo vs cto", "CEO vs COO vs CFO vs CTO"),
+    ],
+)
+def test_separators_and_longest_match(fake, bot, text, header):
+    body = fake.slash("dana", "/role-compare", text).json
+    assert body["blocks"][0]["text"]["text"] == header
+
+
+def test_one_role_shows_its_card(fake, bot):
+    body = fake.slash("dana", "/role-compare", "coo").json
+    assert body["blocks"][0]["text"]["text"] == "Chief Operating Officer (COO)"
+    assert "Responsibilities" in shown_text(body)
+
+
+def test_typo_is_corrected_and_says_so(fake, bot):
+    body = fake.slash("dana", "/role-compare", "COO vs Opps Director").json
+    text = shown_text(body)
+    assert body["blocks"][0]["text"]["text"] == "COO vs Operations Director"
+    assert "Read “Opps Director” as Operations Director" in text
+
+
+def test_unknown_role_gets_close_matches_and_how_to_ask_again(fake, bot):
+    body = fake.slash("dana", "/role-compare", "COO vs Chief Happiness Wizard").json
+    assert body["response_type"] == "ephemeral"
+    text = shown_text(body)
+    assert "“Chief Happiness Wizard”" in text
+    assert "/role-compare list" in text
+    assert body["blocks"][0]["type"] == "section"
+
+
+def test_ambiguous_name_lists_the_candidates(fake, bot):
+    body = fake.slash("dana", "/role-compare", "coo vs director").json
+    text = shown_text(body)
+    assert "“director” could be" in text
+    for title in ("Operations Director", "Finance Director", "Human Resources Director"):
+        assert title in text
+
+
+def test_more_than_four_roles_is_refused_with_the_limit(fake, bot):
+    body = fake.slash("dana", "/role-compare", "ceo, coo, cfo, cmo, cto").json
+    assert "up to 4 roles" in shown_text(body)
+
+
+def test_list_and_help(fake, bot):
+    listing = shown_text(fake.slash("dana", "/role-compare", "list").json)
+    assert "Chief Operating Officer (COO)" in listing
+    assert "Office Manager" in listing
+    helptext = shown_text(fake.slash("dana", "/role-compare", "help").json)
+    assert "/role-compare COO vs Operations Director" in helptext
+
+
+def test_share_posts_for_everyone_and_removes_the_ephemeral(fake, bot):
+    fake.slash("dana", "/role-compare", "COO vs Operations Director")
+    [ephemeral] = fake.ephemerals("dana", "general")
+
+    response = fake.click("dana", ephemeral, ids.SHARE_COMPARISON)
+
+    assert response.status == 200
+    fake.wait_for("response_url", 2)
+    [shared] = fake.messages("general")
+    assert shared["blocks"][0]["text"]["text"] == "COO vs Operations Director"
+    assert "Shared by @dana" in shown_text(shared) or "Shared by <@" in json.dumps(shared)
+    assert not any(b["type"] == "actions" for b in shared["blocks"])
+    assert fake.ephemerals("dana", "general") == []
+
+
+def test_no_text_opens_the_picker_and_shows_the_result_in_it(fake, bot):
+    response = fake.slash("dana", "/role-compare", "", channel="org-design")
+    assert response.status == 200 and response.body == b""
+    fake.wait_for("views.open")
+    view = fake.open_view("dana")
+    assert view["callback_id"] == ids.ROLE_PICKER
+
+    result = fake.submit("dana", {"pick_role_1": "coo", "pick_role_2": "operations-director"})
+
+    assert result.json["response_action"] == "update"
+    shown = fake.open_view("dana")
+    assert shown["blocks"][0]["text"]["text"] == "COO vs Operations Director"
+
+
+def test_picker_refuses_the_same_role_twice_inline(fake, bot):
+    fake.slash("dana", "/role-compare", "")
+    fake.wait_for("views.open")
+    result = fake.submit("dana", {"pick_role_1": "coo", "pick_role_2": "coo"})
+    assert result.json == {
+        "response_action": "errors",
+        "errors": {"pick_role_2": "You picked the COO already; pick a different role."},
+    }
+    assert fake.view_errors("dana") == result.json["errors"]
+
+
+def test_share_from_the_picker_posts_as_the_bot(fake, bot):
+    fake.slash("dana", "/role-compare", "", channel="org-design")
+    fake.wait_for("views.open")
+    fake.submit("dana", {"pick_role_1": "cfo", "pick_role_2": "finance-director"})
+    fake.click("dana", fake.open_view("dana"), ids.SHARE_COMPARISON)
+    fake.wait_for("chat.postMessage")
+    [posted] = fake.messages("org-design")
+    assert posted["blocks"][0]["text"]["text"] == "CFO vs Finance Director"
+
+
+def test_share_from_the_picker_in_a_channel_without_the_bot_says_how_to_fix(fake, bot):
+    fake.slash("dana", "/role-compare", "", channel="random")
+    fake.wait_for("views.open")
+    fake.submit("dana", {"pick_role_1": "cfo", "pick_role_2": "finance-director"})
+    fake.click("dana", fake.open_view("dana"), ids.SHARE_COMPARISON)
+    fake.wait_for("views.update")
+    text = shown_text(fake.open_view("dana"))
+    assert "Invite me there with /invite @orgbot" in text.replace("`", "")
+
+
+def test_bad_signature_is_rejected_and_nothing_runs(fake, bot):
+    response = fake.send_form(
+        {"command": "/role-compare", "text": "coo vs cfo", "user_id": "U0DANA0002"},
+        secret="not-the-signing-secret",
+    )
+    assert response.status == 401
+    assert fake.ephemerals("dana") == []
+
+
+def test_stale_timestamp_is_rejected(fake, bot):
+    response = fake.send_form(
+        {"command": "/role-compare", "text": "coo vs cfo", "user_id": "U0DANA0002"},
+        timestamp=int(time.time()) - 6 * 60,
+    )
+    assert response.status == 401
+
+
+def test_healthz_reports_database_and_scheduler(fake, bot):
+    url = fake.app_url.replace("/slack/events", "/healthz")
+    with urllib.request.urlopen(url) as response:
+        assert response.status == 200
+        assert json.loads(response.read()) == {
+            "status": "ok",
+            "database": "ok",
+            "scheduler": "running",
+        }
+    bot.scheduler.shutdown()
+    with pytest.raises(urllib.error.HTTPError) as failure:
+        urllib.request.urlopen(url)
+    assert failure.value.code == 503
+
+
+def test_url_verification_challenge(fake, bot):
+    response = fake.send_event({"type": "url_verification", "challenge": "abc123", "token": "x"})
+    assert response.status == 200
+    assert response.json == {"challenge": "abc123"}
