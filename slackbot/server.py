@@ -14,8 +14,11 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from slack_bolt import App
+from urllib.parse import parse_qsl
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import build_context
 
 logger = logging.getLogger("orgbot.server")
 
@@ -25,11 +28,32 @@ HEALTH_PATH = "/healthz"
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 
 
+class _RequestHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, parsing one kind of body correctly that Bolt 1.x does not.
+
+    Bolt decides a form body is an interactivity payload when the raw text contains
+    "payload" anywhere, so `/role-compare payload` or a user named "payload-team" would
+    reach no listener (404). Here such a body is re-read as the slash command it is.
+    """
+
+    def dispatch(self, request: Any) -> BoltResponse:
+        raw = request.get_body()
+        bolt_request = BoltRequest(
+            body=raw, query=request.query_string, headers=request.get_headers()
+        )
+        if not bolt_request.body and "payload" in raw and not raw.lstrip().startswith("{"):
+            fields = dict(parse_qsl(raw, keep_blank_values=True))
+            if "payload" not in fields:
+                bolt_request.body = fields
+                bolt_request.context = build_context(BoltContext({}), fields)
+        return self.app.dispatch(bolt_request)
+
+
 class OrgbotWSGI:
     """The WSGI application: Slack's requests to Bolt, health checks answered directly."""
 
     def __init__(self, app: App, health: Health):
-        self.slack = SlackRequestHandler(app, path=EVENTS_PATH)
+        self.slack = _RequestHandler(app, path=EVENTS_PATH)
         self.health = health
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:

@@ -10,6 +10,7 @@ import pytest
 
 from slackbot import ids
 from slackbot.blockkit.render import render_blocks
+from tests.seed_points import missing_points
 
 
 def shown_text(message: dict) -> str:
@@ -35,6 +36,11 @@ def test_compare_two_roles_answers_ephemerally_in_the_ack(fake, bot):
     [ephemeral] = fake.ephemerals("dana", "general")
     assert ephemeral.message["blocks"] == body["blocks"]
     assert fake.ephemerals("alex") == []
+
+
+def test_the_answer_over_http_carries_every_point_of_the_seed_article(fake, bot):
+    body = fake.slash("priya", "/role-compare", "COO vs Operations Director").json
+    assert missing_points(shown_text(body)) == []
 
 
 @pytest.mark.parametrize(
@@ -191,3 +197,10 @@ def test_url_verification_challenge(fake, bot):
     response = fake.send_event({"type": "url_verification", "challenge": "abc123", "token": "x"})
     assert response.status == 200
     assert response.json == {"challenge": "abc123"}
+
+
+def test_a_command_mentioning_payload_still_reaches_orgbot(fake, bot):
+    # Bolt alone would mistake this form body for an interactivity payload (404)
+    response = fake.slash("dana", "/role-compare", "payload vs coo")
+    assert response.status == 200
+    assert "“payload”" in shown_text(response.json)

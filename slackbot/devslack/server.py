@@ -565,8 +565,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 status, body, headers = fake.handle_api(path[5:], args, token)
                 self._send(status, json.dumps(body), headers)
             elif path.startswith("/respond/"):
-                status, text = fake.handle_respond(path.rsplit("/", 1)[-1], args)
-                self._send(status, text, ctype="text/plain")
+                status, outcome = fake.handle_respond(path.rsplit("/", 1)[-1], args)
+                body = {"ok": True} if status == 200 else {"ok": False, "error": outcome}
+                self._send(status, json.dumps(body))
             else:
                 self._send(404, json.dumps({"ok": False, "error": "not_found"}))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +21,16 @@ TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
 MAX_VIEW_STACK = 3
 
 Result = tuple[int, dict[str, Any]]
+
+
+MASS_MENTIONS = ("<!channel>", "<!here>", "<!everyone>")
+
+
+def mass_mentions(payload: Any) -> list[str]:
+    """Mentions that would notify a whole channel; orgbot never sends one on purpose, so
+    one found here is user text that was not escaped."""
+    raw = json.dumps(payload)
+    return [m for m in MASS_MENTIONS if m in raw]
 
 
 class SlackError(Exception):
@@ -225,6 +236,7 @@ class WebApi:
         if not (body.get("text") or body.get("blocks")):
             return
         problems = check_message(body)
+        self.problems.extend(f"response_url: unescaped {m}" for m in mass_mentions(body))
         if problems:
             self.problems.extend(f"response_url: {p}" for p in problems)
             raise SlackError("invalid_blocks", errors=problems)
@@ -285,9 +297,10 @@ class WebApi:
         if not blocks and not text:
             raise SlackError("no_text")
         problems = check_message({"text": text, "blocks": blocks})
+        problems += [f"unescaped {m} would notify everyone" for m in mass_mentions(args)]
         if problems:
             self.problems.extend(f"{method}: {p}" for p in problems)
-            hard = [p for p in problems if "fallback" not in p]
+            hard = [p for p in problems if "fallback" not in p and "unescaped" not in p]
             if hard:
                 raise SlackError(
                     "invalid_blocks",

@@ -282,10 +282,10 @@ def _plain_lines(request: CompareRequest) -> str:
     for r in request.unresolved:
         if r.suggestions:
             parts.append(
-                f"“{r.query}”: did you mean {', '.join(s.short_name for s in r.suggestions)}?"
+                f"“{escape(r.query)}”: did you mean {', '.join(s.short_name for s in r.suggestions)}?"
             )
         else:
-            parts.append(f"“{r.query}” is not in the catalog.")
+            parts.append(f"“{escape(r.query)}” is not in the catalog.")
     return " ".join(parts)
 
 

@@ -1,0 +1,85 @@
+"""The limit checker catches what Slack would reject; the renderer shows Block Kit as text."""
+
+from slackbot.blockkit.limits import check_message, check_view
+from slackbot.blockkit.render import mrkdwn_to_text, render_blocks
+from slackbot.ui.common import (
+    actions,
+    button,
+    clip,
+    escape,
+    header,
+    long_sections,
+    message,
+    modal,
+    section,
+)
+
+
+def test_checker_flags_each_kind_of_violation():
+    too_many = {"text": "x", "blocks": [section("x")] * 51}
+    assert any("51 blocks" in p for p in check_message(too_many))
+    long_section = {
+        "text": "x",
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}],
+    }
+    assert any("limit 3000" in p for p in check_message(long_section))
+    assert any("fallback" in p for p in check_message({"blocks": [section("x")]}))
+    view = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []}
+    assert any("modal title" in p for p in check_view(view))
+    dupes = {"text": "x", "blocks": [section("a", block_id="b"), section("b", block_id="b")]}
+    assert any("duplicate block_id" in p for p in check_message(dupes))
+    big_button = {"text": "x", "blocks": [actions(button("ok", "a", "v" * 2001))]}
+    assert check_message(big_button) == []  # the builder clipped it
+    raw = {
+        "text": "x",
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "a",
+                        "text": {"type": "plain_text", "text": "x" * 76},
+                    }
+                ],
+            }
+        ],
+    }
+    assert any("limit 75" in p for p in check_message(raw))
+
+
+def test_builders_clip_to_the_limits():
+    assert len(header("h" * 500)["text"]["text"]) == 150
+    assert check_view(modal("A title much longer than twenty-four", [], callback_id="c")) == []
+    blocks = long_sections("\n".join(["line " * 100] * 40))
+    assert len(blocks) > 1 and all(len(b["text"]["text"]) <= 3000 for b in blocks)
+    too_many = message("t", [section("x")] * 60)
+    assert check_message(too_many) == []
+
+
+def test_escape_and_clip():
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+    assert clip("abcdef", 4) == "abc…"
+    assert clip("a &amp; b", 5) == "a…"
+
+
+def test_render_text_resolves_links_and_numbers_buttons():
+    rendered = render_blocks(
+        [
+            header("Title"),
+            section("*Hi* <@U1>, see <#C1> and <https://x.test|the doc> &lt;ok&gt;"),
+            actions(button("Approve", "a"), button("Reject", "r")),
+        ],
+        names={"U1": "dana", "C1": "general"}.get,
+    )
+    assert rendered.text.splitlines() == [
+        "TITLE",
+        "=====",
+        "Hi @dana, see #general and the doc (https://x.test) <ok>",
+        "[1] Approve   [2] Reject",
+    ]
+    assert [c.element["action_id"] for c in rendered.clickables] == ["a", "r"]
+
+
+def test_mrkdwn_specials():
+    assert mrkdwn_to_text("<!channel> <!subteam^S1|@ops>") == "@channel @ops"

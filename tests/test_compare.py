@@ -1,0 +1,67 @@
+"""The comparison itself: attributes, differences, shared themes, unique duties."""
+
+import itertools
+import time
+
+import pytest
+
+from roles import compare, load_catalog
+
+catalog = load_catalog()
+
+
+def roles(*ids):
+    return tuple(catalog[i] for i in ids)
+
+
+def test_attributes_have_one_value_per_role():
+    result = compare(catalog, roles("coo", "cfo", "cmo"))
+    assert [row.label for row in result.attributes][:3] == ["What it is", "Level", "Focus"]
+    assert all(len(row.values) == 3 for row in result.attributes)
+
+
+def test_differences_name_the_reporting_line_between_the_roles():
+    result = compare(catalog, roles("coo", "operations-director"))
+    assert "The Operations Director typically reports to the COO" in " ".join(result.differences)
+
+
+def test_no_level_sentence_when_levels_match():
+    result = compare(catalog, roles("cfo", "cmo"))
+    assert not any("higher level" in d for d in result.differences)
+
+
+def test_shared_and_only_partition_every_responsibility():
+    for a, b in itertools.combinations(
+        ["coo", "operations-director", "cfo", "finance-director"], 2
+    ):
+        result = compare(catalog, roles(a, b))
+        shared_themes = {entry.theme for entry in result.shared}
+        for role, only in result.only:
+            for duty in role.responsibilities:
+                assert (duty.theme in shared_themes) != (duty in only)
+
+
+def test_three_roles_share_a_theme_two_of_them_cover():
+    result = compare(catalog, roles("cfo", "finance-director", "cmo"))
+    finance = next(e for e in result.shared if e.theme == "finance")
+    assert [r.id for r, _ in finance.duties] == ["cfo", "finance-director"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 5])
+def test_only_two_to_four_roles(count):
+    with pytest.raises(ValueError, match="compare 2 to 4"):
+        compare(catalog, tuple(catalog)[:count])
+
+
+def test_the_same_role_twice_is_refused():
+    with pytest.raises(ValueError, match="only once"):
+        compare(catalog, roles("coo", "coo"))
+
+
+def test_a_comparison_is_sub_millisecond_once_warm():
+    pair = roles("coo", "operations-director")
+    compare(catalog, pair)
+    start = time.perf_counter()
+    for _ in range(1000):
+        compare(catalog, pair)
+    assert (time.perf_counter() - start) / 1000 < 0.001
