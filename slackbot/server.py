@@ -13,7 +13,6 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
-
 from urllib.parse import parse_qsl
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
