@@ -15,17 +15,14 @@ from slackbot.services import services_from
 from slackbot.slack_errors import explain
 from slackbot.ui import comparison as ui
 
-OPEN_PICKER = "open_role_picker"
+
+def has_no_text(command: dict) -> bool:
+    return not (command.get("text") or "").strip()
 
 
 def handle_role_compare(ack: Ack, command: dict, context: BoltContext) -> None:
     """Answer `/role-compare <text>` in the ack itself; no Web API call on this path."""
-    services = services_from(context)
-    answer = answer_compare(services.catalog, command.get("text", ""))
-    if answer.open_picker:
-        context[OPEN_PICKER] = True
-        ack()
-        return
+    answer = answer_compare(services_from(context).catalog, command.get("text", ""))
     ack(response_type="ephemeral", **answer.message)
 
 
@@ -33,8 +30,6 @@ def open_picker_after_command(
     command: dict, context: BoltContext, client: WebClient, logger: logging.Logger
 ) -> None:
     """Lazy: `/role-compare` with no text opens the picker (trigger_id is good for 3 s)."""
-    if not context.get(OPEN_PICKER):
-        return
     catalog = services_from(context).catalog
     view = ui.picker_modal(catalog, channel_id=command.get("channel_id"))
     try:
@@ -95,7 +90,11 @@ def share_comparison(
 
 
 def register(app: App) -> None:
-    app.command(ids.ROLE_COMPARE)(ack=handle_role_compare, lazy=[open_picker_after_command])
+    # no text: the picker, opened after the ack; any text: answered in the ack itself
+    app.command(ids.ROLE_COMPARE, matchers=[has_no_text])(
+        ack=ack_only, lazy=[open_picker_after_command]
+    )
+    app.command(ids.ROLE_COMPARE)(handle_role_compare)
     app.action(ids.SHARE_COMPARISON)(ack=ack_only, lazy=[share_comparison])
     app.action(ids.OPEN_ROLE_PICKER)(ack=ack_only, lazy=[open_picker_from_card])
     app.view(ids.ROLE_PICKER)(handle_picker_submission)

@@ -1,0 +1,213 @@
+"""orgbot's benchmarks. Rerun with `make bench` or `python bench/run.py [ack|proposal|reminders]`.
+
+Each benchmark runs orgbot and a baseline in the same process, in the same run, so the
+figures compare like with like on whatever machine runs them. Results print as Markdown
+tables (the ones in docs/performance.md came from here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from slackbot.app import create_app, make_client
+from slackbot.config import Config
+from slackbot.devslack import FakeSlack
+from slackbot.server import HttpServer, OrgbotWSGI
+from slackbot.services import Services
+
+COMMAND_TEXT = "COO vs Operations Director"
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summarize(name: str, samples: list[float], wall: float) -> dict:
+    return {
+        "name": name,
+        "n": len(samples),
+        "p50_ms": percentile(samples, 50) * 1000,
+        "p99_ms": percentile(samples, 99) * 1000,
+        "mean_ms": statistics.fmean(samples) * 1000,
+        "rps": len(samples) / wall,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| app | requests | p50 | p99 | mean | requests/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['name']} | {r['n']} | {r['p50_ms']:.2f} ms | {r['p99_ms']:.2f} ms | "
+            f"{r['mean_ms']:.2f} ms | {r['rps']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+# --- the role comparison's ack ------------------------------------------------------------
+
+
+def slash_body(fake: FakeSlack, text: str) -> str:
+    return urllib.parse.urlencode(
+        {
+            "token": "x",
+            "team_id": fake.ws.team_id,
+            "team_domain": fake.ws.domain,
+            "channel_id": "C0GENERAL1",
+            "channel_name": "general",
+            "user_id": "U0DANA0002",
+            "user_name": "dana",
+            "command": "/role-compare",
+            "text": text,
+            "api_app_id": "A0ORGBOT1",
+            "is_enterprise_install": "false",
+            "response_url": f"{fake.base_url}/respond/none",
+            "trigger_id": "1.2.3",
+        }
+    )
+
+
+def signed_headers(secret: str, body: str) -> dict[str, str]:
+    ts = str(int(time.time()))
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+
+
+def bare_app(config: Config, *, process_before_response: bool) -> App:
+    app = App(
+        token=config.bot_token,
+        signing_secret=config.signing_secret,
+        client=make_client(config),
+        process_before_response=process_before_response,
+        token_verification_enabled=False,
+    )
+
+    @app.command("/role-compare")
+    def nothing(ack):
+        ack()
+
+    return app
+
+
+def time_in_process(app: App, fake: FakeSlack, n: int) -> tuple[list[float], float]:
+    body = slash_body(fake, COMMAND_TEXT)
+    samples = []
+    start = time.perf_counter()
+    for _ in range(n):
+        headers = signed_headers(fake.signing_secret, body)
+        t0 = time.perf_counter()
+        response = app.dispatch(BoltRequest(body=body, headers=headers))
+        samples.append(time.perf_counter() - t0)
+        assert response.status == 200, response.body
+    return samples, time.perf_counter() - start
+
+
+def time_over_http(app: App, fake: FakeSlack, n: int) -> tuple[list[float], float]:
+    server = HttpServer(OrgbotWSGI(app, lambda: (True, {})), host="127.0.0.1", port=0).start()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port)
+    body = slash_body(fake, COMMAND_TEXT)
+    samples = []
+    try:
+        start = time.perf_counter()
+        for _ in range(n):
+            headers = signed_headers(fake.signing_secret, body)
+            t0 = time.perf_counter()
+            conn.request("POST", "/slack/events", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            samples.append(time.perf_counter() - t0)
+            assert response.status == 200
+        return samples, time.perf_counter() - start
+    finally:
+        conn.close()
+        server.close()
+
+
+def bench_ack(n: int) -> str:
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        config = Config(
+            bot_token=fake.bot_token,
+            signing_secret=fake.signing_secret,
+            api_url=fake.api_url,
+            db_path=f"{tmp}/bench.db",
+        )
+        services = Services.open(config)
+        orgbot = create_app(config, services, verify_token=False)
+        # the ack must carry the comparison itself
+        probe = orgbot.dispatch(
+            BoltRequest(
+                body=slash_body(fake, COMMAND_TEXT),
+                headers=signed_headers(fake.signing_secret, slash_body(fake, COMMAND_TEXT)),
+            )
+        )
+        assert json.loads(probe.body)["blocks"][0]["text"]["text"] == "COO vs Operations Director"
+        apps: list[tuple[str, App, int]] = [
+            (
+                "bare Bolt, default mode (`ack()` only)",
+                bare_app(config, process_before_response=False),
+                max(50, n // 20),
+            ),
+            (
+                "bare Bolt, `process_before_response=True` (`ack()` only)",
+                bare_app(config, process_before_response=True),
+                n,
+            ),
+            ("orgbot `/role-compare COO vs Operations Director`", orgbot, n),
+        ]
+        out = []
+        for transport, timer in (
+            ("in-process `App.dispatch`", time_in_process),
+            ("over HTTP (waitress, keep-alive, one client)", time_over_http),
+        ):
+            rows = []
+            for name, app, count in apps:
+                timer(app, fake, 20)  # warm up: auth.test cache, imports, caches
+                samples, wall = timer(app, fake, count)
+                rows.append(summarize(name, samples, wall))
+            out.append(f"### {transport}\n\n{table(rows)}\n")
+        services.store.close()
+        return "\n".join(out)
+
+
+BENCHES: dict[str, Callable[[int], str]] = {"ack": bench_ack}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("which", nargs="*", default=list(BENCHES), choices=list(BENCHES))
+    parser.add_argument("-n", type=int, default=2000, help="requests per app (default 2000)")
+    args = parser.parse_args()
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
+        f"`python bench/run.py {' '.join(args.which)} -n {args.n}`\n"
+    )
+    for name in args.which:
+        print(f"## {name}\n")
+        print(BENCHES[name](args.n))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
