@@ -6,9 +6,12 @@
 
 from slack_bolt import App
 
-from handlers import errors, role_compare
+from handlers import errors, home, org_proposal, proposal_review, role_compare
 
 
 def register_listeners(app: App) -> None:
     errors.register(app)
     role_compare.register(app)
+    org_proposal.register(app)
+    proposal_review.register(app)
+    home.register(app)

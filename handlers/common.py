@@ -1,8 +1,47 @@
 """Pieces every listener module uses."""
 
-from slack_bolt import Ack
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from slackbot.ui.common import simple_message
+
+logger = logging.getLogger("orgbot.handlers")
 
 
 def ack_only(ack: Ack) -> None:
     """Acknowledge at once; the work happens in the listener's lazy functions."""
     ack()
+
+
+def tell(
+    body: dict[str, Any], client: WebClient, respond: Respond, message: dict[str, Any] | str
+) -> None:
+    """Show the clicking user a message only they see: through the response_url when the
+    click came from a message, else ephemerally in the channel, else (Home tab, modals)
+    by DM."""
+    payload = simple_message(message) if isinstance(message, str) else message
+    user_id = body["user"]["id"]
+    try:
+        if body.get("response_url"):
+            respond(response_type="ephemeral", replace_original=False, **payload)
+            return
+        channel = (body.get("channel") or {}).get("id")
+        if channel and not channel.startswith("D"):
+            client.chat_postEphemeral(channel=channel, user=user_id, **payload)
+        else:
+            client.chat_postMessage(channel=user_id, **payload)
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not tell %s: %s", user_id, error)
+
+
+def action_value(body: dict[str, Any]) -> str:
+    action = body["actions"][0]
+    if action.get("selected_option"):
+        return action["selected_option"]["value"]
+    return action.get("value", "")

@@ -8,7 +8,7 @@ from typing import Any
 from roles import MAX_ROLES, Catalog, CompareRequest, compare, parse_compare
 from slackbot import ids
 from slackbot.ui import comparison as ui
-from slackbot.ui.common import context, escape
+from slackbot.ui.common import context, escape, simple_message
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def roles_message(
             )
         return ui.role_card_message(roles[0], catalog, notes=notes)
     if len(roles) > MAX_ROLES:
-        return ui.problem_message(
+        return simple_message(
             f"I can compare up to {MAX_ROLES} roles at once; you named {len(roles)} "
             f"({escape(', '.join(r.short_name for r in roles))}). Pick {MAX_ROLES} or fewer."
         )

@@ -125,9 +125,14 @@ class HttpServer:
             self._server.run()
 
     def close(self) -> None:
+        """Stop serving: close every socket from inside the event loop (so the loop wakes
+        at once instead of at its next poll), then let the worker threads finish."""
         from waitress import wasyncore
 
-        wasyncore.close_all(self._server._map)
-        self._server.task_dispatcher.shutdown(timeout=5)
-        if self._thread is not None:
+        sockets = self._server._map
+        if self._thread is not None and self._thread.is_alive():
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
             self._thread.join(timeout=5)
+        else:
+            wasyncore.close_all(sockets)
+        self._server.task_dispatcher.shutdown(timeout=5)

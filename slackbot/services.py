@@ -5,12 +5,16 @@ domain services built on them. Listeners reach them through the Bolt context
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from roles import Catalog, load_catalog
 from slackbot.clock import Clock, SystemClock
 from slackbot.config import Config
+from slackbot.proposals.service import ProposalService
 from slackbot.store import Store
 
 CONTEXT_KEY = "orgbot"
@@ -23,6 +27,35 @@ class Services:
     catalog: Catalog = field(default_factory=load_catalog)
     clock: Clock = field(default_factory=SystemClock)
     scheduler: Any = None  # slackbot.scheduler.Scheduler once started
+    proposals: ProposalService = field(init=False)
+    _workspace_url: str | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.proposals = ProposalService(self.store, self.clock)
+
+    def today(self, team_id: str | None = None) -> date:
+        """Today's date in the workspace's time zone."""
+        return self.clock.now().astimezone(self.config.tz).date()
+
+    def is_admin(self, team_id: str, user_id: str) -> bool:
+        """`ORGBOT_ADMINS` only, until workspace admins are looked up (see settings)."""
+        return user_id in self.config.admins
+
+    def admin_notes(self, team_id: str, user_id: str) -> list[str]:
+        """Things an admin should see on their Home tab (failed deliveries, ...)."""
+        return []
+
+    def workspace_url(self, client: Any) -> str | None:
+        """`https://team.slack.com/`, from auth.test once per process (for permalinks)."""
+        with self._lock:
+            if self._workspace_url is None:
+                try:
+                    self._workspace_url = client.auth_test().get("url") or ""
+                except Exception as error:  # a link is a nicety; never fail over it
+                    logging.getLogger("orgbot").warning("auth.test failed: %s", error)
+                    return None
+            return self._workspace_url or None
 
     def __deepcopy__(self, memo: dict) -> Services:
         # Bolt deep-copies the context for lazy listeners; the services are shared, not copied.

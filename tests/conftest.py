@@ -7,6 +7,7 @@ records them and checks every message and view against Block Kit's limits.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -17,6 +18,18 @@ from slackbot.config import Config
 from slackbot.devslack import FakeSlack
 from slackbot.runner import Orgbot
 from slackbot.store import Store
+
+
+def eventually(check, *, timeout: float = 5.0, interval: float = 0.01):
+    """Poll `check` until it returns something truthy (work after the ack runs in the
+    background); fail with the last value after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            assert value, f"still {value!r} after {timeout} s"
+            return value
+        time.sleep(interval)
 
 
 @pytest.fixture

@@ -19,6 +19,21 @@ _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 _STRIKE = re.compile(r"(?<![\w~])~(?=\S)([^~\n]+?)(?<=\S)~(?![\w~])")
 
 Names = Callable[[str], str | None]
+EMOJI = {
+    ":hourglass_flowing_sand:": "⏳",
+    ":white_check_mark:": "✅",
+    ":x:": "❌",
+    ":pencil2:": "✏️",
+    ":leftwards_arrow_with_hook:": "↩️",
+    ":speech_balloon:": "💬",
+    ":warning:": "⚠️",
+    ":tada:": "🎉",
+    ":bell:": "🔔",
+    ":alarm_clock:": "⏰",
+    ":calendar:": "📅",
+    ":zzz:": "💤",
+}
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
 
 
 @dataclass
@@ -58,7 +73,12 @@ def mrkdwn_to_text(text: str, names: Names | None = None) -> str:
             return label or f"@{special}"
         return f"{label} ({target})" if label and label != target else target
 
+    text = text.replace("```", "\n" if "```" in text else "```")
+    text = "\n".join(
+        "  | " + line[1:].lstrip() if line.startswith(">") else line for line in text.split("\n")
+    ).strip("\n")
     text = _LINK.sub(link, text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
     text = _BOLD.sub(r"\1", text)
     text = _ITALIC.sub(r"\1", text)
     text = _STRIKE.sub(r"\1", text)
@@ -80,7 +100,9 @@ def render_blocks(
         if not obj:
             return ""
         raw = obj.get("text", "")
-        return mrkdwn_to_text(raw, names) if obj.get("type") == "mrkdwn" else raw
+        if obj.get("type") == "mrkdwn":
+            return mrkdwn_to_text(raw, names)
+        return _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), raw)
 
     def wrap(text: str, indent: str = "") -> None:
         for paragraph in text.split("\n"):

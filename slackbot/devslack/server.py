@@ -15,6 +15,7 @@ Every call is recorded; tests wait for the ones they expect with `wait_for`.
 from __future__ import annotations
 
 import contextlib
+import copy
 import http.client
 import json
 import math
@@ -127,7 +128,9 @@ class FakeSlack:
         return f"{self.base_url}/api/"
 
     def start(self) -> FakeSlack:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -248,13 +251,14 @@ class FakeSlack:
                 self.changed.wait(remaining)
 
     def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Copies of the channel's messages, oldest first (threads included)."""
         with self.lock:
-            return list(self.ws.channel(channel).messages)
+            return copy.deepcopy(self.ws.channel(channel).messages)
 
     def dms(self, user: str) -> list[dict[str, Any]]:
-        """Messages orgbot sent a person directly."""
+        """Copies of the messages orgbot sent a person directly."""
         with self.lock:
-            return list(self.ws.dm(self.ws.user(user).id).messages)
+            return copy.deepcopy(self.ws.dm(self.ws.user(user).id).messages)
 
     def ephemerals(self, user: str, channel: str | None = None) -> list[Ephemeral]:
         with self.lock:
@@ -265,7 +269,7 @@ class FakeSlack:
         """The modal on top of a person's view stack, or None."""
         with self.lock:
             stack = self.ws.stacks.get(self.ws.user(user).id) or []
-            return self.ws.views[stack[-1]].view if stack else None
+            return copy.deepcopy(self.ws.views[stack[-1]].view) if stack else None
 
     def view_errors(self, user: str) -> dict[str, str]:
         with self.lock:
@@ -275,7 +279,13 @@ class FakeSlack:
     def home(self, user: str) -> dict[str, Any] | None:
         with self.lock:
             view_id = self.ws.homes.get(self.ws.user(user).id)
-            return self.ws.views[view_id].view if view_id else None
+            return copy.deepcopy(self.ws.views[view_id].view) if view_id else None
+
+    def render(self, blocks: list[dict[str, Any]], *, width: int = 10_000) -> str:
+        """Blocks as the text a person would read, with names for user and channel ids."""
+        from slackbot.blockkit.render import render_blocks
+
+        return render_blocks(blocks, names=self.ws.name_of, width=width).text
 
     @property
     def problems(self) -> list[str]:
@@ -408,6 +418,8 @@ class FakeSlack:
                 )
             else:
                 channel_id = channel or self._channel_of(where)
+                # a person clicks what the message shows now, not an old copy of it
+                where = self.ws.find_message(channel_id, where["ts"]) or where
                 block, element = payloads.find_element(where["blocks"], action_id, value)
                 response_url = self._response_url(
                     channel=channel_id, user=person.id, message_ts=where["ts"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -27,9 +26,25 @@ MASS_MENTIONS = ("<!channel>", "<!here>", "<!everyone>")
 
 
 def mass_mentions(payload: Any) -> list[str]:
-    """Mentions that would notify a whole channel; orgbot never sends one on purpose, so
-    one found here is user text that was not escaped."""
-    raw = json.dumps(payload)
+    """Mentions that would notify a whole channel, in the message `text` or any mrkdwn text
+    (plain_text shows them literally). orgbot never sends one on purpose, so one found
+    here is user text that was not escaped."""
+    texts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                texts.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    if isinstance(payload, dict) and isinstance(payload.get("text"), str):
+        texts.append(payload["text"])
+    walk(payload)
+    raw = "\n".join(texts)
     return [m for m in MASS_MENTIONS if m in raw]
 
 

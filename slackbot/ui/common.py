@@ -157,6 +157,12 @@ def message(text: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
     return {"text": clip(text, 3000), "blocks": blocks, **extra}
 
 
+def simple_message(text: str) -> dict[str, Any]:
+    """One mrkdwn section, and the same words as the fallback. `text` must already be
+    escaped where it holds user input."""
+    return message(text, [section(text)])
+
+
 def modal(
     title: str,
     blocks: list[Block],

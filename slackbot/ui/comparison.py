@@ -208,11 +208,6 @@ def unresolved_message(request: CompareRequest, catalog: Catalog) -> dict[str, A
     return message("I couldn't tell which roles you meant. " + _plain_lines(request), blocks)
 
 
-def problem_message(text: str) -> dict[str, Any]:
-    """A one-section answer for a request that cannot be served as asked."""
-    return message(text, [section(text)])
-
-
 def picker_modal(
     catalog: Catalog,
     *,

@@ -1,0 +1,38 @@
+"""Gathering what a person's Home tab shows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.model import NotFound
+from slackbot.services import Services
+from slackbot.ui.home import home_view
+
+
+def build_home(services: Services, client: WebClient, team_id: str, user_id: str) -> dict[str, Any]:
+    proposals = services.proposals
+    messenger = ProposalMessenger(client, services)
+    decisions = []
+    for event in proposals.recent_decisions(team_id, limit=5):
+        try:
+            decisions.append((event, proposals.get(team_id, event.proposal_id)))
+        except NotFound:
+            continue
+    current = proposals.current_org(team_id)
+    current_number = None
+    if current is not None and current.proposal_id:
+        current_number = proposals.get(team_id, current.proposal_id).number
+    return home_view(
+        user_id=user_id,
+        today=services.today(team_id),
+        awaiting=proposals.awaiting(team_id, user_id),
+        mine=proposals.authored(team_id, user_id),
+        decisions=decisions,
+        current=current,
+        current_number=current_number,
+        admin_notes=services.admin_notes(team_id, user_id),
+        link=messenger.permalink,
+    )

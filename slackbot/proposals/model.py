@@ -1,0 +1,163 @@
+"""Proposals as frozen domain objects; database rows are converted at the edge
+(`repository.py`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from slackbot.orgchart import Structure
+
+# statuses
+IN_REVIEW = "in_review"
+CHANGES_REQUESTED = "changes_requested"
+APPROVED = "approved"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+OPEN_STATUSES = (IN_REVIEW, CHANGES_REQUESTED)
+STATUS_LABELS = {
+    IN_REVIEW: "In review",
+    CHANGES_REQUESTED: "Changes requested",
+    APPROVED: "Approved",
+    REJECTED: "Rejected",
+    WITHDRAWN: "Withdrawn",
+}
+STATUS_EMOJI = {
+    IN_REVIEW: ":hourglass_flowing_sand:",
+    CHANGES_REQUESTED: ":pencil2:",
+    APPROVED: ":white_check_mark:",
+    REJECTED: ":x:",
+    WITHDRAWN: ":leftwards_arrow_with_hook:",
+}
+
+# decisions a reviewer can make (stored as these words)
+APPROVE = "approved"
+REQUEST_CHANGES = "changes_requested"
+REJECT = "rejected"
+DECISIONS = (APPROVE, REQUEST_CHANGES, REJECT)
+DECISION_VERBS = {APPROVE: "approved", REQUEST_CHANGES: "requested changes to", REJECT: "rejected"}
+DECISION_EMOJI = {APPROVE: ":white_check_mark:", REQUEST_CHANGES: ":pencil2:", REJECT: ":x:"}
+
+# history event kinds
+CREATED, EDITED, COMMENTED = "created", "edited", "commented"
+POSTED, POST_FAILED, STATUS_CHANGED = "posted", "post_failed", "status_changed"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the proposal modal holds once it validates."""
+
+    title: str
+    rationale: str
+    structure_text: str
+    structure: Structure
+    reviewers: tuple[str, ...]
+    review_by: date
+    channel_id: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    reviewer_id: str
+    decision: str
+    comment: str
+    decided_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class Proposal:
+    id: int
+    team_id: str
+    number: int
+    title: str
+    rationale: str
+    structure_text: str
+    structure: Structure
+    version: int
+    author_id: str
+    channel_id: str
+    message_ts: str | None
+    status: str
+    review_by: date
+    post_error: str | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    reviewers: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()  # of the current version
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def decision_of(self, user_id: str) -> Decision | None:
+        return next((d for d in self.decisions if d.reviewer_id == user_id), None)
+
+    @property
+    def waiting_on(self) -> tuple[str, ...]:
+        """Reviewers who have not decided the current version."""
+        decided = {d.reviewer_id for d in self.decisions}
+        return tuple(r for r in self.reviewers if r not in decided)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    proposal_id: int
+    version: int
+    kind: str
+    actor_id: str | None
+    comment: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OrgVersion:
+    team_id: str
+    version: int
+    proposal_id: int | None
+    structure: Structure
+    approved_at: datetime
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a change to a proposal did, for the Slack side to announce."""
+
+    proposal: Proposal
+    kind: str  # created | edited | approved | changes_requested | rejected | commented | withdrawn
+    actor_id: str
+    comment: str = ""
+    status_changed: bool = False
+    org_version: OrgVersion | None = None
+    previous_reviewers: tuple[str, ...] = field(default=())
+
+
+class ProposalError(Exception):
+    """A request about a proposal that cannot be carried out; `str(error)` says why, in
+    words for the person who asked."""
+
+
+class NotFound(ProposalError):
+    pass
+
+
+class NotAllowed(ProposalError):
+    pass
+
+
+class Closed(ProposalError):
+    pass
+
+
+class AlreadyDecided(ProposalError):
+    def __init__(self, message: str, decision: Decision | None):
+        super().__init__(message)
+        self.decision = decision

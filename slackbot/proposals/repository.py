@@ -1,0 +1,207 @@
+"""Proposal rows in and out of SQLite. Every function takes the `Database` of the caller's
+transaction (`store.write()`) or a read connection (`store.db`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from slackbot.orgchart import Structure
+from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def parse_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
+    reviewers = tuple(
+        r["user_id"]
+        for r in db.query(
+            "select user_id from proposal_reviewers where proposal_id = ? order by position",
+            [row["id"]],
+        )
+    )
+    decisions = tuple(
+        Decision(
+            reviewer_id=d["reviewer_id"],
+            decision=d["decision"],
+            comment=d["comment"] or "",
+            decided_at=datetime.fromisoformat(d["decided_at"]),
+            version=d["version"],
+        )
+        for d in db.query(
+            "select * from decisions where proposal_id = ? and version = ? order by id",
+            [row["id"], row["version"]],
+        )
+    )
+    return Proposal(
+        id=row["id"],
+        team_id=row["team_id"],
+        number=row["number"],
+        title=row["title"],
+        rationale=row["rationale"] or "",
+        structure_text=row["structure_text"] or "",
+        structure=Structure.from_json(row["structure"]),
+        version=row["version"],
+        author_id=row["author_id"],
+        channel_id=row["channel_id"] or "",
+        message_ts=row["message_ts"],
+        status=row["status"],
+        review_by=date.fromisoformat(row["review_by"]),
+        post_error=row["post_error"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        closed_at=parse_time(row["closed_at"]),
+        reviewers=reviewers,
+        decisions=decisions,
+    )
+
+
+def get_proposal(db: Database, team_id: str, proposal_id: int) -> Proposal | None:
+    rows = list(
+        db.query("select * from proposals where id = ? and team_id = ?", [proposal_id, team_id])
+    )
+    return proposal_from_row(db, rows[0]) if rows else None
+
+
+def get_by_number(db: Database, team_id: str, number: int) -> Proposal | None:
+    rows = list(
+        db.query("select * from proposals where team_id = ? and number = ?", [team_id, number])
+    )
+    return proposal_from_row(db, rows[0]) if rows else None
+
+
+def list_proposals(
+    db: Database,
+    team_id: str,
+    *,
+    where: str = "1",
+    params: list[Any] | None = None,
+    order: str = "number desc",
+    limit: int = 50,
+) -> list[Proposal]:
+    rows = db.query(
+        f"select * from proposals where team_id = ? and ({where}) order by {order} limit ?",
+        [team_id, *(params or []), limit],
+    )
+    return [proposal_from_row(db, row) for row in rows]
+
+
+def next_number(db: Database, team_id: str) -> int:
+    row = next(
+        db.query(
+            "select coalesce(max(number), 0) + 1 as n from proposals where team_id = ?", [team_id]
+        )
+    )
+    return row["n"]
+
+
+def add_event(
+    db: Database,
+    *,
+    team_id: str,
+    proposal_id: int,
+    version: int,
+    kind: str,
+    actor_id: str | None,
+    at: datetime,
+    comment: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    db["proposal_events"].insert(
+        {
+            "team_id": team_id,
+            "proposal_id": proposal_id,
+            "version": version,
+            "kind": kind,
+            "actor_id": actor_id,
+            "comment": comment,
+            "detail": json.dumps(detail or {}),
+            "at": iso(at),
+        }
+    )
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(
+        id=row["id"],
+        proposal_id=row["proposal_id"],
+        version=row["version"],
+        kind=row["kind"],
+        actor_id=row["actor_id"],
+        comment=row["comment"] or "",
+        detail=json.loads(row["detail"] or "{}"),
+        at=datetime.fromisoformat(row["at"]),
+    )
+
+
+def history(db: Database, proposal_id: int) -> list[Event]:
+    return [
+        event_from_row(row)
+        for row in db.query(
+            "select * from proposal_events where proposal_id = ? order by id", [proposal_id]
+        )
+    ]
+
+
+def recent_events(db: Database, team_id: str, kinds: tuple[str, ...], limit: int) -> list[Event]:
+    marks = ",".join("?" for _ in kinds)
+    return [
+        event_from_row(row)
+        for row in db.query(
+            f"select * from proposal_events where team_id = ? and kind in ({marks}) "
+            "order by id desc limit ?",
+            [team_id, *kinds, limit],
+        )
+    ]
+
+
+def set_reviewers(db: Database, proposal_id: int, reviewers: tuple[str, ...]) -> None:
+    db.execute("delete from proposal_reviewers where proposal_id = ?", [proposal_id])
+    db["proposal_reviewers"].insert_all(
+        {"proposal_id": proposal_id, "user_id": user, "position": i}
+        for i, user in enumerate(reviewers)
+    )
+
+
+def current_org(db: Database, team_id: str) -> OrgVersion | None:
+    rows = list(
+        db.query(
+            "select * from org_versions where team_id = ? order by version desc limit 1", [team_id]
+        )
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return OrgVersion(
+        team_id=row["team_id"],
+        version=row["version"],
+        proposal_id=row["proposal_id"],
+        structure=Structure.from_json(row["structure"]),
+        approved_at=datetime.fromisoformat(row["approved_at"]),
+    )
+
+
+def add_org_version(
+    db: Database, team_id: str, proposal_id: int, structure: Structure, at: datetime
+) -> OrgVersion:
+    previous = current_org(db, team_id)
+    version = (previous.version if previous else 0) + 1
+    db["org_versions"].insert(
+        {
+            "team_id": team_id,
+            "version": version,
+            "proposal_id": proposal_id,
+            "structure": structure.to_json(),
+            "approved_at": iso(at),
+        }
+    )
+    return OrgVersion(team_id, version, proposal_id, structure, at)

@@ -1,0 +1,408 @@
+"""The rules of a proposal's life: create, edit, decide, comment, withdraw, approve into
+the current org. Each change is one transaction that also appends to the history."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import datetime
+
+from slackbot.clock import Clock
+from slackbot.proposals import repository as repo
+from slackbot.proposals.model import (
+    APPROVE,
+    APPROVED,
+    CHANGES_REQUESTED,
+    COMMENTED,
+    CREATED,
+    DECISION_VERBS,
+    DECISIONS,
+    EDITED,
+    IN_REVIEW,
+    POST_FAILED,
+    POSTED,
+    REJECT,
+    REJECTED,
+    REQUEST_CHANGES,
+    STATUS_CHANGED,
+    STATUS_LABELS,
+    WITHDRAWN,
+    AlreadyDecided,
+    Closed,
+    Draft,
+    Event,
+    NotAllowed,
+    NotFound,
+    OrgVersion,
+    Outcome,
+    Proposal,
+)
+from slackbot.store import Store
+
+
+class ProposalService:
+    def __init__(self, store: Store, clock: Clock):
+        self.store = store
+        self.clock = clock
+
+    # reading ----------------------------------------------------------------------------
+
+    def get(self, team_id: str, proposal_id: int) -> Proposal:
+        """Raises: NotFound."""
+        proposal = repo.get_proposal(self.store.db, team_id, proposal_id)
+        if proposal is None:
+            raise NotFound("That proposal no longer exists.")
+        return proposal
+
+    def by_number(self, team_id: str, number: int) -> Proposal:
+        proposal = repo.get_by_number(self.store.db, team_id, number)
+        if proposal is None:
+            raise NotFound(f"There is no proposal #{number}. `/org-proposal list` shows them all.")
+        return proposal
+
+    def open_proposals(self, team_id: str, limit: int = 50) -> list[Proposal]:
+        return repo.list_proposals(
+            self.store.db,
+            team_id,
+            where="status in (?, ?)",
+            params=[IN_REVIEW, CHANGES_REQUESTED],
+            limit=limit,
+        )
+
+    def recent(self, team_id: str, limit: int = 20) -> list[Proposal]:
+        return repo.list_proposals(self.store.db, team_id, limit=limit)
+
+    def awaiting(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
+        """Open proposals where `user_id` is a reviewer who has not decided this version."""
+        candidates = repo.list_proposals(
+            self.store.db,
+            team_id,
+            where="status in (?, ?) and id in (select proposal_id from proposal_reviewers where user_id = ?)",
+            params=[IN_REVIEW, CHANGES_REQUESTED, user_id],
+            order="review_by, number",
+            limit=100,
+        )
+        return [p for p in candidates if user_id in p.waiting_on][:limit]
+
+    def authored(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
+        return repo.list_proposals(
+            self.store.db, team_id, where="author_id = ?", params=[user_id], limit=limit
+        )
+
+    def history(self, proposal_id: int) -> list[Event]:
+        return repo.history(self.store.db, proposal_id)
+
+    def recent_decisions(self, team_id: str, limit: int = 5) -> list[Event]:
+        return repo.recent_events(self.store.db, team_id, (*DECISIONS, WITHDRAWN), limit)
+
+    def current_org(self, team_id: str) -> OrgVersion | None:
+        return repo.current_org(self.store.db, team_id)
+
+    # changing ---------------------------------------------------------------------------
+
+    def create(self, team_id: str, author_id: str, draft: Draft) -> Outcome:
+        now = self.clock.now()
+        with self.store.write() as db:
+            number = repo.next_number(db, team_id)
+            proposal_id = (
+                db["proposals"]
+                .insert(
+                    {
+                        "team_id": team_id,
+                        "number": number,
+                        "title": draft.title,
+                        "rationale": draft.rationale,
+                        "structure_text": draft.structure_text,
+                        "structure": draft.structure.to_json(),
+                        "version": 1,
+                        "author_id": author_id,
+                        "channel_id": draft.channel_id,
+                        "status": IN_REVIEW,
+                        "review_by": draft.review_by.isoformat(),
+                        "created_at": repo.iso(now),
+                        "updated_at": repo.iso(now),
+                    }
+                )
+                .last_pk
+            )
+            repo.set_reviewers(db, proposal_id, draft.reviewers)
+            self._add_version(db, proposal_id, 1, draft, author_id, now)
+            repo.add_event(
+                db,
+                team_id=team_id,
+                proposal_id=proposal_id,
+                version=1,
+                kind=CREATED,
+                actor_id=author_id,
+                at=now,
+                detail={"reviewers": list(draft.reviewers), "channel": draft.channel_id},
+            )
+            proposal = repo.get_proposal(db, team_id, proposal_id)
+        assert proposal is not None
+        return Outcome(proposal=proposal, kind=CREATED, actor_id=author_id)
+
+    def edit(self, team_id: str, proposal_id: int, user_id: str, draft: Draft) -> Outcome:
+        """A new version from the author: decisions start over.
+
+        Raises:
+            NotFound, NotAllowed (not the author), Closed.
+        """
+        now = self.clock.now()
+        with self.store.write() as db:
+            proposal = self._load(db, team_id, proposal_id)
+            if proposal.author_id != user_id:
+                raise NotAllowed(
+                    f"Only <@{proposal.author_id}>, who wrote it, can edit this proposal."
+                )
+            self._require_open(proposal, "edited")
+            version = proposal.version + 1
+            db["proposals"].update(
+                proposal_id,
+                {
+                    "title": draft.title,
+                    "rationale": draft.rationale,
+                    "structure_text": draft.structure_text,
+                    "structure": draft.structure.to_json(),
+                    "version": version,
+                    "status": IN_REVIEW,
+                    "review_by": draft.review_by.isoformat(),
+                    "updated_at": repo.iso(now),
+                },
+            )
+            repo.set_reviewers(db, proposal_id, draft.reviewers)
+            self._add_version(db, proposal_id, version, draft, user_id, now)
+            repo.add_event(
+                db,
+                team_id=team_id,
+                proposal_id=proposal_id,
+                version=version,
+                kind=EDITED,
+                actor_id=user_id,
+                at=now,
+                detail={"reviewers": list(draft.reviewers), "previous_status": proposal.status},
+            )
+            updated = self._load(db, team_id, proposal_id)
+        return Outcome(
+            proposal=updated,
+            kind=EDITED,
+            actor_id=user_id,
+            status_changed=proposal.status != IN_REVIEW,
+            previous_reviewers=proposal.reviewers,
+        )
+
+    def decide(
+        self, team_id: str, proposal_id: int, user_id: str, decision: str, comment: str = ""
+    ) -> Outcome:
+        """Record a reviewer's decision on the current version and settle the status:
+        a rejection rejects, a change request asks the author to edit, and approval by
+        every reviewer approves (and makes the proposal the current org).
+
+        Raises:
+            NotFound, NotAllowed (not a reviewer), Closed, AlreadyDecided (a double click).
+        """
+        if decision not in DECISIONS:
+            raise ValueError(decision)
+        now = self.clock.now()
+        with self.store.write() as db:
+            proposal = self._load(db, team_id, proposal_id)
+            if user_id not in proposal.reviewers:
+                names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
+                raise NotAllowed(
+                    f"Only the reviewers ({names}) can decide on proposal #{proposal.number}. "
+                    "You can still add a comment."
+                )
+            self._require_open(proposal, "decided on")
+            existing = proposal.decision_of(user_id)
+            if existing is not None:
+                raise AlreadyDecided(
+                    f"You already {DECISION_VERBS[existing.decision]} version {proposal.version} "
+                    f"of proposal #{proposal.number}.",
+                    existing,
+                )
+            try:
+                db["decisions"].insert(
+                    {
+                        "proposal_id": proposal_id,
+                        "version": proposal.version,
+                        "reviewer_id": user_id,
+                        "decision": decision,
+                        "comment": comment,
+                        "decided_at": repo.iso(now),
+                    }
+                )
+            except sqlite3.IntegrityError:
+                # belt and braces: BEGIN IMMEDIATE already serializes writers, and the
+                # unique index would settle any race that slipped past it
+                first = self._load(db, team_id, proposal_id).decision_of(user_id)
+                raise AlreadyDecided(
+                    f"You already decided on version {proposal.version} of proposal #{proposal.number}.",
+                    first,
+                ) from None
+            repo.add_event(
+                db,
+                team_id=team_id,
+                proposal_id=proposal_id,
+                version=proposal.version,
+                kind=decision,
+                actor_id=user_id,
+                at=now,
+                comment=comment,
+            )
+            decided = self._load(db, team_id, proposal_id)
+            status = settle(decided)
+            org_version = None
+            if status != decided.status:
+                closed = status in (APPROVED, REJECTED)
+                db["proposals"].update(
+                    proposal_id,
+                    {
+                        "status": status,
+                        "updated_at": repo.iso(now),
+                        "closed_at": repo.iso(now) if closed else None,
+                    },
+                )
+                repo.add_event(
+                    db,
+                    team_id=team_id,
+                    proposal_id=proposal_id,
+                    version=proposal.version,
+                    kind=STATUS_CHANGED,
+                    actor_id=None,
+                    at=now,
+                    detail={"from": decided.status, "to": status},
+                )
+                if status == APPROVED:
+                    org_version = repo.add_org_version(
+                        db, team_id, proposal_id, decided.structure, now
+                    )
+                decided = self._load(db, team_id, proposal_id)
+        return Outcome(
+            proposal=decided,
+            kind=decision,
+            actor_id=user_id,
+            comment=comment,
+            status_changed=status != proposal.status,
+            org_version=org_version,
+        )
+
+    def comment(self, team_id: str, proposal_id: int, user_id: str, text: str) -> Outcome:
+        now = self.clock.now()
+        with self.store.write() as db:
+            proposal = self._load(db, team_id, proposal_id)
+            repo.add_event(
+                db,
+                team_id=team_id,
+                proposal_id=proposal_id,
+                version=proposal.version,
+                kind=COMMENTED,
+                actor_id=user_id,
+                at=now,
+                comment=text,
+            )
+        return Outcome(proposal=proposal, kind=COMMENTED, actor_id=user_id, comment=text)
+
+    def withdraw(self, team_id: str, proposal_id: int, user_id: str) -> Outcome:
+        now = self.clock.now()
+        with self.store.write() as db:
+            proposal = self._load(db, team_id, proposal_id)
+            if proposal.author_id != user_id:
+                raise NotAllowed(
+                    f"Only <@{proposal.author_id}>, who wrote it, can withdraw this proposal."
+                )
+            self._require_open(proposal, "withdrawn")
+            db["proposals"].update(
+                proposal_id,
+                {"status": WITHDRAWN, "updated_at": repo.iso(now), "closed_at": repo.iso(now)},
+            )
+            repo.add_event(
+                db,
+                team_id=team_id,
+                proposal_id=proposal_id,
+                version=proposal.version,
+                kind=WITHDRAWN,
+                actor_id=user_id,
+                at=now,
+            )
+            updated = self._load(db, team_id, proposal_id)
+        return Outcome(proposal=updated, kind=WITHDRAWN, actor_id=user_id, status_changed=True)
+
+    def record_posted(self, proposal: Proposal, channel_id: str, ts: str) -> Proposal:
+        """The card is in the channel: remember where, so later changes update it in place."""
+        with self.store.write() as db:
+            db["proposals"].update(
+                proposal.id, {"channel_id": channel_id, "message_ts": ts, "post_error": None}
+            )
+            repo.add_event(
+                db,
+                team_id=proposal.team_id,
+                proposal_id=proposal.id,
+                version=proposal.version,
+                kind=POSTED,
+                actor_id=None,
+                at=self.clock.now(),
+                detail={"channel": channel_id, "ts": ts},
+            )
+        return replace(proposal, channel_id=channel_id, message_ts=ts, post_error=None)
+
+    def record_post_failed(self, proposal: Proposal, error: str) -> Proposal:
+        with self.store.write() as db:
+            db["proposals"].update(proposal.id, {"post_error": error})
+            repo.add_event(
+                db,
+                team_id=proposal.team_id,
+                proposal_id=proposal.id,
+                version=proposal.version,
+                kind=POST_FAILED,
+                actor_id=None,
+                at=self.clock.now(),
+                detail={"channel": proposal.channel_id, "error": error},
+            )
+        return replace(proposal, post_error=error)
+
+    # internals --------------------------------------------------------------------------
+
+    def _load(self, db, team_id: str, proposal_id: int) -> Proposal:
+        proposal = repo.get_proposal(db, team_id, proposal_id)
+        if proposal is None:
+            raise NotFound("That proposal no longer exists.")
+        return proposal
+
+    @staticmethod
+    def _require_open(proposal: Proposal, verb: str) -> None:
+        if not proposal.is_open:
+            raise Closed(
+                f"Proposal #{proposal.number} is {STATUS_LABELS[proposal.status].lower()}, so it "
+                f"can't be {verb} any more. Start a new proposal with `/org-proposal`."
+            )
+
+    @staticmethod
+    def _add_version(
+        db, proposal_id: int, version: int, draft: Draft, user_id: str, now: datetime
+    ) -> None:
+        db["proposal_versions"].insert(
+            {
+                "proposal_id": proposal_id,
+                "version": version,
+                "title": draft.title,
+                "rationale": draft.rationale,
+                "structure_text": draft.structure_text,
+                "structure": draft.structure.to_json(),
+                "review_by": draft.review_by.isoformat(),
+                "reviewers": json.dumps(list(draft.reviewers)),
+                "created_by": user_id,
+                "created_at": repo.iso(now),
+            }
+        )
+
+
+def settle(proposal: Proposal) -> str:
+    """The status the current version's decisions lead to."""
+    decisions = {d.decision for d in proposal.decisions}
+    if REJECT in decisions:
+        return REJECTED
+    if REQUEST_CHANGES in decisions:
+        return CHANGES_REQUESTED
+    if proposal.reviewers and not proposal.waiting_on and decisions == {APPROVE}:
+        return APPROVED
+    return IN_REVIEW

@@ -1,0 +1,97 @@
+"""The Home tab: what waits on you, your proposals, recent decisions, the current org."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from slackbot import ids
+from slackbot.proposals.model import DECISION_EMOJI, DECISIONS, Event, OrgVersion, Proposal
+from slackbot.ui.common import Block, actions, button, context, divider, escape, header, section
+from slackbot.ui.proposal_card import day, review_actions, when
+from slackbot.ui.proposal_lists import current_org_blocks, list_line
+
+
+def home_view(
+    *,
+    user_id: str,
+    today: date,
+    awaiting: Sequence[Proposal],
+    mine: Sequence[Proposal],
+    decisions: Sequence[tuple[Event, Proposal]],
+    current: OrgVersion | None,
+    current_number: int | None,
+    admin_notes: Sequence[str] = (),
+    link: Any = None,
+) -> dict[str, Any]:
+    """Build the Home tab. `link(proposal)` gives a card's permalink, or None."""
+    blocks: list[Block] = [
+        header("orgbot"),
+        section(
+            "Plan your org in Slack: compare leadership roles, propose changes, and review them."
+        ),
+        actions(
+            button("New proposal", ids.NEW_PROPOSAL_BUTTON, style="primary"),
+            button("Compare roles", ids.OPEN_ROLE_PICKER, ""),
+            block_id="home_actions",
+        ),
+        divider(),
+        section(f"*Waiting on your review* ({len(awaiting)})"),
+    ]
+    if not awaiting:
+        blocks.append(context("Nothing waits on you. :tada:"))
+    for proposal in awaiting[:10]:
+        title = _linked(proposal, link)
+        overdue = " · *overdue*" if proposal.review_by < today else ""
+        blocks.append(
+            section(
+                f"*{title}*\nby <@{proposal.author_id}> · review by {day(proposal.review_by)}{overdue} · "
+                f"version {proposal.version}"
+            )
+        )
+        blocks.append(review_actions(proposal))
+    blocks += [divider(), section("*Your proposals*")]
+    if mine:
+        blocks.append(section("\n".join(list_line(p) for p in mine[:10])))
+        failed = [p for p in mine if p.post_error and not p.message_ts]
+        for p in failed[:3]:
+            blocks.append(
+                section(
+                    f":warning: #{p.number} is not posted in <#{p.channel_id}> yet ({escape(p.post_error or '')}).",
+                    accessory=button("Post again", ids.RETRY_POST, str(p.id)),
+                )
+            )
+    else:
+        blocks.append(context("You haven't proposed anything yet."))
+    blocks += [divider(), section("*Recent decisions*")]
+    if decisions:
+        lines = [
+            f"{DECISION_EMOJI.get(e.kind, ':leftwards_arrow_with_hook:')} <@{e.actor_id}> "
+            f"{_verb(e.kind)} *#{p.number}* {escape(p.title)} · {when(e.at)}"
+            for e, p in decisions
+        ]
+        blocks.append(section("\n".join(lines)))
+    else:
+        blocks.append(context("No decisions yet."))
+    blocks.append(divider())
+    blocks.extend(current_org_blocks(current, number=current_number))
+    if admin_notes:
+        blocks += [divider(), section("*For admins*\n" + "\n".join(admin_notes))]
+    return {"type": "home", "blocks": blocks[:100], "callback_id": "home"}
+
+
+def _verb(kind: str) -> str:
+    if kind in DECISIONS:
+        return {
+            "approved": "approved",
+            "changes_requested": "requested changes to",
+            "rejected": "rejected",
+        }[kind]
+    return "withdrew"
+
+
+def _linked(proposal: Proposal, link: Any) -> str:
+    url = link(proposal) if link else None
+    text = f"#{proposal.number} {escape(proposal.title)}"
+    return f"<{url}|{text}>" if url else text

@@ -1,0 +1,342 @@
+"""Block Kit for a proposal: the card in the channel, the thread replies and DMs about it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from roles import Catalog
+from slackbot import ids
+from slackbot.orgchart import WIDE_SPAN, Change, Structure, diff
+from slackbot.proposals.model import (
+    APPROVE,
+    APPROVED,
+    COMMENTED,
+    DECISION_EMOJI,
+    DECISION_VERBS,
+    EDITED,
+    REJECT,
+    REJECTED,
+    REQUEST_CHANGES,
+    STATUS_EMOJI,
+    WITHDRAWN,
+    OrgVersion,
+    Outcome,
+    Proposal,
+)
+from slackbot.ui.common import (
+    Block,
+    actions,
+    bullets,
+    button,
+    confirm_dialog,
+    context,
+    escape,
+    header,
+    long_sections,
+    message,
+    option,
+    section,
+)
+
+
+def day(d: date) -> str:
+    """`Wed 2 Dec 2026`: review-by dates are whole days, shown the same to everyone."""
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def when(moment: datetime) -> str:
+    """A time Slack shows in each reader's own time zone."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"
+
+
+def status_line(proposal: Proposal) -> str:
+    return f"{STATUS_EMOJI[proposal.status]} *{proposal.status_label}*"
+
+
+def proposal_title(proposal: Proposal) -> str:
+    return f"Proposal #{proposal.number}: {proposal.title}"
+
+
+def chart_sections(structure: Structure, *, title: str) -> list[Block]:
+    """The org chart as a tree in a code block (split over sections if it is long)."""
+    tree = [escape(line) for line in structure.tree_lines()]
+    blocks: list[Block] = []
+    chunk: list[str] = []
+    for line in tree:
+        if chunk and sum(len(x) + 1 for x in chunk) + len(line) > 2800:
+            blocks.append(section("```" + "\n".join(chunk) + "```"))
+            chunk = []
+        chunk.append(line)
+    if chunk:
+        blocks.append(section("```" + "\n".join(chunk) + "```"))
+    if blocks:
+        blocks[0]["text"]["text"] = f"*{title}*\n" + blocks[0]["text"]["text"]
+    return blocks
+
+
+def change_lines(changes: Sequence[Change]) -> list[str]:
+    lines = []
+    for c in changes:
+        name = f"*{escape(c.title)}*"
+        if c.kind == "added":
+            lines.append(
+                f"Added {name}"
+                + (f", reporting to {escape(c.after)}" if c.after else " at the top")
+            )
+        elif c.kind == "removed":
+            lines.append(f"Removed {name}")
+        elif c.kind == "moved":
+            before = escape(c.before) if c.before else "nobody (top)"
+            after = escape(c.after) if c.after else "nobody (top)"
+            lines.append(f"{name} now reports to {after} (was {before})")
+        elif c.kind == "headcount":
+            lines.append(f"{name}: {c.before} → {c.after} people")
+    return lines
+
+
+def changes_section(proposal: Proposal, current: OrgVersion | None) -> list[Block]:
+    if current is None:
+        return [
+            section("*What changes*\nThere is no approved org chart yet; this would be the first.")
+        ]
+    if proposal.status == APPROVED and current.proposal_id == proposal.id:
+        return [
+            section(f"*What changes*\nThis is the current org chart (version {current.version}).")
+        ]
+    changes = diff(current.structure, proposal.structure)
+    if not changes:
+        return [
+            section(
+                f"*What changes*\nNothing: this matches the current org chart (version {current.version})."
+            )
+        ]
+    return long_sections(
+        f"*What changes against the current org (version {current.version})*\n"
+        + bullets(change_lines(changes))
+    )
+
+
+def spans_text(structure: Structure) -> str:
+    spans = structure.spans()
+    if not spans:
+        return ""
+    parts = []
+    for position, count in spans[:8]:
+        flag = " (wide)" if count > WIDE_SPAN else ""
+        parts.append(f"{escape(position.title)} {count}{flag}")
+    more = f" · +{len(spans) - 8} more" if len(spans) > 8 else ""
+    return "Spans of control (direct reports): " + " · ".join(parts) + more
+
+
+def reviewer_lines(proposal: Proposal) -> list[str]:
+    lines = []
+    for reviewer in proposal.reviewers:
+        decision = proposal.decision_of(reviewer)
+        if decision is None:
+            state = ":hourglass_flowing_sand: waiting" if proposal.is_open else "did not decide"
+            lines.append(f"<@{reviewer}>: {state}")
+            continue
+        text = f"{DECISION_EMOJI[decision.decision]} {DECISION_VERBS[decision.decision].replace(' to', '')}"
+        if decision.comment:
+            text += f": “{escape(_short(decision.comment, 300))}”"
+        lines.append(f"<@{reviewer}>: {text}")
+    return lines
+
+
+def proposal_card_blocks(
+    proposal: Proposal,
+    catalog: Catalog,
+    current: OrgVersion | None,
+    *,
+    buttons: bool = True,
+) -> list[Block]:
+    meta = (
+        f"{status_line(proposal)} · by <@{proposal.author_id}> · review by "
+        f"{day(proposal.review_by)} · version {proposal.version}"
+    )
+    blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
+    blocks.extend(long_sections("*Why*\n" + _quoted(escape(proposal.rationale))))
+    blocks.extend(chart_sections(proposal.structure, title="Proposed org chart"))
+    blocks.extend(changes_section(proposal, current))
+    notes = [spans_text(proposal.structure)]
+    known = [catalog[r].short_name for r in proposal.structure.role_ids() if r in catalog]
+    if known:
+        notes.append("From the role catalog: " + ", ".join(escape(k) for k in known))
+    blocks.append(context(*[n for n in notes if n]))
+    blocks.append(section("*Reviewers*\n" + "\n".join(reviewer_lines(proposal))))
+    if proposal.post_error and not proposal.message_ts:
+        blocks.append(
+            context(
+                f":warning: Not posted in <#{proposal.channel_id}> yet ({escape(proposal.post_error)})."
+            )
+        )
+    if buttons and proposal.is_open:
+        blocks.append(review_actions(proposal))
+        blocks.append(author_actions(proposal, catalog))
+    elif buttons and known:
+        blocks.append(actions(role_card_select(proposal, catalog), block_id=f"roles_{proposal.id}"))
+    blocks.append(context(_closing_note(proposal)))
+    return blocks
+
+
+def review_actions(proposal: Proposal) -> Block:
+    value = str(proposal.id)
+    return actions(
+        button("Approve", ids.APPROVE, value, style="primary"),
+        button("Request changes", ids.REQUEST_CHANGES, value),
+        button(
+            "Reject",
+            ids.REJECT,
+            value,
+            style="danger",
+            confirm=confirm_dialog(
+                "Reject this proposal?",
+                f"Rejecting closes proposal #{proposal.number} for everyone. The author can start a new one.",
+                yes="Reject",
+            ),
+        ),
+        button("Comment", ids.COMMENT, value),
+        block_id=f"review_{proposal.id}",
+    )
+
+
+def author_actions(proposal: Proposal, catalog: Catalog) -> Block:
+    value = str(proposal.id)
+    elements = [
+        button("Edit", ids.EDIT, value),
+        button(
+            "Withdraw",
+            ids.WITHDRAW,
+            value,
+            confirm=confirm_dialog(
+                "Withdraw this proposal?",
+                f"Proposal #{proposal.number} will be closed without a decision.",
+                yes="Withdraw",
+            ),
+        ),
+    ]
+    if proposal.structure.role_ids():
+        elements.append(role_card_select(proposal, catalog))
+    return actions(*elements, block_id=f"author_{proposal.id}")
+
+
+def role_card_select(proposal: Proposal, catalog: Catalog) -> dict[str, Any]:
+    role_ids = list(dict.fromkeys(proposal.structure.role_ids()))[:100]
+    return {
+        "type": "static_select",
+        "action_id": ids.SHOW_ROLE_CARD,
+        "placeholder": {"type": "plain_text", "text": "Role card…"},
+        "options": [option(catalog[r].label, r) for r in role_ids if r in catalog],
+    }
+
+
+def proposal_card(
+    proposal: Proposal, catalog: Catalog, current: OrgVersion | None
+) -> dict[str, Any]:
+    return message(
+        f"Proposal #{proposal.number}: {escape(proposal.title)} ({proposal.status_label.lower()})",
+        proposal_card_blocks(proposal, catalog, current),
+    )
+
+
+def _closing_note(proposal: Proposal) -> str:
+    if proposal.status == APPROVED:
+        return "Approved: this is now the workspace's current org chart (`/org-proposal current`)."
+    if proposal.status == REJECTED:
+        return "Rejected. The history stays: `/org-proposal show " + str(proposal.number) + "`."
+    if proposal.status == WITHDRAWN:
+        return "Withdrawn by the author."
+    return (
+        "Reviewers decide with the buttons; the author can edit or withdraw. "
+        f"History: `/org-proposal show {proposal.number}`."
+    )
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f">{line}" if line.strip() else ">" for line in text.split("\n"))
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- announcements ---------------------------------------------------------------------
+
+
+def outcome_reply(outcome: Outcome) -> dict[str, Any]:
+    """The thread reply under the card that says what just happened."""
+    p, who = outcome.proposal, f"<@{outcome.actor_id}>"
+    comment = f"\n>{escape(outcome.comment)}" if outcome.comment else ""
+    if outcome.kind in (APPROVE, REQUEST_CHANGES, REJECT):
+        text = f"{DECISION_EMOJI[outcome.kind]} {who} {DECISION_VERBS[outcome.kind]} version {p.version}.{comment}"
+    elif outcome.kind == COMMENTED:
+        text = f":speech_balloon: {who} commented:{comment}"
+    elif outcome.kind == EDITED:
+        text = (
+            f":pencil2: {who} edited the proposal (now version {p.version}); decisions start over."
+        )
+    elif outcome.kind == WITHDRAWN:
+        text = f":leftwards_arrow_with_hook: {who} withdrew the proposal."
+    else:
+        text = f"{who}: {outcome.kind}"
+    if outcome.status_changed and p.status in (APPROVED, REJECTED):
+        text += f"\n*Proposal #{p.number} is {p.status_label.lower()}.*"
+        if outcome.org_version:
+            text += f" It is now the current org chart (version {outcome.org_version.version})."
+    return message(_plain(text), [section(text)])
+
+
+def review_request(
+    proposal: Proposal, *, link: str | None, reminder: str | None = None
+) -> dict[str, Any]:
+    """The DM that asks a reviewer to decide, with the decision buttons."""
+    where = f"<{link}|in <#{proposal.channel_id}>>" if link else f"in <#{proposal.channel_id}>"
+    lead = reminder or f"<@{proposal.author_id}> asked you to review a proposal {where}."
+    text = f"{lead}\n*#{proposal.number}: {escape(proposal.title)}*\nReview by {day(proposal.review_by)}."
+    blocks = [section(text), review_actions(proposal)]
+    return message(_plain(f"Review proposal #{proposal.number}: {escape(proposal.title)}"), blocks)
+
+
+def author_update(outcome: Outcome, *, link: str | None) -> dict[str, Any]:
+    p = outcome.proposal
+    what = DECISION_VERBS.get(outcome.kind, outcome.kind)
+    where = f" (<{link}|see the card>)" if link else ""
+    text = f"<@{outcome.actor_id}> {what} your proposal #{p.number} “{escape(p.title)}”{where}."
+    if outcome.comment:
+        text += f"\n>{escape(outcome.comment)}"
+    if p.status == "changes_requested":
+        text += "\nPress *Edit* on the card to make a new version; the reviewers then decide again."
+    elif outcome.status_changed and p.status in (APPROVED, REJECTED):
+        text += f"\nIt is now *{p.status_label.lower()}*."
+    return message(_plain(text), [section(text)])
+
+
+def post_failed_dm(proposal: Proposal, explanation: str) -> dict[str, Any]:
+    text = (
+        f"Your proposal #{proposal.number} “{escape(proposal.title)}” is saved, but I couldn't post it "
+        f"in <#{proposal.channel_id}>. {explanation}"
+    )
+    blocks = [
+        section(text),
+        actions(
+            button("Post again", ids.RETRY_POST, str(proposal.id), style="primary"),
+            block_id=f"retry_{proposal.id}",
+        ),
+        context("Reviewers were told by DM; the proposal is on their Home tab either way."),
+    ]
+    return message(_plain(text), blocks)
+
+
+def decided_dm(proposal: Proposal, kind: str) -> dict[str, Any]:
+    """What a reviewer's DM becomes after they decide from it."""
+    text = f"{DECISION_EMOJI[kind]} You {DECISION_VERBS[kind]} proposal #{proposal.number} “{escape(proposal.title)}”."
+    return message(_plain(text), [section(text)])
+
+
+def _plain(text: str) -> str:
+    """A fallback notification text: mrkdwn minus emphasis and quotes, on one line."""
+    lines = [line[1:] if line.startswith(">") else line for line in text.split("\n")]
+    return " ".join(" ".join(lines).replace("*", "").split())[:300]

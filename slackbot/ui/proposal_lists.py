@@ -1,0 +1,134 @@
+"""Block Kit for `/org-proposal list`, `show N`, `current` and `help`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from roles import Catalog
+from slackbot.proposals.model import (
+    CREATED,
+    DECISION_EMOJI,
+    DECISIONS,
+    EDITED,
+    POST_FAILED,
+    POSTED,
+    STATUS_CHANGED,
+    STATUS_EMOJI,
+    STATUS_LABELS,
+    Event,
+    OrgVersion,
+    Proposal,
+)
+from slackbot.ui.common import (
+    Block,
+    context,
+    divider,
+    escape,
+    header,
+    long_sections,
+    message,
+    section,
+)
+from slackbot.ui.proposal_card import chart_sections, day, proposal_card_blocks, spans_text, when
+
+HELP = (
+    "*Propose and review changes to the org structure*\n"
+    "• `/org-proposal`: open the proposal form (also from the *New org proposal* shortcut "
+    "and the Home tab)\n"
+    "• `/org-proposal list`: open proposals and recent decisions\n"
+    "• `/org-proposal show 12`: proposal #12 with its history\n"
+    "• `/org-proposal current`: the current approved org chart\n"
+    "• `/org-proposal settings`: digest and reminders (admins)\n"
+    "In the form, write the structure one position a line: "
+    "`Operations Director reports to COO`, `Operations Manager x3 reports to Operations Director`."
+)
+
+
+def help_message() -> dict[str, Any]:
+    return message("How to use /org-proposal", [section(HELP)])
+
+
+def list_line(p: Proposal) -> str:
+    waiting = ""
+    if p.is_open and p.waiting_on:
+        waiting = " · waiting on " + ", ".join(f"<@{r}>" for r in p.waiting_on)
+    return (
+        f"{STATUS_EMOJI[p.status]} *#{p.number}* {escape(p.title)} · {p.status_label} · "
+        f"by <@{p.author_id}> · review by {day(p.review_by)}{waiting}"
+    )
+
+
+def list_message(open_ones: Sequence[Proposal], recent: Sequence[Proposal]) -> dict[str, Any]:
+    blocks: list[Block] = [header("Org proposals")]
+    if open_ones:
+        blocks.extend(long_sections("*Open*\n" + "\n".join(list_line(p) for p in open_ones)))
+    else:
+        blocks.append(section("*Open*\nNo open proposals. Start one with `/org-proposal`."))
+    closed = [p for p in recent if not p.is_open][:10]
+    if closed:
+        blocks.extend(
+            long_sections("*Recently closed*\n" + "\n".join(list_line(p) for p in closed))
+        )
+    blocks.append(context("`/org-proposal show N` for one proposal and its history."))
+    return message(f"{len(open_ones)} open org proposal(s)", blocks)
+
+
+def history_lines(events: Sequence[Event]) -> list[str]:
+    lines = []
+    for e in events:
+        who = f"<@{e.actor_id}>" if e.actor_id else "orgbot"
+        if e.kind == CREATED:
+            text = f"{who} created it"
+        elif e.kind == EDITED:
+            text = f"{who} edited it (version {e.version})"
+        elif e.kind in DECISIONS:
+            text = f"{DECISION_EMOJI[e.kind]} {who} {e.kind.replace('_', ' ')} version {e.version}"
+        elif e.kind == STATUS_CHANGED:
+            text = f"status → {STATUS_LABELS.get(e.detail.get('to', ''), e.detail.get('to'))}"
+        elif e.kind == POSTED:
+            text = f"posted in <#{e.detail.get('channel')}>"
+        elif e.kind == POST_FAILED:
+            text = f"could not post in <#{e.detail.get('channel')}> ({escape(str(e.detail.get('error')))})"
+        else:
+            text = f"{who} {e.kind.replace('_', ' ')}"
+        if e.comment:
+            text += f": “{escape(e.comment[:300])}”"
+        lines.append(f"{when(e.at)} · {text}")
+    return lines
+
+
+def show_message(
+    proposal: Proposal, events: Sequence[Event], catalog: Catalog, current: OrgVersion | None
+) -> dict[str, Any]:
+    blocks = proposal_card_blocks(proposal, catalog, current)
+    blocks.append(divider())
+    blocks.extend(long_sections("*History*\n" + "\n".join(history_lines(events[-30:]))))
+    return message(f"Proposal #{proposal.number}: {escape(proposal.title)}", blocks)
+
+
+def current_org_blocks(
+    current: OrgVersion | None, *, number: int | None = None, title: str = "Current org chart"
+) -> list[Block]:
+    """The approved chart; `number` is the proposal it came from, when known."""
+    if current is None:
+        return [
+            section(
+                f"*{title}*\nNo proposal has been approved yet, so there is no current org chart. "
+                "Propose one with `/org-proposal`."
+            )
+        ]
+    blocks = chart_sections(current.structure, title=f"{title} (version {current.version})")
+    notes = [
+        f"{len(current.structure)} positions, {current.structure.headcount()} people · approved "
+        f"{when(current.approved_at)}" + (f" from proposal #{number}" if number else ""),
+        spans_text(current.structure),
+    ]
+    blocks.append(context(*[n for n in notes if n]))
+    return blocks
+
+
+def current_message(current: OrgVersion | None, number: int | None = None) -> dict[str, Any]:
+    blocks = current_org_blocks(current, number=number)
+    text = "The current org chart" if current else "No current org chart yet"
+    return message(text, blocks)

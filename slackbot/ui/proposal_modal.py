@@ -1,0 +1,185 @@
+"""The proposal modal (new and edit), and the small modal for a comment or change request."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slackbot import ids
+from slackbot.orgchart import EXAMPLE, MAX_POSITIONS
+from slackbot.proposals.form import MAX_RATIONALE, MAX_REVIEWERS, MAX_STRUCTURE, MAX_TITLE, VALUE
+from slackbot.proposals.model import REQUEST_CHANGES, Proposal
+from slackbot.ui.common import Block, context, escape, modal, plain, section
+
+STRUCTURE_HINT = (
+    f"One position a line: `{EXAMPLE}`. Add a count for several people in one role: "
+    "`Operations Manager x3 reports to Operations Director`. The top position has no "
+    f"“reports to”. Up to {MAX_POSITIONS} positions."
+)
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {"action_id": VALUE, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _text_input(initial: str | None, *, multiline: bool, max_length: int, placeholder: str) -> dict:
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "multiline": multiline,
+        "max_length": max_length,
+        "placeholder": plain(placeholder),
+    }
+    if initial:
+        element["initial_value"] = initial[:max_length]
+    return element
+
+
+def proposal_modal(
+    *,
+    structure_text: str,
+    review_by: date,
+    channel_id: str | None,
+    proposal: Proposal | None = None,
+    title: str = "",
+    note: str | None = None,
+) -> dict[str, Any]:
+    """The form. With `proposal`, it edits that proposal, pre-filled with its current version."""
+    editing = proposal is not None
+    reviewers = list(proposal.reviewers) if proposal else []
+    blocks: list[Block] = []
+    if note:
+        blocks.append(context(note))
+    if editing:
+        blocks.append(
+            section(
+                f"Editing proposal #{proposal.number} (version {proposal.version}). Saving makes "
+                f"version {proposal.version + 1} and asks the reviewers to decide again."
+            )
+        )
+    blocks += [
+        _input(
+            ids.TITLE_BLOCK,
+            "Title",
+            _text_input(
+                proposal.title if proposal else title,
+                multiline=False,
+                max_length=MAX_TITLE,
+                placeholder="e.g. Move operations under a COO",
+            ),
+        ),
+        _input(
+            ids.RATIONALE_BLOCK,
+            "Why",
+            _text_input(
+                proposal.rationale if proposal else None,
+                multiline=True,
+                max_length=MAX_RATIONALE,
+                placeholder="What problem does this change solve, and for whom?",
+            ),
+        ),
+        _input(
+            ids.STRUCTURE_BLOCK,
+            "The structure",
+            _text_input(
+                proposal.structure_text if proposal else structure_text,
+                multiline=True,
+                max_length=MAX_STRUCTURE,
+                placeholder="CEO\nCOO reports to CEO\nOperations Director reports to COO",
+            ),
+            hint=STRUCTURE_HINT,
+        ),
+        _input(
+            ids.REVIEWERS_BLOCK,
+            "Reviewers",
+            {
+                "type": "multi_users_select",
+                "placeholder": plain("Who decides?"),
+                "max_selected_items": MAX_REVIEWERS,
+                **({"initial_users": reviewers} if reviewers else {}),
+            },
+            hint="Every reviewer must approve. One rejection rejects; a change request sends it back to you.",
+        ),
+        _input(
+            ids.REVIEW_BY_BLOCK,
+            "Review by",
+            {
+                "type": "datepicker",
+                "initial_date": review_by.isoformat(),
+                "placeholder": plain("Pick a date"),
+            },
+        ),
+    ]
+    if not editing:
+        element: dict[str, Any] = {
+            "type": "conversations_select",
+            "placeholder": plain("Pick a channel"),
+            "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+        }
+        if channel_id and not channel_id.startswith("D"):
+            element["initial_conversation"] = channel_id
+        else:
+            element["default_to_current_conversation"] = True
+        blocks.append(
+            _input(
+                ids.CHANNEL_BLOCK,
+                "Post it in",
+                element,
+                hint="orgbot must be a member of the channel (/invite @orgbot).",
+            )
+        )
+    metadata = {"proposal_id": proposal.id} if proposal else {}
+    return modal(
+        f"Edit proposal #{proposal.number}" if proposal else "New org proposal",
+        blocks,
+        callback_id=ids.PROPOSAL_MODAL,
+        submit="Save" if editing else "Submit",
+        close="Cancel",
+        private_metadata=json.dumps(metadata),
+    )
+
+
+def decision_modal(proposal: Proposal, *, kind: str, origin: dict[str, Any]) -> dict[str, Any]:
+    """A comment, or the change request a reviewer makes, in words.
+
+    `origin` (where the button was: channel and message, or a DM) travels in
+    private_metadata so the submission can update that message too.
+    """
+    asking = kind == REQUEST_CHANGES
+    label = "What should change?" if asking else "Your comment"
+    return modal(
+        "Request changes" if asking else "Comment",
+        [
+            section(f"*#{proposal.number}: {escape(proposal.title)}*"),
+            _input(
+                ids.COMMENT_BLOCK,
+                label,
+                _text_input(
+                    None,
+                    multiline=True,
+                    max_length=2000,
+                    placeholder="Be specific: which positions, which reporting lines, and why.",
+                ),
+            ),
+        ],
+        callback_id=ids.DECISION_MODAL,
+        submit="Request changes" if asking else "Comment",
+        close="Cancel",
+        private_metadata=json.dumps({"proposal_id": proposal.id, "kind": kind, **origin}),
+    )

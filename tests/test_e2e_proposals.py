@@ -1,0 +1,514 @@
+"""Org proposals end to end: the modal from every entry point, validation, the card, the
+review, the decision, the Home tab. Signed HTTP requests in, Web API calls to the fake."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, timedelta
+
+import pytest
+
+from slackbot import ids
+from slackbot.blockkit.render import render_blocks
+from tests.conftest import eventually
+
+DANA, ALEX, SAM, KENJI = "U0DANA0002", "U0ALEX0001", "U0SAM00003", "U0KENJI004"
+STRUCTURE = (
+    "CEO\n"
+    "COO reports to CEO\n"
+    "Operations Director reports to COO\n"
+    "Operations Manager x3 reports to Operations Director"
+)
+TODAY = date(2026, 11, 25)  # the `clock` fixture's date
+
+
+NAMES = {
+    DANA: "dana",
+    ALEX: "alex",
+    SAM: "sam",
+    KENJI: "kenji",
+    "C0ORGDES02": "org-design",
+    "C0RANDOM04": "random",
+}
+
+
+def text_of(blocks) -> str:
+    return render_blocks(blocks, width=10_000, names=NAMES.get).text
+
+
+def open_form(fake, user="dana", channel="org-design"):
+    fake.slash(user, "/org-proposal", "", channel=channel)
+    fake.wait_for("views.open", where=lambda c: c.args["view"]["callback_id"] == ids.PROPOSAL_MODAL)
+    view = fake.open_view(user)
+    assert view["callback_id"] == ids.PROPOSAL_MODAL
+    return view
+
+
+def form_values(**overrides):
+    values = {
+        ids.TITLE_BLOCK: "Put operations under a COO",
+        ids.RATIONALE_BLOCK: "The CEO runs daily operations and strategy; neither gets enough time.",
+        ids.STRUCTURE_BLOCK: STRUCTURE,
+        ids.REVIEWERS_BLOCK: [ALEX, SAM],
+        ids.REVIEW_BY_BLOCK: (TODAY + timedelta(days=7)).isoformat(),
+    }
+    values.update(overrides)
+    return values
+
+
+def propose(fake, user="dana", channel="org-design", **overrides):
+    """Open the form, submit it valid, wait for the card and the reviewers' DMs (which
+    follow the card being recorded); return the posted card."""
+    open_form(fake, user, channel)
+    values = form_values(**overrides)
+    before = len(fake.calls_to("chat.postMessage"))
+    response = fake.submit(user, values)
+    assert response.status == 200 and response.body == b"", response.body
+    fake.wait_for("chat.postMessage", before + 1 + len(values[ids.REVIEWERS_BLOCK]))
+    return card_in(fake, channel)
+
+
+def card_in(fake, channel="org-design"):
+    cards = [m for m in fake.messages(channel) if "thread_ts" not in m]
+    return cards[-1]
+
+
+def count(bot, table):
+    return bot.services.store.db[table].count
+
+
+def wait_card_update(fake, n=1):
+    fake.wait_for("chat.update", n)
+
+
+# --- opening the modal -----------------------------------------------------------------
+
+
+def test_the_command_opens_the_modal_with_defaults(fake, bot):
+    view = open_form(fake, channel="org-design")
+    by_block = {b.get("block_id"): b for b in view["blocks"]}
+    assert by_block[ids.CHANNEL_BLOCK]["element"]["initial_conversation"] == "C0ORGDES02"
+    assert by_block[ids.REVIEW_BY_BLOCK]["element"]["initial_date"] == "2026-12-02"
+    assert by_block[ids.REVIEWERS_BLOCK]["element"]["type"] == "multi_users_select"
+    assert view["title"]["text"] == "New org proposal"
+
+
+def test_the_global_shortcut_opens_the_modal(fake, bot):
+    response = fake.shortcut("dana", ids.NEW_PROPOSAL_SHORTCUT)
+    assert response.status == 200
+    fake.wait_for("views.open")
+    assert fake.open_view("dana")["callback_id"] == ids.PROPOSAL_MODAL
+
+
+def test_the_home_tab_button_opens_the_modal(fake, bot):
+    fake.open_home("dana")
+    fake.wait_for("views.publish")
+    fake.click("dana", fake.home("dana"), ids.NEW_PROPOSAL_BUTTON)
+    fake.wait_for("views.open")
+    assert fake.open_view("dana")["callback_id"] == ids.PROPOSAL_MODAL
+
+
+def test_the_button_under_a_comparison_prefills_those_roles(fake, bot):
+    fake.slash("dana", "/role-compare", "COO vs Operations Director", channel="org-design")
+    [ephemeral] = fake.ephemerals("dana", "org-design")
+    fake.click("dana", ephemeral, ids.PROPOSE_FROM_COMPARISON)
+    fake.wait_for("views.open")
+    view = fake.open_view("dana")
+    by_block = {b.get("block_id"): b for b in view["blocks"]}
+    assert (
+        by_block[ids.STRUCTURE_BLOCK]["element"]["initial_value"]
+        == "COO\nOperations Director reports to COO"
+    )
+    assert (
+        by_block[ids.TITLE_BLOCK]["element"]["initial_value"]
+        == "COO and Operations Director in our structure"
+    )
+    assert by_block[ids.CHANNEL_BLOCK]["element"]["initial_conversation"] == "C0ORGDES02"
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("overrides", "block", "message"),
+    [
+        ({ids.TITLE_BLOCK: "  "}, ids.TITLE_BLOCK, "Give the proposal a title"),
+        ({ids.RATIONALE_BLOCK: ""}, ids.RATIONALE_BLOCK, "Say why"),
+        ({ids.STRUCTURE_BLOCK: ""}, ids.STRUCTURE_BLOCK, "List at least one position"),
+        (
+            {ids.STRUCTURE_BLOCK: "CEO\nreports to CEO"},
+            ids.STRUCTURE_BLOCK,
+            "Line 2: can't read “reports to CEO”",
+        ),
+        (
+            {ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CEO\nOperations Director reports to CFOO"},
+            ids.STRUCTURE_BLOCK,
+            "Line 3: “Operations Director” reports to “CFOO”, which is not in the list. Did you mean “COO”?",
+        ),
+        (
+            {ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CFO\nCFO reports to COO"},
+            ids.STRUCTURE_BLOCK,
+            "Reporting loop: COO → CFO → COO",
+        ),
+        (
+            {
+                ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CEO\nChief Operating Officer reports to CEO"
+            },
+            ids.STRUCTURE_BLOCK,
+            "Line 3: “Chief Operating Officer” is listed twice (also line 2 (as “COO”))",
+        ),
+        (
+            {ids.STRUCTURE_BLOCK: "COO reports to CFO\nCFO reports to COO"},
+            ids.STRUCTURE_BLOCK,
+            "No top position",
+        ),
+        (
+            {
+                ids.STRUCTURE_BLOCK: "\n".join(
+                    ["CEO"] + [f"Team Lead {i} reports to CEO" for i in range(61)]
+                )
+            },
+            ids.STRUCTURE_BLOCK,
+            "That's 62 positions; a proposal holds up to 60",
+        ),
+        ({ids.REVIEWERS_BLOCK: []}, ids.REVIEWERS_BLOCK, "Name at least one reviewer."),
+        (
+            {ids.REVIEWERS_BLOCK: [ALEX, DANA]},
+            ids.REVIEWERS_BLOCK,
+            "You can't review your own proposal",
+        ),
+        ({ids.REVIEW_BY_BLOCK: "2026-11-24"}, ids.REVIEW_BY_BLOCK, "Tue 24 Nov 2026 has passed"),
+        ({ids.CHANNEL_BLOCK: None}, ids.CHANNEL_BLOCK, "Pick the channel"),
+    ],
+)
+def test_each_mistake_is_named_inline_and_nothing_is_stored(fake, bot, overrides, block, message):
+    open_form(fake)
+    response = fake.submit("dana", form_values(**overrides))
+    body = response.json
+    assert body["response_action"] == "errors"
+    assert message in body["errors"][block]
+    assert fake.view_errors("dana") == body["errors"]
+    assert count(bot, "proposals") == 0
+    assert fake.calls_to("chat.postMessage") == []
+
+
+def test_all_the_mistakes_at_once(fake, bot):
+    open_form(fake)
+    response = fake.submit(
+        "dana",
+        form_values(**{ids.TITLE_BLOCK: "", ids.RATIONALE_BLOCK: "", ids.REVIEWERS_BLOCK: [DANA]}),
+    )
+    assert set(response.json["errors"]) == {
+        ids.TITLE_BLOCK,
+        ids.RATIONALE_BLOCK,
+        ids.REVIEWERS_BLOCK,
+    }
+
+
+# --- a valid proposal --------------------------------------------------------------------
+
+
+def test_a_valid_proposal_is_stored_posted_and_reviewers_are_told(fake, bot):
+    card = propose(fake)
+
+    assert count(bot, "proposals") == 1
+    row = next(bot.services.store.db.query("select * from proposals"))
+    assert (row["number"], row["status"], row["message_ts"]) == (1, "in_review", card["ts"])
+    text = text_of(card["blocks"])
+    assert "PROPOSAL #1: PUT OPERATIONS UNDER A COO" in text
+    assert "In review · by @dana · review by Wed 2 Dec 2026 · version 1" in text
+    assert "└─ Operations Manager ×3" in text
+    assert "There is no approved org chart yet; this would be the first." in text
+    assert "Spans of control (direct reports): Operations Director 3" in text
+    assert "From the role catalog: CEO, COO, Operations Director, Operations Manager" in text
+    assert "@alex: ⏳ waiting" in text and "@sam: ⏳ waiting" in text
+    fake.wait_for("chat.postMessage", 3)  # the card and two DMs
+    for reviewer in ("alex", "sam"):
+        [dm] = fake.dms(reviewer)
+        assert "@dana asked you to review a proposal" in text_of(dm["blocks"])
+        assert any(b["type"] == "actions" for b in dm["blocks"])
+    events = [e.kind for e in bot.services.proposals.history(row["id"])]
+    assert events == ["created", "posted"]
+
+
+def test_user_text_is_shown_as_text(fake, bot):
+    card = propose(
+        fake, **{ids.TITLE_BLOCK: "<!channel> look <@U0ALEX0001> & <https://evil.test|x>"}
+    )
+    mrkdwn = json.dumps([card["text"], card["blocks"][1:]])
+    assert "<!channel>" not in mrkdwn and "<@U0ALEX0001> &" not in mrkdwn
+    assert (
+        "&lt;!channel&gt; look &lt;@U0ALEX0001&gt; &amp; &lt;https://evil.test|x&gt;"
+        in card["text"]
+    )
+    # the header is plain_text, which Slack shows literally
+    assert card["blocks"][0]["text"] == {
+        "type": "plain_text",
+        "text": "Proposal #1: <!channel> look <@U0ALEX0001> & <https://evil.test|x>",
+        "emoji": True,
+    }
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+def test_all_approvals_approve_and_make_it_the_current_org(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.APPROVE, value="1")
+    wait_card_update(fake)
+    assert "@alex: ✅ approved" in text_of(card_in(fake)["blocks"])
+    fake.click("sam", card, ids.APPROVE, value="1")
+    wait_card_update(fake, 2)
+
+    updated = card_in(fake)
+    assert updated["ts"] == card["ts"]  # updated in place
+    text = text_of(updated["blocks"])
+    assert "✅ Approved" in text
+    assert "This is the current org chart (version 1)" in text
+    assert not any(b.get("block_id", "").startswith("review_") for b in updated["blocks"])
+    replies = fake.ws.replies("C0ORGDES02", card["ts"])
+    fake.wait_for("chat.postMessage", 7)
+    replies = fake.ws.replies("C0ORGDES02", card["ts"])
+    assert ["approved version 1" in r["text"] for r in replies] == [True, True]
+    assert "Proposal #1 is approved" in replies[-1]["text"]
+    author_dms = [text_of(m["blocks"]) for m in fake.dms("dana")]
+    assert any(
+        "@sam approved your proposal #1" in t and "It is now approved" in t for t in author_dms
+    )
+    current = bot.services.proposals.current_org(fake.ws.team_id)
+    assert current.version == 1 and len(current.structure) == 4
+
+    shown = fake.slash("kenji", "/org-proposal", "current").json
+    assert "Current org chart (version 1)" in text_of(shown["blocks"])
+    assert "from proposal #1" in text_of(shown["blocks"])
+
+
+def test_one_rejection_rejects(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.REJECT, value="1")
+    wait_card_update(fake)
+    text = text_of(card_in(fake)["blocks"])
+    assert "❌ Rejected" in text
+    assert bot.services.proposals.current_org(fake.ws.team_id) is None
+    reject_button = next(
+        e
+        for b in card["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.REJECT
+    )
+    assert reject_button["confirm"]["confirm"]["text"] == "Reject"
+
+
+def test_changes_requested_then_edit_then_approved(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.REQUEST_CHANGES, value="1")
+    fake.wait_for("views.open", 2)
+    assert fake.open_view("alex")["callback_id"] == ids.DECISION_MODAL
+    empty = fake.submit("alex", {ids.COMMENT_BLOCK: ""})
+    assert empty.json["errors"] == {ids.COMMENT_BLOCK: "Write what should change first."}
+    fake.submit("alex", {ids.COMMENT_BLOCK: "Add the CFO; finance reports to the CEO too."})
+    wait_card_update(fake)
+    assert "✏️ Changes requested" in text_of(card_in(fake)["blocks"])
+    assert "“Add the CFO; finance reports to the CEO too.”" in text_of(card_in(fake)["blocks"])
+
+    # the author edits: the modal is pre-filled, saving makes version 2
+    fake.click("dana", card_in(fake), ids.EDIT, value="1")
+    fake.wait_for("views.open", 3)
+    view = fake.open_view("dana")
+    by_block = {b.get("block_id"): b for b in view["blocks"]}
+    assert by_block[ids.STRUCTURE_BLOCK]["element"]["initial_value"] == STRUCTURE
+    assert by_block[ids.REVIEWERS_BLOCK]["element"]["initial_users"] == [ALEX, SAM]
+    assert ids.CHANNEL_BLOCK not in by_block
+    response = fake.submit("dana", {ids.STRUCTURE_BLOCK: STRUCTURE + "\nCFO reports to CEO"})
+    assert response.body == b""
+    wait_card_update(fake, 2)
+    text = text_of(card_in(fake)["blocks"])
+    assert "In review" in text and "version 2" in text and "@alex: ⏳ waiting" in text
+
+    fake.click("alex", card_in(fake), ids.APPROVE, value="1")
+    fake.click("sam", card_in(fake), ids.APPROVE, value="1")
+    wait_card_update(fake, 4)
+    assert "✅ Approved" in text_of(card_in(fake)["blocks"])
+    kinds = [e.kind for e in bot.services.proposals.history(1)]
+    assert kinds == [
+        "created", "posted", "changes_requested", "status_changed", "edited",
+        "approved", "approved", "status_changed",
+    ]  # fmt: skip
+
+
+def test_a_non_reviewer_is_told_no_and_nothing_changes(fake, bot):
+    card = propose(fake)
+    fake.click("kenji", card, ids.APPROVE, value="1")
+    fake.wait_for("response_url")
+    [note] = fake.ephemerals("kenji", "org-design")
+    assert "Only the reviewers (@alex, @sam) can decide on proposal #1" in text_of(
+        note.message["blocks"]
+    )
+    assert count(bot, "decisions") == 0
+    assert fake.calls_to("chat.update") == []
+
+
+def test_a_decision_after_closing_is_refused_politely(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.REJECT, value="1")
+    wait_card_update(fake)
+    # the card lost its buttons, but sam's DM from before still has them
+    [dm] = fake.dms("sam")
+    fake.click("sam", dm, ids.APPROVE, value="1")
+    fake.wait_for("response_url")
+    [note] = fake.ephemerals("sam")
+    assert "Proposal #1 is rejected, so it can't be decided on any more" in text_of(
+        note.message["blocks"]
+    )
+    assert count(bot, "decisions") == 1
+
+
+def test_a_double_click_records_one_decision(fake, bot):
+    card = propose(fake)
+    clicks = [
+        threading.Thread(target=fake.click, args=("alex", card, ids.APPROVE), kwargs={"value": "1"})
+        for _ in range(2)
+    ]
+    for t in clicks:
+        t.start()
+    for t in clicks:
+        t.join()
+    fake.wait_for("response_url")
+    assert count(bot, "decisions") == 1
+    [note] = fake.ephemerals("alex", "org-design")
+    assert "You already approved version 1 of proposal #1" in text_of(note.message["blocks"])
+
+
+def test_withdraw_by_the_author_only(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.WITHDRAW, value="1")
+    fake.wait_for("response_url")
+    assert "Only @dana, who wrote it, can withdraw" in text_of(
+        fake.ephemerals("alex")[0].message["blocks"]
+    )
+    fake.click("dana", card, ids.WITHDRAW, value="1")
+    wait_card_update(fake)
+    assert "Withdrawn" in text_of(card_in(fake)["blocks"])
+
+
+def test_anyone_can_comment(fake, bot):
+    card = propose(fake)
+    fake.click("kenji", card, ids.COMMENT, value="1")
+    fake.wait_for("views.open", 2)
+    fake.submit("kenji", {ids.COMMENT_BLOCK: "What about the CFO?"})
+    fake.wait_for("chat.postMessage", 4)
+    [reply] = fake.ws.replies("C0ORGDES02", card["ts"])
+    assert "@kenji commented" in text_of(reply["blocks"]) and "What about the CFO?" in reply["text"]
+
+
+def test_deciding_from_the_dm_updates_the_dm(fake, bot):
+    propose(fake)
+    fake.wait_for("chat.postMessage", 3)
+    [dm] = fake.dms("alex")
+    fake.click("alex", dm, ids.APPROVE, value="1")
+    wait_card_update(fake)
+    fake.wait_for("response_url")
+    assert "You approved proposal #1" in fake.dms("alex")[0]["text"]
+
+
+def test_the_role_card_picker_on_a_card(fake, bot):
+    card = propose(fake)
+    picker = next(
+        e
+        for b in card["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.SHOW_ROLE_CARD
+    )
+    assert [o["value"] for o in picker["options"]] == [
+        "ceo",
+        "coo",
+        "operations-director",
+        "operations-manager",
+    ]
+
+
+# --- failures ------------------------------------------------------------------------------
+
+
+def test_a_failed_post_keeps_the_proposal_and_says_how_to_fix_it(fake, bot):
+    open_form(fake, channel="random")
+    fake.submit("dana", form_values())
+    fake.wait_for("chat.postMessage", 2)
+    row = next(bot.services.store.db.query("select * from proposals"))
+    assert (row["post_error"], row["message_ts"]) == ("not_in_channel", None)
+    [dm] = fake.dms("dana")
+    text = text_of(dm["blocks"])
+    assert "is saved, but I couldn't post it in #random" in text
+    assert "Invite me there with `/invite @orgbot`" in text
+
+    # the admin invites orgbot, dana presses Post again
+    fake.ws.channel("random").members.add(fake.ws.bot.id)
+    fake.click("dana", dm, ids.RETRY_POST, value="1")
+    fake.wait_for("response_url")
+    assert (
+        card_in(fake, "random")["blocks"][0]["text"]["text"]
+        == "Proposal #1: Put operations under a COO"
+    )
+    assert "Posted proposal #1" in fake.dms("dana")[0]["text"]
+
+
+def test_a_rate_limit_that_outlasts_retries_is_reported_not_lost(fake, bot):
+    open_form(fake)
+    # Slack keeps answering 429 for longer than the client's retries (1 + 5 attempts)
+    fake.rate_limit_next("chat.postMessage", times=6, retry_after=0)
+    fake.submit("dana", form_values())
+    row = eventually(
+        lambda: next(
+            bot.services.store.db.query("select * from proposals where post_error is not null"),
+            None,
+        ),
+        timeout=20,
+    )
+    assert row["post_error"] == "ratelimited"
+    assert row["title"] == "Put operations under a COO"
+    fake.wait_for("chat.postMessage", 7, where=lambda c: c.status == 200 or c.status == 429)
+    [dm] = fake.dms("dana")
+    assert "Slack asked me to slow down. Nothing is lost" in text_of(dm["blocks"])
+
+
+# --- lists, show, home -------------------------------------------------------------------
+
+
+def test_list_show_and_help(fake, bot):
+    propose(fake)
+    listing = text_of(fake.slash("kenji", "/org-proposal", "list").json["blocks"])
+    assert "#1 Put operations under a COO · In review · by @dana" in listing
+    assert "waiting on @alex, @sam" in listing
+    shown = text_of(fake.slash("kenji", "/org-proposal", "show 1").json["blocks"])
+    assert "History" in shown and "@dana created it" in shown and "posted in #org-design" in shown
+    missing = text_of(fake.slash("kenji", "/org-proposal", "show 9").json["blocks"])
+    assert "There is no proposal #9" in missing
+    assert "/org-proposal show 12" in text_of(
+        fake.slash("kenji", "/org-proposal", "help").json["blocks"]
+    )
+    assert "I don't know “frobnicate”" in text_of(
+        fake.slash("kenji", "/org-proposal", "frobnicate").json["blocks"]
+    )
+
+
+def test_the_home_tab_shows_what_waits_on_you(fake, bot):
+    propose(fake)
+    fake.open_home("alex")
+    fake.wait_for("views.publish")
+    home = fake.home("alex")
+    text = text_of(home["blocks"])
+    assert "Waiting on your review (1)" in text
+    assert "#1 Put operations under a COO" in text
+    assert "No proposal has been approved yet" in text
+
+    fake.click("alex", home, ids.APPROVE, value="1")
+    wait_card_update(fake)
+    fake.open_home("dana")
+    fake.wait_for("views.publish", 2)
+    dana = text_of(fake.home("dana")["blocks"])
+    assert "Waiting on your review (0)" in dana
+    assert "#1 Put operations under a COO · In review" in dana
+    assert "@alex approved #1 Put operations under a COO" in dana
