@@ -97,7 +97,6 @@ def signed_headers(secret: str, body: str) -> dict[str, str]:
 
 def bare_app(config: Config, *, process_before_response: bool) -> App:
     app = App(
-        token=config.bot_token,
         signing_secret=config.signing_secret,
         client=make_client(config),
         process_before_response=process_before_response,
@@ -191,7 +190,82 @@ def bench_ack(n: int) -> str:
         return "\n".join(out)
 
 
-BENCHES: dict[str, Callable[[int], str]] = {"ack": bench_ack}
+# --- a 30-position proposal: submission to stored and posted --------------------------
+
+
+def thirty_positions() -> str:
+    lines = ["CEO", "COO reports to CEO", "CFO reports to CEO", "CTO reports to CEO"]
+    for i in range(1, 6):
+        lines.append(f"Operations Director {i} reports to COO")
+        for j in range(1, 5):
+            lines.append(f"Team Lead {i}.{j} x{j + 2} reports to Operations Director {i}")
+    lines.append("Finance Director reports to CFO")
+    assert len(lines) == 30
+    return "\n".join(lines)
+
+
+def bench_proposal(n: int) -> str:
+    from slackbot import ids
+    from slackbot.devslack import payloads
+    from slackbot.runner import Orgbot
+    from slackbot.ui.proposal_modal import proposal_modal
+
+    n = min(n, 300)
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        config = Config(
+            bot_token=fake.bot_token,
+            signing_secret=fake.signing_secret,
+            api_url=fake.api_url,
+            db_path=f"{tmp}/bench.db",
+            host="127.0.0.1",
+            port=0,
+        )
+        bot = Orgbot(config, scheduler=False)
+        server = bot.http_server(host="127.0.0.1", port=0).start()
+        fake.connect(f"{server.url}/slack/events")
+        today = bot.services.today()
+        view = proposal_modal(structure_text="", review_by=today, channel_id="C0ORGDES02")
+        view = {**view, "id": "V0BENCH", "team_id": fake.ws.team_id, "hash": "h", "state": {}}
+        values = {
+            ids.TITLE_BLOCK: "Regional operations",
+            ids.RATIONALE_BLOCK: "Five regions, one operations director each.",
+            ids.STRUCTURE_BLOCK: thirty_positions(),
+            ids.REVIEWERS_BLOCK: ["U0ALEX0001", "U0SAM00003"],
+            ids.REVIEW_BY_BLOCK: today.isoformat(),
+            ids.CHANNEL_BLOCK: "C0ORGDES02",
+        }
+        view["state"] = {"values": payloads.view_state(view, values)}
+        body = payloads.view_submission(fake.ws, fake.ws.user("dana"), view)
+        acks, posted = [], []
+        try:
+            start = time.perf_counter()
+            for i in range(n):
+                before = len(fake.calls_to("chat.postMessage"))
+                t0_wall, t0 = time.time(), time.perf_counter()
+                response = fake.send_payload(body)
+                acks.append(time.perf_counter() - t0)
+                assert response.status == 200 and response.body == b"", response.body
+                [card] = fake.wait_for("chat.postMessage", before + 1)[before : before + 1]
+                posted.append(card.at - t0_wall)
+                fake.wait_for("chat.postMessage", before + 3)  # and the two reviewer DMs
+            wall = time.perf_counter() - start
+            stored = bot.services.store.db["proposals"].count
+            assert stored == n, stored
+        finally:
+            server.close()
+            bot.close()
+        rows = [
+            summarize("ack: validated, stored, modal closed", acks, wall),
+            summarize("card posted (`chat.postMessage` reaches Slack)", posted, wall),
+        ]
+        return (
+            f"30 positions, 2 reviewers, {n} submissions one after another, HTTP on loopback.\n\n"
+            + table(rows).replace("| app |", "| step |")
+            + "\n"
+        )
+
+
+BENCHES: dict[str, Callable[[int], str]] = {"ack": bench_ack, "proposal": bench_proposal}
 
 
 def main() -> int:

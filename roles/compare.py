@@ -88,8 +88,8 @@ def attribute_rows(catalog: Catalog, roles: tuple[Role, ...]) -> tuple[Attribute
     return (
         row("What it is", lambda r: r.summary),
         row("Level", lambda r: LEVEL_LABELS[r.level]),
-        row("Focus", lambda r: f"{r.focus.capitalize()}: {FOCUS_MEANING[r.focus]}"),
-        row("Scope", lambda r: f"{r.scope.capitalize()}: {r.scope_note}"),
+        row("Focus", lambda r: f"{r.focus.capitalize()} — {FOCUS_MEANING[r.focus]}"),
+        row("Scope", lambda r: f"{r.scope.capitalize()} — {r.scope_note}"),
         row("Reports to", lambda r: f"{catalog.manager_label(r)}. {r.reporting_note}"),
         row("Works closely with", lambda r: _join(_partners(catalog, r))),
         row("Decision horizon", lambda r: r.decision_horizon),

@@ -56,7 +56,7 @@ def create_app(
     from handlers import register_listeners
 
     app = App(
-        token=config.bot_token,
+        # the token travels in the client (Bolt takes it from there)
         signing_secret=config.signing_secret or "",
         client=client or make_client(config),
         process_before_response=True,

@@ -100,6 +100,26 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Proposals, reviews and their history, as JSON or CSV."""
+    from slackbot.export import export_csv, export_json
+    from slackbot.store import Store
+
+    config = Config.from_env()
+    store = Store(config.db_path)
+    try:
+        text = export_json(store) if args.format == "json" else export_csv(store)
+    finally:
+        store.close()
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the token, the database, and app.yaml against the handlers."""
     from slackbot.checks import run_checks
@@ -136,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", help="public base URL of this orgbot, e.g. https://orgbot.example.com"
     )
     group.add_argument("--socket", action="store_true", help="configure for Socket Mode instead")
+    p = add("export", cmd_export, "export proposals, reviews and their history (ORGBOT_DB)")
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
+    p.add_argument("--output", "-o", help="write to this file instead of standard output")
     add("check", cmd_check, "check the config, token, database, and app.yaml against the handlers")
     return parser
 

@@ -137,7 +137,9 @@ def render_blocks(
             if block.get("text"):
                 wrap(text_of(block["text"]))
             for f in block.get("fields") or []:
-                wrap(text_of(f), indent="  ")
+                # a field is usually "*Label*\nvalue": show it as "Label: value"
+                label, _, value = text_of(f).partition("\n")
+                wrap(f"{label}: {value}" if value else label, indent="  ")
             accessory = block.get("accessory")
             if accessory and accessory.get("type") in _CLICKABLE:
                 lines.append("  " + clickable(block, accessory))

@@ -129,8 +129,8 @@ def role_card_blocks(role: Role, catalog: Catalog, *, notes: Sequence[str] = ())
             None,
             [
                 f"*Level*\n{LEVEL_LABELS[role.level]}",
-                f"*Focus*\n{role.focus.capitalize()}: {FOCUS_MEANING[role.focus]}",
-                f"*Scope*\n{role.scope.capitalize()}: {escape(role.scope_note)}",
+                f"*Focus*\n{role.focus.capitalize()} — {FOCUS_MEANING[role.focus]}",
+                f"*Scope*\n{role.scope.capitalize()} — {escape(role.scope_note)}",
                 f"*Reports to*\n{escape(catalog.manager_label(role))}. {escape(role.reporting_note)}",
                 f"*Works closely with*\n{escape(_partners(role, catalog))}",
                 f"*Decision horizon*\n{escape(role.decision_horizon)}",
