@@ -6,7 +6,7 @@
 
 from slack_bolt import App
 
-from handlers import errors, home, org_proposal, proposal_review, role_compare
+from handlers import errors, home, org_proposal, proposal_review, reminders, role_compare, settings
 
 
 def register_listeners(app: App) -> None:
@@ -15,3 +15,5 @@ def register_listeners(app: App) -> None:
     org_proposal.register(app)
     proposal_review.register(app)
     home.register(app)
+    settings.register(app)
+    reminders.register(app)

@@ -22,6 +22,7 @@ def run_checks(config: Config) -> list[CheckResult]:
         check_token(config),
         check_database(config),
         check_manifest(),
+        check_deliveries(config),
     ]
 
 
@@ -75,3 +76,23 @@ def check_manifest() -> CheckResult:
     if problems:
         return CheckResult("app.yaml", False, "; ".join(problems))
     return CheckResult("app.yaml", True, "commands, shortcuts and events match the handlers")
+
+
+def check_deliveries(config: Config) -> CheckResult:
+    """Digests and reminders that failed, were given up, or have an unknown outcome."""
+    from slackbot.delivery import Deliveries
+    from slackbot.store import Store
+
+    try:
+        store = Store(config.db_path)
+    except Exception as error:
+        return CheckResult("deliveries", False, f"cannot open the database: {error}")
+    try:
+        troubles = Deliveries(store).troubles()
+    finally:
+        store.close()
+    if not troubles:
+        return CheckResult("deliveries", True, "no failed or unsettled digests or reminders")
+    lines = "; ".join(f"{d.key} {d.status} ({d.last_error})" for d in troubles[:10])
+    more = f"; and {len(troubles) - 10} more" if len(troubles) > 10 else ""
+    return CheckResult("deliveries", False, f"{len(troubles)} need attention: {lines}{more}")

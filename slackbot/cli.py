@@ -100,6 +100,64 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_at(text: str | None, config: Config):
+    """`--at`: an ISO time; without an offset it is read in ORGBOT_TIMEZONE."""
+    from datetime import datetime
+
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"--at: {text!r} is not an ISO time such as 2026-11-30T09:00 or 2026-11-30T09:00+01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
+
+
+def _scheduled_pass(args: argparse.Namespace, which: str) -> int:
+    from slackbot.app import make_client
+    from slackbot.scheduled import ScheduledPosts
+    from slackbot.services import Services
+
+    config = Config.from_env()
+    if not args.dry_run and not config.bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is needed to post; use --dry-run to only print.")
+    at = _parse_at(args.at, config)
+    services = Services.open(config)
+    try:
+        posts = ScheduledPosts(services, make_client(config))
+        if not args.dry_run:
+            posts.upkeep()
+        report = getattr(posts, which)(at=at, dry_run=args.dry_run)
+    finally:
+        services.store.close()
+    for preview in report.previews:
+        print(preview)
+    sent, taken = report.count("sent"), report.count("taken")
+    failed = {k: r for k, r in report.results.items() if r not in ("sent", "taken", "would send")}
+    if args.dry_run:
+        print(
+            f"{len(report.results)} {which} message(s) would be sent"
+            + ("" if report.results else " (nothing is due)")
+        )
+    else:
+        print(f"{which}: {sent} sent, {taken} already sent or in progress, {len(failed)} failed")
+        for key, result in failed.items():
+            print(f"  {key}: {result}")
+    return 1 if failed else 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Post the digest due at that time now (or print it)."""
+    return _scheduled_pass(args, "digest")
+
+
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Send the review reminders due at that time now (or print them)."""
+    return _scheduled_pass(args, "remind")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Proposals, reviews and their history, as JSON or CSV."""
     from slackbot.export import export_csv, export_json
@@ -156,6 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", help="public base URL of this orgbot, e.g. https://orgbot.example.com"
     )
     group.add_argument("--socket", action="store_true", help="configure for Socket Mode instead")
+    for name, func, what in (
+        ("digest", cmd_digest, "post the digest that is due at that time now"),
+        ("remind", cmd_remind, "send the review reminders that are due at that time now"),
+    ):
+        p = add(name, func, what + " (the scheduler runs the same code)")
+        p.add_argument(
+            "--at", metavar="ISO-TIME", help="act as if it were this time (default: now)"
+        )
+        p.add_argument(
+            "--dry-run", action="store_true", help="print what would be sent; send nothing"
+        )
     p = add("export", cmd_export, "export proposals, reviews and their history (ORGBOT_DB)")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")

@@ -37,11 +37,20 @@ def export_data(store: Store) -> dict[str, Any]:
         item["structure"] = json.loads(p["structure"] or "[]")
         item["reviewers"] = [
             r["user_id"]
-            for r in rows("select user_id from proposal_reviewers where proposal_id = ? order by position", [pid])
+            for r in rows(
+                "select user_id from proposal_reviewers where proposal_id = ? order by position",
+                [pid],
+            )
         ]
         item["versions"] = [
-            {**v, "structure": json.loads(v["structure"] or "[]"), "reviewers": json.loads(v["reviewers"] or "[]")}
-            for v in rows("select * from proposal_versions where proposal_id = ? order by version", [pid])
+            {
+                **v,
+                "structure": json.loads(v["structure"] or "[]"),
+                "reviewers": json.loads(v["reviewers"] or "[]"),
+            }
+            for v in rows(
+                "select * from proposal_versions where proposal_id = ? order by version", [pid]
+            )
         ]
         item["decisions"] = rows("select * from decisions where proposal_id = ? order by id", [pid])
         item["history"] = [

@@ -1,27 +1,58 @@
 """The background scheduler (APScheduler 3.x): one per process, jobs rebuilt at start.
 
-The database, not the scheduler, records what is due and what was sent; the jobs only
-decide *when* to look. See `docs/operations.md`.
+Jobs only decide *when* to look; the database records what is due and what was sent
+(`delivery.py`), so jobs can be rebuilt freely and several processes can run them.
+
+| job id | trigger | does |
+| --- | --- | --- |
+| `digest:<team>` | cron, the workspace's day and time, in its time zone | post that digest |
+| `reminders` | every 15 minutes | DM the reviewers who are due a reminder |
+| `upkeep` | every minute | reconcile interrupted posts, retry failed ones, refresh digest jobs |
+| `catch-up` | once, at start | post a digest missed while orgbot was down (within the grace period) |
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
+from slackbot.scheduled import ScheduledPosts
 from slackbot.services import Services
+from slackbot.settings import Settings, known_teams, load_settings
 
 logger = logging.getLogger("orgbot.scheduler")
+REMINDER_EVERY = timedelta(minutes=15)
+UPKEEP_EVERY = timedelta(minutes=1)
+_CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def digest_trigger(settings: Settings) -> CronTrigger | None:
+    """A cron trigger in the workspace's own time zone (so DST moves it with the clock)."""
+    if not settings.digest_enabled:
+        return None
+    if settings.digest_cadence == "daily":
+        days = ",".join(d for i, d in enumerate(_CRON_DAYS) if i not in settings.quiet_days)
+    else:
+        days = _CRON_DAYS[settings.digest_weekday]
+    return CronTrigger(
+        day_of_week=days,
+        hour=settings.digest_time.hour,
+        minute=settings.digest_time.minute,
+        timezone=settings.tz,
+    )
 
 
 class Scheduler:
     def __init__(self, services: Services, client: WebClient):
         self.services = services
-        self.client = client
+        self.posts = ScheduledPosts(services, client)
         self._scheduler = BackgroundScheduler(
             timezone="UTC",
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -36,11 +67,68 @@ class Scheduler:
         self.add_jobs()
         self._scheduler.start()
         logger.info(
-            "scheduler started with jobs: %s", ", ".join(j.id for j in self._scheduler.get_jobs())
+            "scheduler started: %s", ", ".join(sorted(j.id for j in self._scheduler.get_jobs()))
         )
 
     def add_jobs(self) -> None:
-        """(Re)build the jobs; explicit ids and `replace_existing` make this safe to repeat."""
+        """(Re)build every job from the database; explicit ids and `replace_existing` make
+        this safe to repeat."""
+        now = datetime.now(UTC)  # APScheduler runs on the real clock; the jobs use services.clock
+        self._scheduler.add_job(
+            self.posts.remind,
+            IntervalTrigger(seconds=REMINDER_EVERY.total_seconds()),
+            id="reminders",
+            replace_existing=True,
+            next_run_time=now + timedelta(seconds=5),
+        )
+        self._scheduler.add_job(
+            self.upkeep,
+            IntervalTrigger(seconds=UPKEEP_EVERY.total_seconds()),
+            id="upkeep",
+            replace_existing=True,
+            next_run_time=now + timedelta(seconds=2),
+        )
+        self._scheduler.add_job(
+            self.posts.digest,
+            id="catch-up",
+            replace_existing=True,
+            next_run_time=now + timedelta(seconds=1),
+        )
+        self.refresh_digests()
+
+    def refresh_digests(self) -> None:
+        """One cron job per workspace digest, matching the settings in the database."""
+        wanted = {}
+        for team_id in known_teams(self.services.store):
+            settings = load_settings(
+                self.services.store, team_id, default_timezone=self.services.config.timezone
+            )
+            trigger = digest_trigger(settings)
+            if trigger is not None:
+                wanted[f"digest:{team_id}"] = (team_id, trigger)
+        for job in self._scheduler.get_jobs():
+            if job.id.startswith("digest:") and job.id not in wanted:
+                job.remove()
+        for job_id, (team_id, trigger) in wanted.items():
+            existing = self._scheduler.get_job(job_id)
+            if existing is not None and str(existing.trigger) == str(trigger):
+                continue
+            self._scheduler.add_job(
+                self.posts.digest,
+                trigger,
+                id=job_id,
+                kwargs={"team_id": team_id},
+                replace_existing=True,
+            )
+
+    def upkeep(self) -> None:
+        counts = self.posts.upkeep()
+        if any(counts.values()):
+            logger.info("upkeep: %s", counts)
+        self.refresh_digests()
+
+    def jobs(self) -> list[Any]:
+        return self._scheduler.get_jobs()
 
     def shutdown(self) -> None:
         if self._scheduler.running:

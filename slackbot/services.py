@@ -38,13 +38,28 @@ class Services:
         """Today's date in the workspace's time zone."""
         return self.clock.now().astimezone(self.config.tz).date()
 
-    def is_admin(self, team_id: str, user_id: str) -> bool:
-        """`ORGBOT_ADMINS` only, until workspace admins are looked up (see settings)."""
-        return user_id in self.config.admins
+    def is_admin(self, team_id: str, user_id: str, client: Any = None) -> bool:
+        """Workspace admins and owners (from Slack, cached a day) and `ORGBOT_ADMINS`."""
+        if user_id in self.config.admins:
+            return True
+        from slackbot.people import People
 
-    def admin_notes(self, team_id: str, user_id: str) -> list[str]:
-        """Things an admin should see on their Home tab (failed deliveries, ...)."""
-        return []
+        people = People(self.store, client, default_tz=self.config.timezone)
+        return people.get(team_id, user_id, now=self.clock.now()).is_admin
+
+    def admin_notes(self, team_id: str, user_id: str, client: Any = None) -> list[str]:
+        """What an admin should see on their Home tab: deliveries that need attention."""
+        from slackbot.delivery import Deliveries
+
+        troubles = Deliveries(self.store).troubles(team_id)
+        if not troubles or not self.is_admin(team_id, user_id, client):
+            return []
+        notes = [
+            f"• `{d.key}`: {d.status}, {d.last_error or 'no reason recorded'}"
+            for d in troubles[:10]
+        ]
+        notes.append("`orgbot check` lists them all; docs/operations.md says what to do.")
+        return notes
 
     def workspace_url(self, client: Any) -> str | None:
         """`https://team.slack.com/`, from auth.test once per process (for permalinks)."""

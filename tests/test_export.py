@@ -20,7 +20,15 @@ def seed(path):
     p = service.create(
         "T1",
         "UDANA",
-        Draft("Add a COO", "why, with a comma", text, parse_structure(text, load_catalog()).structure, ("UALEX",), date(2026, 12, 2), "C1"),
+        Draft(
+            "Add a COO",
+            "why, with a comma",
+            text,
+            parse_structure(text, load_catalog()).structure,
+            ("UALEX",),
+            date(2026, 12, 2),
+            "C1",
+        ),
     ).proposal
     service.decide("T1", p.id, "UALEX", "approved", 'fine, "really"')
     store.close()

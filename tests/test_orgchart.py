@@ -59,7 +59,10 @@ def test_round_trip_through_text_and_json():
         ("CEO\nCOO reports to COO", "Line 2: “COO” can't report to itself"),
         ("CEO\nCOO reports to CEOO", "Did you mean “CEO”?"),
         ("CEO\nCFO reports to Treasurer", "“CFO” reports to “Treasurer”, which is not in the list"),
-        ("CEO\nCOO reports to CEO\nCOO reports to CEO", "Line 3: “COO” is listed twice (also line 2)"),
+        (
+            "CEO\nCOO reports to CEO\nCOO reports to CEO",
+            "Line 3: “COO” is listed twice (also line 2)",
+        ),
         ("A reports to B\nB reports to C\nC reports to A", "Reporting loop: A → B → C → A"),
         ("A reports to B\nB reports to A", "No top position"),
         ("CEO\n" + "X" * 81 + " reports to CEO", "longer than 80 characters"),
@@ -86,7 +89,9 @@ def test_a_loop_below_a_top_position_is_found():
 
 
 def test_diff_names_additions_removals_moves_and_headcounts():
-    current = parse("CEO\nCOO reports to CEO\nOperations Manager x2 reports to COO\nCTO reports to CEO").structure
+    current = parse(
+        "CEO\nCOO reports to CEO\nOperations Manager x2 reports to COO\nCTO reports to CEO"
+    ).structure
     proposed = parse(
         "CEO\nCOO reports to CEO\nOperations Director reports to COO\n"
         "Operations Manager x3 reports to Operations Director"

@@ -1,9 +1,9 @@
 """The proposal rules, against a real SQLite file: statuses, versions, history, scoping."""
 
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import sqlite3
 
 from roles import load_catalog
 from slackbot.clock import ManualClock
@@ -82,12 +82,18 @@ def test_a_change_request_waits_for_an_edit_which_resets_decisions(service):
     assert asked.proposal.status == "changes_requested"
     with pytest.raises(NotAllowed, match="Only <@UDANA>"):
         service.edit(T, p.id, "USAM", draft())
-    edited = service.edit(T, p.id, "UDANA", draft("CEO\nCOO reports to CEO\nCFO reports to CEO")).proposal
+    edited = service.edit(
+        T, p.id, "UDANA", draft("CEO\nCOO reports to CEO\nCFO reports to CEO")
+    ).proposal
     assert (edited.version, edited.status, edited.decisions) == (2, "in_review", ())
     assert len(edited.structure) == 3
     service.decide(T, p.id, "UALEX", APPROVE)
     assert service.decide(T, p.id, "USAM", APPROVE).proposal.status == "approved"
-    versions = list(service.store.db.query("select version, structure_text from proposal_versions order by version"))
+    versions = list(
+        service.store.db.query(
+            "select version, structure_text from proposal_versions order by version"
+        )
+    )
     assert [v["version"] for v in versions] == [1, 2]
 
 

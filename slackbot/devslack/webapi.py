@@ -180,6 +180,17 @@ class WebApi:
             raise SlackError("user_not_found")
         return {"user": user_json(self.ws, user)}
 
+    def m_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = sorted(self.ws.users.values(), key=lambda u: u.id)
+        start = int(args.get("cursor") or 0)
+        limit = max(1, min(int(args.get("limit") or 200), 1000))
+        page = users[start : start + limit]
+        more = start + limit < len(users)
+        return {
+            "members": [user_json(self.ws, u) for u in page],
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
     # views -----------------------------------------------------------------------------------
 
     def m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:

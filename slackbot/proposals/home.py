@@ -33,6 +33,6 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         decisions=decisions,
         current=current,
         current_number=current_number,
-        admin_notes=services.admin_notes(team_id, user_id),
+        admin_notes=services.admin_notes(team_id, user_id, client),
         link=messenger.permalink,
     )

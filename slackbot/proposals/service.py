@@ -96,6 +96,15 @@ class ProposalService:
     def recent_decisions(self, team_id: str, limit: int = 5) -> list[Event]:
         return repo.recent_events(self.store.db, team_id, (*DECISIONS, WITHDRAWN), limit)
 
+    def recent_events_between(
+        self, team_id: str, kinds: tuple[str, ...], since: datetime, until: datetime
+    ) -> list[Event]:
+        return [
+            e
+            for e in repo.recent_events(self.store.db, team_id, kinds, 500)
+            if since <= e.at < until
+        ][::-1]
+
     def current_org(self, team_id: str) -> OrgVersion | None:
         return repo.current_org(self.store.db, team_id)
 

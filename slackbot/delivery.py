@@ -1,0 +1,351 @@
+"""Scheduled posts, each sent exactly once.
+
+Every digest and reminder has a key (`digest:T1:2026-11-30`,
+`reminder:T1:12:v2:U7:2026-11-26`). Sending one is:
+
+1. **claim** the key: insert its row as `sending` in a write transaction. Whoever inserts
+   first owns it; a second scheduler, a restart, or `orgbot digest` run by hand next to
+   the bot finds the row and does nothing.
+2. **post**, carrying the key in the message's metadata.
+3. record **sent** (with the message ts) or **failed** (with Slack's reason, retried later
+   with backoff; 429s are waited out by the client first).
+
+A process killed between 2 and 3 leaves a `sending` row. After its lease runs out the
+row is **reconciled**: the channel's recent history is searched for a message carrying
+the key. Found, it is marked sent; not found, it is retried. When history cannot be read
+the row becomes `unknown` and is shown to admins (`orgbot check`, Home tab) instead of
+being sent blindly a second time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from slackbot.slack_errors import error_code
+from slackbot.store import Store
+
+logger = logging.getLogger("orgbot.delivery")
+
+SENDING, SENT, FAILED, UNKNOWN, GAVE_UP, SKIPPED = (
+    "sending",
+    "sent",
+    "failed",
+    "unknown",
+    "gave_up",
+    "skipped",
+)
+LEASE = timedelta(minutes=10)  # longer than any one post can take, retries included
+BACKOFF = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+METADATA_EVENT = "orgbot_delivery"
+OWNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    key: str
+    team_id: str
+    kind: str
+    target: str
+    status: str
+    attempts: int
+    last_error: str | None
+    channel_id: str | None
+    ts: str | None
+    claimed_at: datetime | None
+    proposal_id: int | None = None
+
+
+def _row(row: dict[str, Any]) -> Delivery:
+    return Delivery(
+        key=row["key"],
+        team_id=row["team_id"],
+        kind=row["kind"],
+        target=row["target"],
+        status=row["status"],
+        attempts=row["attempts"] or 0,
+        last_error=row["last_error"],
+        channel_id=row["channel_id"],
+        ts=row["ts"],
+        claimed_at=datetime.fromisoformat(row["claimed_at"]) if row["claimed_at"] else None,
+        proposal_id=row["proposal_id"],
+    )
+
+
+class Deliveries:
+    def __init__(self, store: Store, *, owner: str = OWNER):
+        self.store = store
+        self.owner = owner
+
+    def get(self, key: str) -> Delivery | None:
+        rows = list(self.store.db.query("select * from deliveries where key = ?", [key]))
+        return _row(rows[0]) if rows else None
+
+    def claim(
+        self,
+        key: str,
+        *,
+        team_id: str,
+        kind: str,
+        target: str,
+        now: datetime,
+        proposal_id: int | None = None,
+    ) -> bool:
+        """Take the key for sending. True when this caller should send now: the key is
+        new, or it failed earlier and its retry is due."""
+        stamp = now.isoformat(timespec="seconds")
+        with self.store.write() as db:
+            existing = list(db.query("select * from deliveries where key = ?", [key]))
+            if not existing:
+                db["deliveries"].insert(
+                    {
+                        "key": key,
+                        "team_id": team_id,
+                        "kind": kind,
+                        "target": target,
+                        "proposal_id": proposal_id,
+                        "status": SENDING,
+                        "attempts": 1,
+                        "claimed_at": stamp,
+                        "claimed_by": self.owner,
+                        "created_at": stamp,
+                    }
+                )
+                return True
+            cursor = db.execute(
+                "update deliveries set status = ?, attempts = attempts + 1, claimed_at = ?, "
+                "claimed_by = ? where key = ? and status = ? and next_attempt_at <= ?",
+                [SENDING, stamp, self.owner, key, FAILED, stamp],
+            )
+            return cursor.rowcount == 1
+
+    def mark_sent(self, key: str, *, channel_id: str, ts: str, now: datetime) -> None:
+        self._update(
+            key,
+            status=SENT,
+            channel_id=channel_id,
+            ts=ts,
+            sent_at=now.isoformat(timespec="seconds"),
+            last_error=None,
+        )
+
+    def mark_failed(self, key: str, error: str, *, now: datetime) -> str:
+        """Record a failure; retried with backoff, until MAX_ATTEMPTS, then given up."""
+        delivery = self.get(key)
+        attempts = delivery.attempts if delivery else 1
+        if attempts >= MAX_ATTEMPTS:
+            self._update(key, status=GAVE_UP, last_error=error, next_attempt_at=None)
+            logger.error("gave up on %s after %s attempts: %s", key, attempts, error)
+            return GAVE_UP
+        retry_at = now + BACKOFF[attempts - 1]
+        self._update(
+            key,
+            status=FAILED,
+            last_error=error,
+            next_attempt_at=retry_at.isoformat(timespec="seconds"),
+        )
+        logger.warning("%s failed (%s); retrying after %s", key, error, retry_at)
+        return FAILED
+
+    def mark_skipped(
+        self, key: str, *, team_id: str, kind: str, target: str, reason: str, now: datetime
+    ) -> bool:
+        """Record that a run was skipped on purpose; True the first time (so it is logged once)."""
+        with self.store.write() as db:
+            if list(db.query("select 1 from deliveries where key = ?", [key])):
+                return False
+            db["deliveries"].insert(
+                {
+                    "key": key,
+                    "team_id": team_id,
+                    "kind": kind,
+                    "target": target,
+                    "status": SKIPPED,
+                    "attempts": 0,
+                    "last_error": reason,
+                    "created_at": now.isoformat(timespec="seconds"),
+                }
+            )
+            return True
+
+    def due_retries(self, now: datetime) -> list[Delivery]:
+        return [
+            _row(r)
+            for r in self.store.db.query(
+                "select * from deliveries where status = ? and next_attempt_at <= ? order by next_attempt_at",
+                [FAILED, now.isoformat(timespec="seconds")],
+            )
+        ]
+
+    def stale(self, now: datetime) -> list[Delivery]:
+        """`sending` rows whose sender has had longer than the lease: it probably died."""
+        cutoff = (now - LEASE).isoformat(timespec="seconds")
+        return [
+            _row(r)
+            for r in self.store.db.query(
+                "select * from deliveries where status = ? and claimed_at < ?", [SENDING, cutoff]
+            )
+        ]
+
+    def troubles(self, team_id: str | None = None) -> list[Delivery]:
+        """Deliveries an admin should know about: failing, given up, or of unknown outcome."""
+        where = "status in (?, ?, ?)"
+        params: list[Any] = [FAILED, GAVE_UP, UNKNOWN]
+        if team_id:
+            where += " and team_id = ?"
+            params.append(team_id)
+        return [
+            _row(r)
+            for r in self.store.db.query(
+                f"select * from deliveries where {where} order by key", params
+            )
+        ]
+
+    def _update(self, key: str, **values: Any) -> None:
+        with self.store.write() as db:
+            db["deliveries"].update(key, values)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One scheduled post: where, what, and its key."""
+
+    key: str
+    team_id: str
+    kind: str  # reminder | digest
+    target: str  # channel id, or the user id for a DM
+    message: dict[str, Any]
+    proposal_id: int | None = None
+
+
+def metadata_for(key: str) -> dict[str, Any]:
+    return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+
+
+class Sender:
+    """Claims, posts and records outgoing messages; reconciles the ones a crash left."""
+
+    def __init__(self, deliveries: Deliveries, client: WebClient, clock: Callable[[], datetime]):
+        self.deliveries = deliveries
+        self.client = client
+        self.now = clock
+
+    def send(self, item: Outgoing) -> str:
+        """Send once. Returns what happened: sent, failed, gave_up, or `taken` when the key
+        was already claimed or done (by this or another process)."""
+        if not self.deliveries.claim(
+            item.key,
+            team_id=item.team_id,
+            kind=item.kind,
+            target=item.target,
+            now=self.now(),
+            proposal_id=item.proposal_id,
+        ):
+            return "taken"
+        return self._post(item.key, item.target, item.message)
+
+    def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
+        try:
+            result = self.client.chat_postMessage(
+                channel=target, metadata=metadata_for(key), **message
+            )
+        except (SlackApiError, OSError) as error:
+            return self.deliveries.mark_failed(key, error_code(error), now=self.now())
+        self.deliveries.mark_sent(
+            key, channel_id=result["channel"], ts=result["ts"], now=self.now()
+        )
+        return SENT
+
+    def reconcile(self) -> dict[str, int]:
+        """Settle `sending` rows left by a process that died mid-send: find the message in
+        the channel's history (sent), or make it due for a retry now (not there; sent by
+        `retry_failed`), or mark it `unknown` when the history can't be read."""
+        counts = {"found": 0, "retry": 0, "unknown": 0}
+        for delivery in self.deliveries.stale(self.now()):
+            found = self._find_in_history(delivery)
+            if found is None:
+                self.deliveries._update(
+                    delivery.key,
+                    status=UNKNOWN,
+                    last_error="could not read the channel history to check",
+                )
+                counts["unknown"] += 1
+                logger.error(
+                    "%s: outcome unknown after a crash; an admin should check", delivery.key
+                )
+            elif found:
+                channel_id, ts = found
+                self.deliveries.mark_sent(
+                    delivery.key, channel_id=channel_id, ts=ts, now=self.now()
+                )
+                counts["found"] += 1
+            else:
+                self.deliveries._update(
+                    delivery.key,
+                    status=FAILED,
+                    last_error="interrupted before it was posted",
+                    next_attempt_at=self.now().isoformat(timespec="seconds"),
+                )
+                counts["retry"] += 1
+        return counts
+
+    def retry_failed(self, rebuild: Callable[[Delivery], dict[str, Any] | None]) -> int:
+        """Send again every failed delivery whose retry is due (with a fresh message)."""
+        sent = 0
+        for delivery in self.deliveries.due_retries(self.now()):
+            message = rebuild(delivery)
+            if message is None:  # no longer relevant (decided, closed): drop it quietly
+                self.deliveries._update(delivery.key, status=SKIPPED, last_error="no longer needed")
+                continue
+            if not self.deliveries.claim(
+                delivery.key,
+                team_id=delivery.team_id,
+                kind=delivery.kind,
+                target=delivery.target,
+                now=self.now(),
+            ):
+                continue
+            if self._post(delivery.key, delivery.target, message) == SENT:
+                sent += 1
+        return sent
+
+    def _find_in_history(self, delivery: Delivery) -> tuple[str, str] | bool | None:
+        """(channel, ts) when the message is there, False when it is not, None when
+        the history can't be read."""
+        try:
+            channel = delivery.channel_id or delivery.target
+            if channel.startswith(("U", "W")):
+                channel = self.client.conversations_open(users=channel)["channel"]["id"]
+            oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=1)
+            history = self.client.conversations_history(
+                channel=channel,
+                oldest=f"{oldest.timestamp():.6f}",
+                include_all_metadata=True,
+                limit=200,
+            )
+        except (SlackApiError, OSError) as error:
+            logger.warning("could not read history for %s: %s", delivery.key, error_code(error))
+            return None
+        for message in history.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if (
+                metadata.get("event_type") == METADATA_EVENT
+                and (metadata.get("event_payload") or {}).get("key") == delivery.key
+            ):
+                return channel, message["ts"]
+        return False

@@ -1,0 +1,198 @@
+"""Review reminders: who is due one, when, and what it says.
+
+A reviewer who has not decided an open proposal gets a DM at most once per interval
+(default daily), at or after 09:00 in their own time zone and before 18:00, never on the
+workspace's quiet days, and not before an interval has passed since they were asked.
+Once the review-by date has passed the reminder says so, more sharply. "Remind me
+tomorrow" holds reminders back until the next day. Reminders stop when the reviewer
+decides or the proposal closes, because only undecided reviewers of open proposals are
+considered at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from slackbot.delivery import Delivery, Outgoing
+from slackbot.people import People, Person
+from slackbot.proposals.model import CREATED, EDITED, Proposal
+from slackbot.services import Services
+from slackbot.settings import Settings, load_settings
+from slackbot.ui.reminder import reminder_message
+
+WINDOW_START = time(9, 0)
+WINDOW_END = time(18, 0)
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    proposal: Proposal
+    reviewer: Person
+    local_day: date
+    overdue_days: int  # 0 when not overdue
+
+    @property
+    def key(self) -> str:
+        p = self.proposal
+        return f"reminder:{p.team_id}:{p.id}:v{p.version}:{self.reviewer.user_id}:{self.local_day.isoformat()}"
+
+
+def reminder_key_parts(key: str) -> dict[str, str]:
+    _, team_id, proposal_id, version, user_id, day = key.split(":")
+    return {
+        "team_id": team_id,
+        "proposal_id": proposal_id,
+        "version": version[1:],
+        "user_id": user_id,
+        "day": day,
+    }
+
+
+def due_reminders(services: Services, people: People, now: datetime) -> list[DueReminder]:
+    """Every reminder that is due at `now` (keys not yet checked: the sender does that)."""
+    due: list[DueReminder] = []
+    store = services.store
+    teams = [
+        r["team_id"]
+        for r in store.db.query(
+            "select distinct team_id from proposals where status in ('in_review', 'changes_requested')"
+        )
+    ]
+    for team_id in teams:
+        settings = load_settings(store, team_id, default_timezone=services.config.timezone)
+        proposals = services.proposals.open_proposals(team_id, limit=1000)
+        people.prefetch(team_id, {r for p in proposals for r in p.waiting_on}, now=now)
+        for proposal in proposals:
+            asked = _last_asked(services, proposal)
+            for reviewer_id in proposal.waiting_on:
+                person = people.get(team_id, reviewer_id, now=now)
+                reminder = reminder_due(
+                    proposal,
+                    person,
+                    settings,
+                    now=now,
+                    asked_at=asked,
+                    last_reminded=_last_reminded(services, proposal, reviewer_id),
+                    snoozed_until=_snoozed_until(services, proposal.id, reviewer_id),
+                )
+                if reminder:
+                    due.append(reminder)
+    return due
+
+
+def reminder_due(
+    proposal: Proposal,
+    person: Person,
+    settings: Settings,
+    *,
+    now: datetime,
+    asked_at: datetime,
+    last_reminded: datetime | None,
+    snoozed_until: datetime | None,
+) -> DueReminder | None:
+    """The rule for one reviewer of one proposal at one instant; pure."""
+    zone = person.zone
+    local = now.astimezone(zone)
+    if local.weekday() in settings.quiet_days:
+        return None
+    if not (WINDOW_START <= local.time() < WINDOW_END):
+        return None
+    if snoozed_until and now < snoozed_until:
+        return None
+    last = max(asked_at, last_reminded) if last_reminded else asked_at
+    days_since = (local.date() - last.astimezone(zone).date()).days
+    if days_since < settings.reminder_interval_days:
+        return None
+    overdue = max(0, (local.date() - proposal.review_by).days)
+    return DueReminder(proposal, person, local.date(), overdue)
+
+
+def next_morning(now: datetime, zone: Any) -> datetime:
+    """09:00 tomorrow in the person's zone: where "Remind me tomorrow" snoozes to."""
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, WINDOW_START, tzinfo=zone)
+
+
+def outgoing(reminder: DueReminder, *, link: str | None) -> Outgoing:
+    return Outgoing(
+        key=reminder.key,
+        team_id=reminder.proposal.team_id,
+        kind="reminder",
+        target=reminder.reviewer.user_id,
+        message=reminder_message(
+            reminder.proposal,
+            overdue_days=reminder.overdue_days,
+            link=link,
+            local_day=reminder.local_day,
+        ),
+        proposal_id=reminder.proposal.id,
+    )
+
+
+def rebuild(services: Services, delivery: Delivery, link: Any) -> dict[str, Any] | None:
+    """A fresh message for a failed reminder, or None when it is no longer needed."""
+    parts = reminder_key_parts(delivery.key)
+    try:
+        proposal = services.proposals.get(parts["team_id"], int(parts["proposal_id"]))
+    except Exception:
+        return None
+    if (
+        not proposal.is_open
+        or str(proposal.version) != parts["version"]
+        or parts["user_id"] not in proposal.waiting_on
+    ):
+        return None
+    day = date.fromisoformat(parts["day"])
+    return reminder_message(
+        proposal,
+        overdue_days=max(0, (day - proposal.review_by).days),
+        link=link(proposal),
+        local_day=day,
+    )
+
+
+def _last_asked(services: Services, proposal: Proposal) -> datetime:
+    asked = [
+        e.at
+        for e in services.proposals.history(proposal.id)
+        if e.kind in (CREATED, EDITED) and e.version == proposal.version
+    ]
+    return asked[-1] if asked else proposal.updated_at
+
+
+def _last_reminded(services: Services, proposal: Proposal, reviewer_id: str) -> datetime | None:
+    prefix = f"reminder:{proposal.team_id}:{proposal.id}:v{proposal.version}:{reviewer_id}:"
+    # a range on the primary key (not LIKE, which is case-insensitive and skips the index)
+    rows = list(
+        services.store.db.query(
+            "select max(coalesce(sent_at, claimed_at)) as at from deliveries "
+            "where key >= ? and key < ? and status in ('sent', 'sending', 'unknown')",
+            [prefix, prefix + "\uffff"],
+        )
+    )
+    value = rows[0]["at"] if rows else None
+    return datetime.fromisoformat(value) if value else None
+
+
+def _snoozed_until(services: Services, proposal_id: int, reviewer_id: str) -> datetime | None:
+    rows = list(
+        services.store.db.query(
+            "select until from snoozes where proposal_id = ? and reviewer_id = ?",
+            [proposal_id, reviewer_id],
+        )
+    )
+    return datetime.fromisoformat(rows[0]["until"]) if rows else None
+
+
+def snooze(services: Services, proposal_id: int, reviewer_id: str, until: datetime) -> None:
+    with services.store.write() as db:
+        db["snoozes"].upsert(
+            {
+                "proposal_id": proposal_id,
+                "reviewer_id": reviewer_id,
+                "until": until.isoformat(timespec="seconds"),
+            },
+            pk=("proposal_id", "reviewer_id"),
+        )

@@ -1,0 +1,100 @@
+"""The passes the scheduler runs, and `orgbot digest` / `orgbot remind` run by hand: the
+same code either way, so a hand run next to a running bot never doubles a post."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from slack_sdk import WebClient
+
+from slackbot import digest, reminders
+from slackbot.blockkit.render import render_blocks
+from slackbot.delivery import Deliveries, Delivery, Outgoing, Sender
+from slackbot.people import People
+from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.services import Services
+from slackbot.settings import known_teams, load_settings
+
+logger = logging.getLogger("orgbot.scheduled")
+
+
+@dataclass
+class PassReport:
+    """What a pass did: each outgoing post by key, with its result."""
+
+    results: dict[str, str] = field(default_factory=dict)
+    previews: list[str] = field(default_factory=list)
+
+    def count(self, result: str) -> int:
+        return sum(1 for r in self.results.values() if r == result)
+
+
+class ScheduledPosts:
+    def __init__(self, services: Services, client: WebClient):
+        self.services = services
+        self.client = client
+        self.deliveries = Deliveries(services.store)
+        self.sender = Sender(self.deliveries, client, services.clock.now)
+        self.people = People(services.store, client, default_tz=services.config.timezone)
+        self.messenger = ProposalMessenger(client, services)
+
+    # reminders ------------------------------------------------------------------------------
+
+    def remind(self, *, at: datetime | None = None, dry_run: bool = False) -> PassReport:
+        now = at or self.services.clock.now()
+        report = PassReport()
+        for reminder in reminders.due_reminders(self.services, self.people, now):
+            item = reminders.outgoing(reminder, link=self.messenger.permalink(reminder.proposal))
+            self._handle(item, report, dry_run)
+        return report
+
+    # digests --------------------------------------------------------------------------------
+
+    def digest(
+        self, *, at: datetime | None = None, dry_run: bool = False, team_id: str | None = None
+    ) -> PassReport:
+        now = at or self.services.clock.now()
+        report = PassReport()
+        for team in [team_id] if team_id else known_teams(self.services.store):
+            settings = load_settings(
+                self.services.store, team, default_timezone=self.services.config.timezone
+            )
+            period = digest.due_digest(settings, now, self.deliveries)
+            if period is None:
+                continue
+            item = digest.outgoing(self.services, period, now, self.messenger.permalink)
+            self._handle(item, report, dry_run)
+        return report
+
+    # upkeep ---------------------------------------------------------------------------------
+
+    def upkeep(self) -> dict[str, int]:
+        """Reconcile posts a crash interrupted, then retry failed ones that are due."""
+        counts = self.sender.reconcile()
+        counts["retried"] = self.sender.retry_failed(self._rebuild)
+        return counts
+
+    def _rebuild(self, delivery: Delivery) -> dict | None:
+        if delivery.kind == "reminder":
+            return reminders.rebuild(self.services, delivery, self.messenger.permalink)
+        period = digest.period_from_key(self.services, delivery)
+        if period is None:
+            return None
+        return digest.digest_content(
+            self.services, period, self.services.clock.now(), self.messenger.permalink
+        )
+
+    def _handle(self, item: Outgoing, report: PassReport, dry_run: bool) -> None:
+        if dry_run:
+            if self.deliveries.get(item.key) is not None:
+                return
+            report.results[item.key] = "would send"
+            text = render_blocks(item.message["blocks"], width=88).text
+            report.previews.append(f"--- {item.key} -> {item.target}\n{text}")
+            return
+        result = self.sender.send(item)
+        report.results[item.key] = result
+        if result not in ("sent", "taken"):
+            logger.warning("%s: %s", item.key, result)

@@ -1,0 +1,160 @@
+"""Per-workspace settings for the digest and the reminders, stored in the `settings` table."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slackbot.store import Store
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CADENCES = {"weekly": "Weekly", "daily": "Every working day", "off": "Off"}
+INTERVALS = {1: "Every day", 2: "Every 2 days", 3: "Every 3 days", 7: "Once a week"}
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    team_id: str
+    timezone: str = "UTC"
+    digest_channel: str | None = None
+    digest_cadence: str = "weekly"
+    digest_weekday: int = 0  # Monday
+    digest_time: time = time(9, 0)
+    reminder_interval_days: int = 1
+    quiet_days: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))
+    updated_by: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def digest_enabled(self) -> bool:
+        return bool(self.digest_channel) and self.digest_cadence in ("weekly", "daily")
+
+    def describe_digest(self) -> str:
+        if not self.digest_enabled:
+            return "off"
+        when = f"{self.digest_time:%H:%M} ({self.timezone})"
+        if self.digest_cadence == "daily":
+            return f"every working day at {when} in <#{self.digest_channel}>"
+        return f"every {WEEKDAYS[self.digest_weekday]} at {when} in <#{self.digest_channel}>"
+
+    def describe_quiet_days(self) -> str:
+        return ", ".join(WEEKDAYS[d] for d in sorted(self.quiet_days)) or "none"
+
+
+def load_settings(store: Store, team_id: str, *, default_timezone: str) -> Settings:
+    rows = list(store.db.query("select * from settings where team_id = ?", [team_id]))
+    if not rows:
+        return Settings(team_id=team_id, timezone=default_timezone)
+    row = rows[0]
+    hours, minutes = (int(x) for x in (row["digest_time"] or "09:00").split(":"))
+    return Settings(
+        team_id=team_id,
+        timezone=row["timezone"] or default_timezone,
+        digest_channel=row["digest_channel"] or None,
+        digest_cadence=row["digest_cadence"] or "weekly",
+        digest_weekday=row["digest_weekday"] if row["digest_weekday"] is not None else 0,
+        digest_time=time(hours, minutes),
+        reminder_interval_days=row["reminder_interval_days"] or 1,
+        quiet_days=frozenset(json.loads(row["quiet_days"] or "[5, 6]")),
+        updated_by=row["updated_by"],
+    )
+
+
+def save_settings(store: Store, settings: Settings, *, user_id: str, now: datetime) -> Settings:
+    with store.write() as db:
+        db["settings"].upsert(
+            {
+                "team_id": settings.team_id,
+                "timezone": settings.timezone,
+                "digest_channel": settings.digest_channel,
+                "digest_cadence": settings.digest_cadence,
+                "digest_weekday": settings.digest_weekday,
+                "digest_time": settings.digest_time.strftime("%H:%M"),
+                "reminder_interval_days": settings.reminder_interval_days,
+                "quiet_days": json.dumps(sorted(settings.quiet_days)),
+                "updated_by": user_id,
+                "updated_at": now.isoformat(timespec="seconds"),
+            },
+            pk="team_id",
+        )
+    return replace(settings, updated_by=user_id)
+
+
+def known_teams(store: Store) -> list[str]:
+    """Every workspace orgbot has a record of (settings or proposals)."""
+    return [
+        row["team_id"]
+        for row in store.db.query(
+            "select team_id from settings union select team_id from proposals order by 1"
+        )
+    ]
+
+
+# --- the settings form ---------------------------------------------------------------------
+
+SETTINGS_BLOCKS = (
+    "digest_channel",
+    "digest_cadence",
+    "digest_weekday",
+    "digest_time",
+    "timezone",
+    "reminder_interval",
+    "quiet_days",
+)
+
+
+def read_settings_form(
+    values: dict[str, Any], team_id: str
+) -> tuple[Settings | None, dict[str, str]]:
+    """Validate the settings modal's `view.state.values`; errors by block id."""
+
+    def state(block: str) -> dict[str, Any]:
+        return values.get(block, {}).get("value") or {}
+
+    errors: dict[str, str] = {}
+    channel = state("digest_channel").get("selected_conversation")
+    cadence = (state("digest_cadence").get("selected_option") or {}).get("value", "weekly")
+    if cadence != "off" and not channel:
+        errors["digest_channel"] = "Pick the channel for the digest, or set the digest to Off."
+    if channel and channel.startswith("D"):
+        errors["digest_channel"] = "Pick a channel, not a direct message."
+    weekday = int((state("digest_weekday").get("selected_option") or {}).get("value", "0"))
+    picked_time = state("digest_time").get("selected_time") or "09:00"
+    match = _TIME.match(picked_time)
+    if not match:
+        errors["digest_time"] = "Pick a time such as 09:00."
+    timezone = (state("timezone").get("value") or "").strip() or "UTC"
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        errors["timezone"] = (
+            f"“{timezone}” is not a time zone name; use one like Europe/Berlin or America/New_York."
+        )
+    interval = int((state("reminder_interval").get("selected_option") or {}).get("value", "1"))
+    quiet = frozenset(int(o["value"]) for o in state("quiet_days").get("selected_options") or [])
+    if len(quiet) == 7:
+        errors["quiet_days"] = "Leave at least one day for reminders and digests."
+    if errors:
+        return None, errors
+    assert match is not None
+    return (
+        Settings(
+            team_id=team_id,
+            timezone=timezone,
+            digest_channel=channel,
+            digest_cadence=cadence,
+            digest_weekday=weekday,
+            digest_time=time(int(match.group(1)), int(match.group(2))),
+            reminder_interval_days=interval,
+            quiet_days=quiet,
+        ),
+        {},
+    )

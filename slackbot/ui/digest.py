@@ -1,0 +1,74 @@
+"""The channel digest: what is new, what waits (overdue first), what was decided."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+from slackbot.proposals.model import DECISION_EMOJI, DECISIONS, Event, Proposal
+from slackbot.ui.common import context, divider, escape, header, long_sections, message, section
+from slackbot.ui.proposal_card import day
+
+
+def digest_message(
+    *,
+    period: str,
+    span: str,
+    since: datetime,
+    now: datetime,
+    new: Sequence[Proposal],
+    waiting: Sequence[Proposal],
+    decisions: Sequence[tuple[Event, Proposal]],
+    link: Callable[[Proposal], str | None],
+) -> dict[str, Any]:
+    def name(p: Proposal) -> str:
+        text = f"#{p.number} {escape(p.title)}"
+        url = link(p)
+        return f"<{url}|{text}>" if url else text
+
+    if not (new or waiting or decisions):
+        text = (
+            f"Org proposals, {period}: a quiet {span}. Nothing new, nothing waiting, no decisions."
+        )
+        return message(text, [section(f":calendar: {text}")])
+
+    blocks = [header(f"Org proposals: {period}")]
+    if new:
+        blocks.extend(
+            long_sections(
+                f"*New* ({len(new)})\n" + "\n".join(f"• {name(p)} by <@{p.author_id}>" for p in new)
+            )
+        )
+    if waiting:
+        today = now.date()
+        ordered = sorted(waiting, key=lambda p: (p.review_by >= today, p.review_by, p.number))
+        lines = []
+        for p in ordered:
+            waited = max(0, (now - p.updated_at).days)
+            overdue = p.review_by < today
+            flag = (
+                f":warning: *overdue since {day(p.review_by)}*"
+                if overdue
+                else f"review by {day(p.review_by)}"
+            )
+            who = ", ".join(f"<@{r}>" for r in p.waiting_on) or "the author (changes requested)"
+            if p.status == "changes_requested":
+                who = f"<@{p.author_id}> (changes requested)"
+            lines.append(
+                f"• {name(p)}: waiting {waited} day{'s' if waited != 1 else ''} on {who} · {flag}"
+            )
+        blocks.extend(long_sections(f"*Awaiting review* ({len(waiting)})\n" + "\n".join(lines)))
+    if decisions:
+        lines = [
+            f"• {DECISION_EMOJI.get(e.kind, ':leftwards_arrow_with_hook:')} {name(p)}: <@{e.actor_id}> "
+            f"{e.kind.replace('_', ' ') if e.kind in DECISIONS else 'withdrew it'}"
+            for e, p in decisions
+        ]
+        blocks.extend(long_sections(f"*Decided* ({len(decisions)})\n" + "\n".join(lines)))
+    blocks += [
+        divider(),
+        context(f"Since {since:%a %-d %b %H:%M} UTC · `/org-proposal list` for everything open"),
+    ]
+    summary = f"Org proposals, {period}: {len(new)} new, {len(waiting)} awaiting review, {len(decisions)} decided"
+    return message(summary, blocks)

@@ -1,0 +1,107 @@
+"""The settings modal (`/org-proposal settings`, admins only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slackbot import ids
+from slackbot.settings import CADENCES, INTERVALS, WEEKDAYS, Settings
+from slackbot.ui.common import Block, context, message, modal, option, plain, section
+
+
+def _input(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label),
+        "element": {"action_id": "value", **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint)
+    return block
+
+
+def _select(options: list[dict[str, Any]], value: str) -> dict[str, Any]:
+    chosen = next((o for o in options if o["value"] == value), options[0])
+    return {"type": "static_select", "options": options, "initial_option": chosen}
+
+
+def settings_modal(settings: Settings) -> dict[str, Any]:
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "placeholder": plain("Pick a channel"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if settings.digest_channel:
+        channel["initial_conversation"] = settings.digest_channel
+    weekdays = [option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
+    quiet_options = [option(name, str(i)) for i, name in enumerate(WEEKDAYS)]
+    quiet: dict[str, Any] = {"type": "checkboxes", "options": quiet_options}
+    chosen = [o for o in quiet_options if int(o["value"]) in settings.quiet_days]
+    if chosen:
+        quiet["initial_options"] = chosen
+    blocks: list[Block] = [
+        section("*Digest*: a summary of new, waiting and decided proposals, posted in a channel."),
+        _input(
+            "digest_channel", "Digest channel", channel, optional=True, hint="Invite @orgbot to it."
+        ),
+        _input(
+            "digest_cadence",
+            "How often",
+            _select([option(v, k) for k, v in CADENCES.items()], settings.digest_cadence),
+        ),
+        _input(
+            "digest_weekday", "Day (weekly digest)", _select(weekdays, str(settings.digest_weekday))
+        ),
+        _input(
+            "digest_time",
+            "Time",
+            {"type": "timepicker", "initial_time": settings.digest_time.strftime("%H:%M")},
+        ),
+        _input(
+            "timezone",
+            "Workspace time zone",
+            {"type": "plain_text_input", "initial_value": settings.timezone, "max_length": 64},
+            hint="An IANA name such as Europe/Berlin or America/New_York. Reminders use each reviewer's own zone.",
+        ),
+        section(
+            "*Reminders*: DMs to reviewers who have not decided, from 09:00 in their own time zone."
+        ),
+        _input(
+            "reminder_interval",
+            "Remind reviewers",
+            _select(
+                [option(v, str(k)) for k, v in INTERVALS.items()],
+                str(settings.reminder_interval_days),
+            ),
+        ),
+        _input("quiet_days", "Quiet days (no reminders, no daily digest)", quiet, optional=True),
+        context("Only workspace admins and the people in ORGBOT_ADMINS can change these."),
+    ]
+    return modal(
+        "orgbot settings", blocks, callback_id=ids.SETTINGS_MODAL, submit="Save", close="Cancel"
+    )
+
+
+def settings_saved_message(settings: Settings) -> dict[str, Any]:
+    text = (
+        f":white_check_mark: orgbot will post the org proposal digest here {settings.describe_digest()}."
+        if settings.digest_enabled
+        else "The digest is off."
+    )
+    return message(text, [section(text)])
+
+
+def settings_summary(settings: Settings) -> str:
+    return (
+        f"Digest: {settings.describe_digest()}. Reminders: every {settings.reminder_interval_days} "
+        f"day(s), quiet days {settings.describe_quiet_days()}."
+    )
