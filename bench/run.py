@@ -239,7 +239,7 @@ def bench_proposal(n: int) -> str:
         acks, posted = [], []
         try:
             start = time.perf_counter()
-            for i in range(n):
+            for _i in range(n):
                 before = len(fake.calls_to("chat.postMessage"))
                 t0_wall, t0 = time.time(), time.perf_counter()
                 response = fake.send_payload(body)

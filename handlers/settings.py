@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -82,10 +83,8 @@ def confirm_settings(context: BoltContext, client: WebClient) -> None:
             note += " But I couldn't post in the digest channel: " + explain(
                 error, channel_id=settings.digest_channel, retry="save the settings again"
             )
-    try:
+    with contextlib.suppress(SlackApiError):
         client.chat_postMessage(channel=context.user_id, **simple_message(note))
-    except SlackApiError:
-        pass
 
 
 def register(app: App) -> None:
