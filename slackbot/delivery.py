@@ -331,7 +331,8 @@ class Sender:
             channel = delivery.channel_id or delivery.target
             if channel.startswith(("U", "W")):
                 channel = self.client.conversations_open(users=channel)["channel"]["id"]
-            oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=1)
+            # from a little before the claim (clocks drift) to now
+            oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=10)
             history = self.client.conversations_history(
                 channel=channel,
                 oldest=f"{oldest.timestamp():.6f}",

@@ -15,7 +15,15 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from slackbot.delivery import Deliveries, Delivery, Outgoing
-from slackbot.proposals.model import DECISIONS, WITHDRAWN, Event, NotFound, Proposal
+from slackbot.proposals.model import (
+    APPROVED,
+    REJECTED,
+    STATUS_CHANGED,
+    WITHDRAWN,
+    Event,
+    NotFound,
+    Proposal,
+)
 from slackbot.services import Services
 from slackbot.settings import Settings
 from slackbot.ui.digest import digest_message
@@ -107,7 +115,12 @@ def digest_content(
     new = [p for p in recent if since <= p.created_at < until]
     waiting = proposals.open_proposals(team_id, limit=200)
     decisions: list[tuple[Event, Proposal]] = []
-    for event in proposals.recent_events_between(team_id, (*DECISIONS, WITHDRAWN), since, until):
+    # what was decided: proposals that closed (approved, rejected, withdrawn), not each vote
+    for event in proposals.recent_events_between(
+        team_id, (STATUS_CHANGED, WITHDRAWN), since, until
+    ):
+        if event.kind == STATUS_CHANGED and event.detail.get("to") not in (APPROVED, REJECTED):
+            continue
         try:
             decisions.append((event, proposals.get(team_id, event.proposal_id)))
         except NotFound:

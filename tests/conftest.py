@@ -33,8 +33,10 @@ def eventually(check, *, timeout: float = 5.0, interval: float = 0.01):
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    with FakeSlack() as slack:
+def fake(clock: ManualClock) -> Iterator[FakeSlack]:
+    """The fake Slack; its message timestamps follow the test's clock, as Slack's follow
+    real time."""
+    with FakeSlack(clock=lambda: clock.now().timestamp()) as slack:
         yield slack
         assert slack.problems == [], "Block Kit problems:\n" + "\n".join(slack.problems)
 

@@ -101,10 +101,11 @@ class FakeSlack:
         bot_token: str = BOT_TOKEN,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] | None = None,
     ):
         self.signing_secret = signing_secret
         self.bot_token = bot_token
-        self.ws = workspace or Workspace()
+        self.ws = workspace or Workspace(clock=clock or time.time)
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.calls: list[Call] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,7 +89,13 @@ def default_channels(people: list[User]) -> list[Channel]:
 class Workspace:
     """People, channels (public, private, DMs), ephemeral messages, modals, Home tabs."""
 
-    def __init__(self, people: list[User] | None = None, channels: list[Channel] | None = None):
+    def __init__(
+        self,
+        people: list[User] | None = None,
+        channels: list[Channel] | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+    ):
         self.team_id = TEAM_ID
         self.domain = TEAM_DOMAIN
         self.bot = User(BOT_USER_ID, "orgbot", "orgbot", is_bot=True)
@@ -102,6 +109,7 @@ class Workspace:
         self.views: dict[str, ViewState] = {}
         self.stacks: dict[str, list[str]] = {}  # user -> open modal view ids, bottom first
         self.homes: dict[str, str] = {}  # user -> view id of their Home tab
+        self.clock = clock  # message timestamps follow it (tests and the sandbox move it)
         self._ids = itertools.count(1)
         self._last_ts = 0.0
 
@@ -150,7 +158,7 @@ class Workspace:
 
     def next_ts(self) -> str:
         """A message timestamp: unique, increasing, formatted like Slack's `1700000000.000100`."""
-        now = max(time.time(), self._last_ts + 0.000001)
+        now = max(self.clock(), self._last_ts + 0.000001)
         self._last_ts = now
         return f"{now:.6f}"
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from slackbot.proposals.model import DECISION_EMOJI, DECISIONS, Event, Proposal
+from slackbot.proposals.model import STATUS_EMOJI, Event, Proposal
 from slackbot.ui.common import context, divider, escape, header, long_sections, message, section
 from slackbot.ui.proposal_card import day
 
@@ -35,11 +35,8 @@ def digest_message(
 
     blocks = [header(f"Org proposals: {period}")]
     if new:
-        blocks.extend(
-            long_sections(
-                f"*New* ({len(new)})\n" + "\n".join(f"• {name(p)} by <@{p.author_id}>" for p in new)
-            )
-        )
+        lines = [f"• {name(p)} by <@{p.author_id}>" for p in sorted(new, key=lambda p: p.number)]
+        blocks.extend(long_sections(f"*New* ({len(new)})\n" + "\n".join(lines)))
     if waiting:
         today = now.date()
         ordered = sorted(waiting, key=lambda p: (p.review_by >= today, p.review_by, p.number))
@@ -60,11 +57,15 @@ def digest_message(
             )
         blocks.extend(long_sections(f"*Awaiting review* ({len(waiting)})\n" + "\n".join(lines)))
     if decisions:
-        lines = [
-            f"• {DECISION_EMOJI.get(e.kind, ':leftwards_arrow_with_hook:')} {name(p)}: <@{e.actor_id}> "
-            f"{e.kind.replace('_', ' ') if e.kind in DECISIONS else 'withdrew it'}"
-            for e, p in decisions
-        ]
+        lines = []
+        for e, p in decisions:
+            if e.kind == "withdrawn":
+                lines.append(
+                    f"• :leftwards_arrow_with_hook: {name(p)}: withdrawn by <@{e.actor_id}>"
+                )
+            else:
+                outcome = e.detail.get("to", "")
+                lines.append(f"• {STATUS_EMOJI.get(outcome, '')} {name(p)}: {outcome}")
         blocks.extend(long_sections(f"*Decided* ({len(decisions)})\n" + "\n".join(lines)))
     blocks += [
         divider(),
