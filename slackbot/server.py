@@ -131,8 +131,11 @@ class HttpServer:
 
         sockets = self._server._map
         if self._thread is not None and self._thread.is_alive():
-            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+            try:
+                self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
+            except OSError:  # the loop is already tearing down
+                pass
             self._thread.join(timeout=5)
-        else:
+        with contextlib.suppress(OSError):
             wasyncore.close_all(sockets)
         self._server.task_dispatcher.shutdown(timeout=5)
