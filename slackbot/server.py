@@ -131,10 +131,8 @@ class HttpServer:
 
         sockets = self._server._map
         if self._thread is not None and self._thread.is_alive():
-            try:
+            with contextlib.suppress(OSError):  # the loop is already tearing down
                 self._server.trigger.pull_trigger(lambda: wasyncore.close_all(sockets))
-            except OSError:  # the loop is already tearing down
-                pass
             self._thread.join(timeout=5)
         with contextlib.suppress(OSError):
             wasyncore.close_all(sockets)
