@@ -265,7 +265,92 @@ def bench_proposal(n: int) -> str:
         )
 
 
-BENCHES: dict[str, Callable[[int], str]] = {"ack": bench_ack, "proposal": bench_proposal}
+# --- a reminder pass over 1,000 pending reviewers, against a rate-limiting fake ------------
+
+
+def bench_reminders(n: int, *, per_second: float = 50.0, burst: int = 50) -> str:
+    from collections import Counter
+    from datetime import UTC, date, datetime, timedelta
+
+    from roles import load_catalog
+    from slackbot.clock import ManualClock
+    from slackbot.devslack.workspace import User, Workspace
+    from slackbot.orgchart import parse_structure
+    from slackbot.proposals import Draft
+    from slackbot.scheduled import ScheduledPosts
+    from slackbot.services import Services
+
+    n = 1000 if n >= 1000 else n
+    reviewers_per_proposal = 10
+    people = [
+        User(f"U{i:07d}X", f"person{i}", f"Person {i}", "Europe/London") for i in range(n + 1)
+    ]
+    clock = ManualClock(datetime(2026, 11, 24, 10, tzinfo=UTC))
+    workspace = Workspace(people, clock=lambda: clock.now().timestamp())
+    with FakeSlack(workspace=workspace) as fake, tempfile.TemporaryDirectory() as tmp:
+        config = Config(
+            bot_token=fake.bot_token,
+            api_url=fake.api_url,
+            db_path=f"{tmp}/bench.db",
+            timezone="Europe/London",
+        )
+        services = Services.open(config, clock=clock)
+        text = "CEO\nCOO reports to CEO"
+        structure = parse_structure(text, load_catalog()).structure
+        reviewers = [p.id for p in people[1:]]
+        for start in range(0, n, reviewers_per_proposal):
+            draft = Draft(
+                "Regional teams",
+                "why",
+                text,
+                structure,
+                tuple(reviewers[start : start + reviewers_per_proposal]),
+                date(2026, 12, 9),
+                "C0ORGDES02",
+            )
+            services.proposals.create(fake.ws.team_id, people[0].id, draft)
+        fake.set_rate_limit("chat.postMessage", per_second=per_second, burst=burst)
+        posts = ScheduledPosts(services, make_client(config))
+        clock.set(datetime(2026, 11, 25, 9, 5, tzinfo=UTC))  # Wednesday 09:05 in London
+        start = time.perf_counter()
+        report = posts.remind()
+        first_pass = time.perf_counter() - start
+        retried = 0
+        while posts.deliveries.due_retries(clock.now() + timedelta(hours=1)):
+            clock.advance(timedelta(minutes=5))
+            retried += posts.upkeep()["retried"]
+        wall = time.perf_counter() - start
+        delivered = Counter(
+            call.args["channel"]
+            for call in fake.calls_to("chat.postMessage")
+            if call.status == 200 and call.response.get("ok")
+        )
+        duplicates = sum(count - 1 for count in delivered.values() if count > 1)
+        lost = len([r for r in reviewers if delivered.get(r, 0) == 0])
+        limited = len([c for c in fake.calls_to("chat.postMessage") if c.status == 429])
+        floor = max(0.0, (n - burst) / per_second)
+        services.store.close()
+    return (
+        f"{n} reviewers waiting ({n // reviewers_per_proposal} proposals × {reviewers_per_proposal}), fake "
+        f"`chat.postMessage` limited to {per_second:g}/s with bursts of {burst} (answers 429 + Retry-After).\n\n"
+        "| measure | value |\n| --- | ---: |\n"
+        f"| reminders sent in the first pass | {report.count('sent')} |\n"
+        f"| sent by later retries | {retried} |\n"
+        f"| time for the pass | {first_pass:.1f} s |\n"
+        f"| rate limit's floor ((n - burst) / rate) | {floor:.1f} s |\n"
+        f"| pass / floor | {first_pass / floor if floor else 0:.2f}× |\n"
+        f"| 429 answers received | {limited} |\n"
+        f"| duplicates | {duplicates} |\n"
+        f"| lost | {lost} |\n"
+        f"| users.list / users.info calls | {len(fake.calls_to('users.list'))} / {len(fake.calls_to('users.info'))} |\n"
+    )
+
+
+BENCHES: dict[str, Callable[[int], str]] = {
+    "ack": bench_ack,
+    "proposal": bench_proposal,
+    "reminders": bench_reminders,
+}
 
 
 def main() -> int:

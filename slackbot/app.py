@@ -8,11 +8,11 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
 from slackbot.config import Config
+from slackbot.ratelimit import Pacer, RateLimitHandler
 from slackbot.services import CONTEXT_KEY, Services
 
 # How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
@@ -20,13 +20,20 @@ RATE_LIMIT_RETRIES = 5
 logger = logging.getLogger("orgbot")
 
 
-def make_client(config: Config, *, timeout: int = 10) -> WebClient:
-    """A `WebClient` on `SLACK_API_URL` that waits out 429s (honouring `Retry-After`) and
-    retries connection failures and Slack's 500/503s."""
-    client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
+class OrgbotWebClient(WebClient):
+    """A `WebClient` with a `pacer` that scheduled posts use to stay under rate limits."""
+
+    pacer: Pacer
+
+
+def make_client(config: Config, *, timeout: int = 10) -> OrgbotWebClient:
+    """A `WebClient` on `SLACK_API_URL` that waits out 429s (exactly `Retry-After`, up to
+    five times a call), and retries connection failures and Slack's 500/503s."""
+    client = OrgbotWebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
+    client.pacer = Pacer()
     client.retry_handlers = [
         ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        RateLimitHandler(client.pacer, max_retry_count=RATE_LIMIT_RETRIES),
         ServerErrorRetryHandler(max_retry_count=2),
     ]
     return client
