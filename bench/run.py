@@ -319,7 +319,6 @@ def bench_reminders(n: int, *, per_second: float = 50.0, burst: int = 50) -> str
         while posts.deliveries.due_retries(clock.now() + timedelta(hours=1)):
             clock.advance(timedelta(minutes=5))
             retried += posts.upkeep()["retried"]
-        wall = time.perf_counter() - start
         delivered = Counter(
             call.args["channel"]
             for call in fake.calls_to("chat.postMessage")

@@ -14,6 +14,7 @@ that unknown limit without hammering it:
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -97,10 +98,8 @@ class RateLimitHandler(RateLimitErrorRetryHandler):
         retry_after = 1.0
         for key, values in response.headers.items():
             if key.lower() == "retry-after":
-                try:
+                with contextlib.suppress(ValueError):
                     retry_after = max(0.0, float(values[0] if isinstance(values, list) else values))
-                except ValueError:
-                    pass
         if self.pacer is not None:
             self.pacer.rate_limited(retry_after)
         self._sleep(retry_after)
