@@ -106,7 +106,11 @@ def resolve(catalog: Catalog, name: str) -> Resolution:
     return Resolution(
         query=name,
         suggestions=close[:4],
-        ambiguous=len(close) > 1 and best_score - runner_up < AUTO_MARGIN,
+        # "could be A or B" only when several fit well; otherwise these are just the
+        # closest names to something that is not in the catalog
+        ambiguous=len(close) > 1
+        and best_score >= AUTO_ACCEPT
+        and best_score - runner_up < AUTO_MARGIN,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from roles.catalog import Catalog, Role
 from roles.names import Resolution, lookup, name_index, normalize, resolve
@@ -70,10 +70,16 @@ def parse_compare(catalog: Catalog, text: str) -> CompareRequest:
         return CompareRequest(kind="help", text=text)
     if lowered in _LIST_WORDS:
         return CompareRequest(kind="list", text=text)
-    names = split_names(catalog, text)
-    return CompareRequest(
-        kind="roles", text=text, resolutions=tuple(resolve(catalog, n) for n in names)
-    )
+    resolutions = [resolve(catalog, n) for n in split_names(catalog, text)]
+    named = {r.role.id for r in resolutions if r.role is not None}
+    # a name already in the request is no suggestion for another ("COO vs COO")
+    resolutions = [
+        replace(r, suggestions=tuple(s for s in r.suggestions if s.id not in named))
+        if r.role is None
+        else r
+        for r in resolutions
+    ]
+    return CompareRequest(kind="roles", text=text, resolutions=tuple(resolutions))
 
 
 def split_names(catalog: Catalog, text: str) -> list[str]:

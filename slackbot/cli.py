@@ -178,6 +178,45 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    """The real orgbot in a pretend Slack workspace, driven from the terminal."""
+    from importlib import resources
+
+    from slackbot.sandbox.repl import Lines, Repl
+    from slackbot.sandbox.session import SANDBOX_TIMEZONE, SCRIPT_START, Sandbox
+
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.ERROR)  # the sandbox's own output is the story
+    source = None
+    if args.script:
+        if args.script == "tour":
+            source = (resources.files("slackbot") / "sandbox" / "tour.txt").open(encoding="utf-8")
+        else:
+            try:
+                source = open(args.script, encoding="utf-8")  # noqa: SIM115 (closed below)
+            except OSError as error:
+                raise ConfigError(f"--script: {error}") from None
+    else:
+        try:
+            import readline  # noqa: F401  (line editing and history at the prompt)
+        except ImportError:
+            pass
+    start = _parse_at(args.start, Config(timezone=SANDBOX_TIMEZONE)) if args.start else None
+    if start is None and args.script:
+        start = SCRIPT_START  # scripts see the same week every time they run
+    sandbox = Sandbox(db_path=args.db, start=start)
+    try:
+        lines = Lines(source, echo=print if source else None)
+        status = Repl(sandbox, lines).run()
+    finally:
+        sandbox.close()
+        if source is not None:
+            source.close()
+    if args.script:
+        print("sandbox script " + ("passed" if status == 0 else "FAILED"))
+    return status
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Check the config, the token, the database, and app.yaml against the handlers."""
     from slackbot.checks import run_checks
@@ -228,6 +267,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export proposals, reviews and their history (ORGBOT_DB)")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p = add("sandbox", cmd_sandbox, "try orgbot in a pretend Slack workspace, no account needed")
+    p.add_argument(
+        "--db", help="keep the sandbox's data in this SQLite file (default: a temporary one)"
+    )
+    p.add_argument(
+        "--script",
+        help="run commands from FILE ('tour' for the built-in walk-through); exit 1 if a step fails",
+    )
+    p.add_argument(
+        "--start",
+        metavar="ISO-TIME",
+        help="the sandbox clock's start (default: now; scripts: Mon 23 Nov 2026 08:55 London)",
+    )
     add("check", cmd_check, "check the config, token, database, and app.yaml against the handlers")
     return parser
 

@@ -73,7 +73,7 @@ def mrkdwn_to_text(text: str, names: Names | None = None) -> str:
             return label or f"@{special}"
         return f"{label} ({target})" if label and label != target else target
 
-    text = text.replace("```", "\n" if "```" in text else "```")
+    text = text.replace("```", "")
     text = "\n".join(
         "  | " + line[1:].lstrip() if line.startswith(">") else line for line in text.split("\n")
     ).strip("\n")

@@ -202,10 +202,10 @@ def view_state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
             continue
         element = block["element"]
         block_id, action_id = block["block_id"], element["action_id"]
-        if action_id in values:
-            given = values[action_id]
-        elif block_id in values:
+        if block_id in values:
             given = values[block_id]
+        elif action_id in values:
+            given = values[action_id]
         else:
             given = _initial(element)
         state[block_id] = {action_id: element_value(element, given)}

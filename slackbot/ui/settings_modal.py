@@ -101,7 +101,10 @@ def settings_saved_message(settings: Settings) -> dict[str, Any]:
 
 
 def settings_summary(settings: Settings) -> str:
+    interval = INTERVALS.get(
+        settings.reminder_interval_days, f"every {settings.reminder_interval_days} days"
+    )
     return (
-        f"Digest: {settings.describe_digest()}. Reminders: every {settings.reminder_interval_days} "
-        f"day(s), quiet days {settings.describe_quiet_days()}."
+        f"Digest: {settings.describe_digest()}. Reminders: {interval.lower()}, from 09:00 in "
+        f"each reviewer's time zone; quiet days: {settings.describe_quiet_days()}."
     )

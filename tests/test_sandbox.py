@@ -1,0 +1,77 @@
+"""`orgbot sandbox`: the shipped tour passes, failures fail, and the pieces parse input right."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from slackbot.cli import main
+from slackbot.devslack.workspace import Workspace
+from slackbot.sandbox.forms import Field, FieldError, parse_answer
+from slackbot.sandbox.repl import parse_duration, parse_when
+
+
+def test_the_shipped_tour_passes(capsys):
+    assert main(["sandbox", "--script", "tour"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("sandbox script passed")
+    assert "ORG PROPOSALS: WEEK OF 30 NOVEMBER 2026" in out
+
+
+def test_a_failing_expectation_fails_the_script(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("/role-compare coo vs cfo\nexpect something orgbot never says\n")
+    assert main(["sandbox", "--script", str(script)]) == 1
+    out = capsys.readouterr().out
+    assert "step failed: expected to see 'something orgbot never says'" in out
+    assert "(script line 2)" in out and "sandbox script FAILED" in out
+
+
+def test_a_script_ending_inside_a_form_fails(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("/org-proposal\nJust a title\n")
+    assert main(["sandbox", "--script", str(script)]) == 1
+    assert "the input ended inside the form" in capsys.readouterr().out
+
+
+def test_an_unknown_command_fails_a_script(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("frobnicate\n")
+    assert main(["sandbox", "--script", str(script)]) == 1
+    assert "unknown command 'frobnicate'" in capsys.readouterr().out
+
+
+def test_durations_and_times():
+    assert parse_duration("1d2h30m") == timedelta(days=1, hours=2, minutes=30)
+    assert parse_duration("45m") == timedelta(minutes=45)
+    with pytest.raises(ValueError):
+        parse_duration("soon")
+    now = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London"))  # a Wednesday
+    assert parse_when("monday 09:00", now) == datetime(
+        2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London")
+    )
+    assert parse_when("wednesday 09:00", now).date() == date(2026, 12, 2)  # next week's
+    assert parse_when("11:00", now).date() == date(2026, 11, 25)
+    assert parse_when("09:00", now).date() == date(2026, 11, 26)
+    assert parse_when("2026-12-01 08:30", now).hour == 8
+
+
+def test_form_answers_become_slack_values():
+    ws = Workspace()
+    today = date(2026, 11, 25)
+    people = Field("r", "Reviewers", "multi_users_select", False)
+    assert parse_answer(people, "@alex, sam", ws, today=today) == ["U0ALEX0001", "U0SAM00003"]
+    with pytest.raises(FieldError, match="no one called @zed"):
+        parse_answer(people, "@zed", ws, today=today)
+    when = Field("d", "Review by", "datepicker", False)
+    assert parse_answer(when, "+7d", ws, today=today) == "2026-12-02"
+    channel = Field("c", "Channel", "conversations_select", False)
+    assert parse_answer(channel, "#org-design", ws, today=today) == "C0ORGDES02"
+    pick = Field(
+        "p", "How often", "static_select", False, options=[("weekly", "Weekly"), ("daily", "Daily")]
+    )
+    assert parse_answer(pick, "2", ws, today=today) == "daily"
+    assert parse_answer(pick, "weekly", ws, today=today) == "weekly"
+    days = Field("q", "Quiet", "checkboxes", True, options=[("5", "Saturday"), ("6", "Sunday")])
+    assert parse_answer(days, "1,2", ws, today=today) == ["5", "6"]
+    assert parse_answer(days, "none", ws, today=today) == []
