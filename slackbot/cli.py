@@ -7,6 +7,7 @@ documents every one, and a test checks that it does.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from collections.abc import Sequence
@@ -197,10 +198,8 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
             except OSError as error:
                 raise ConfigError(f"--script: {error}") from None
     else:
-        try:
+        with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history at the prompt)
-        except ImportError:
-            pass
     start = _parse_at(args.start, Config(timezone=SANDBOX_TIMEZONE)) if args.start else None
     if start is None and args.script:
         start = SCRIPT_START  # scripts see the same week every time they run
