@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, Respond
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.services import services_from
 from slackbot.ui.common import simple_message
 
 logger = logging.getLogger("orgbot.handlers")
 
 
-def ack_only(ack: Ack) -> None:
-    """Acknowledge at once; the work happens in the listener's lazy functions."""
-    ack()
+def after_ack(context: BoltContext, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Run `fn` once Slack has its answer: Web API calls that must not delay the ack."""
+    services_from(context).background.submit(fn, *args, **kwargs)
 
 
 def tell(
@@ -45,3 +47,11 @@ def action_value(body: dict[str, Any]) -> str:
     if action.get("selected_option"):
         return action["selected_option"]["value"]
     return action.get("value", "")
+
+
+def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
+    """views.open, logging (not raising) when Slack refuses, e.g. an expired trigger."""
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as error:
+        logger.warning("could not open a modal: %s", error.response.get("error"))

@@ -4,28 +4,35 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import ack_only
+from handlers.common import after_ack
 from slackbot import ids
 from slackbot.proposals.home import build_home
-from slackbot.services import services_from
+from slackbot.services import Services, services_from
+
+logger = logging.getLogger("orgbot.handlers")
 
 
-def publish_home(
-    event: dict, context: BoltContext, client: WebClient, logger: logging.Logger
-) -> None:
-    """Lazy: build and publish this person's Home tab (a retried event just publishes again)."""
-    if event.get("tab") != "home":
-        return
-    view = build_home(services_from(context), client, context.team_id, event["user"])
+def handle_app_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
+    """Acknowledge, then build and publish this person's Home tab (a retried event just
+    publishes the same view again)."""
+    ack()
+    if event.get("tab") == "home":
+        after_ack(
+            context, publish_home, services_from(context), client, context.team_id, event["user"]
+        )
+
+
+def publish_home(services: Services, client: WebClient, team_id: str, user_id: str) -> None:
+    view = build_home(services, client, team_id, user_id)
     try:
-        client.views_publish(user_id=event["user"], view=view)
+        client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:
         logger.warning("could not publish the Home tab: %s", error.response.get("error"))
 
 
 def register(app: App) -> None:
-    app.event(ids.APP_HOME_OPENED)(ack=ack_only, lazy=[publish_home])
+    app.event(ids.APP_HOME_OPENED)(handle_app_home_opened)

@@ -8,60 +8,54 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from handlers.common import ack_only, action_value, tell
+from handlers.common import action_value, after_ack, open_modal, tell
+from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
-from slackbot.services import services_from
+from slackbot.services import Services, services_from
 
-OUTCOME = "orgbot_outcome"
-
-
-def wants_modal(command: dict) -> bool:
-    return (command.get("text") or "").strip().lower() in (
-        "",
-        "new",
-        "create",
-        "propose",
-        "settings",
-        "config",
-    )
+logger = logging.getLogger("orgbot.handlers")
 
 
-def handle_org_proposal(ack: Ack, command: dict, context: BoltContext) -> None:
-    """`list`, `show N`, `current`, `help`: answered in the ack."""
-    services = services_from(context)
-    answer = answer_org_proposal(
-        services, context.team_id, context.user_id, command.get("text", "")
-    )
-    ack(response_type="ephemeral", **answer.message)
-
-
-def open_modal_from_command(
-    command: dict, context: BoltContext, client: WebClient, respond: Respond, logger: logging.Logger
+def handle_org_proposal(
+    ack: Ack, command: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """Lazy: `/org-proposal` (new) or `/org-proposal settings` opens its modal."""
+    """`list`, `show N`, `current`, `help` are answered in the ack; no text (or `settings`)
+    opens a modal right after it (a trigger_id is good for three seconds)."""
     services = services_from(context)
     answer = answer_org_proposal(
         services, context.team_id, context.user_id, command.get("text", "")
     )
-    if answer.modal == "settings":
-        from handlers.settings import open_settings
-
-        open_settings(services, client, respond, context=context, trigger_id=command["trigger_id"])
+    if answer.modal is None:
+        ack(response_type="ephemeral", **answer.message)
         return
-    view = new_proposal_modal(services, context.team_id, channel_id=command.get("channel_id"))
-    _open(client, command["trigger_id"], view, logger)
+    ack()
+    trigger_id = command["trigger_id"]
+    if answer.modal == "settings":
+        after_ack(
+            context,
+            open_settings,
+            services,
+            client,
+            respond,
+            context.team_id,
+            context.user_id,
+            trigger_id,
+        )
+    else:
+        view = new_proposal_modal(services, context.team_id, channel_id=command.get("channel_id"))
+        after_ack(context, open_modal, client, trigger_id, view)
 
 
-def open_modal_from_click(
-    body: dict, context: BoltContext, client: WebClient, logger: logging.Logger
+def handle_new_proposal_click(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient
 ) -> None:
-    """Lazy: the shortcut, the Home tab button, or "Propose an org change" under a comparison."""
-    services = services_from(context)
+    """The shortcut, the Home tab button, or "Propose an org change" under a comparison
+    (which pre-fills the structure with the roles compared)."""
+    ack()
     role_ids: tuple[str, ...] = ()
     if (
         body.get("type") == "block_actions"
@@ -69,14 +63,17 @@ def open_modal_from_click(
     ):
         role_ids = tuple(v for v in action_value(body).split(",") if v)
     channel_id = (body.get("channel") or {}).get("id")
-    view = new_proposal_modal(services, context.team_id, channel_id=channel_id, role_ids=role_ids)
-    _open(client, body["trigger_id"], view, logger)
+    view = new_proposal_modal(
+        services_from(context), context.team_id, channel_id=channel_id, role_ids=role_ids
+    )
+    after_ack(context, open_modal, client, body["trigger_id"], view)
 
 
-def open_edit_modal(
-    body: dict, context: BoltContext, client: WebClient, respond: Respond, logger: logging.Logger
+def handle_edit_click(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """Lazy: Edit, for the author of an open proposal; anyone else is told why not."""
+    """Edit, for the author of an open proposal; anyone else is told why not."""
+    ack()
     services = services_from(context)
     try:
         proposal = services.proposals.get(context.team_id, int(action_value(body)))
@@ -89,14 +86,18 @@ def open_edit_modal(
                 f"Proposal #{proposal.number} is {proposal.status_label.lower()}; it can't be edited."
             )
     except ProposalError as error:
-        tell(body, client, respond, str(error))
+        after_ack(context, tell, body, client, respond, str(error))
         return
-    _open(client, body["trigger_id"], edit_proposal_modal(services, proposal), logger)
+    after_ack(
+        context, open_modal, client, body["trigger_id"], edit_proposal_modal(services, proposal)
+    )
 
 
-def handle_proposal_submission(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
-    """Validate; store (a new proposal, or a new version); close the modal. Inline errors
-    otherwise, each on its own field. Slack hears back well within its 3 seconds."""
+def handle_proposal_submission(
+    ack: Ack, view: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Validate; store (a new proposal, or a new version); close the modal; then post or
+    update the card and tell the reviewers. Mistakes come back inline, each on its field."""
     services = services_from(context)
     editing = json.loads(view.get("private_metadata") or "{}").get("proposal_id")
     try:
@@ -123,31 +124,18 @@ def handle_proposal_submission(ack: Ack, body: dict, view: dict, context: BoltCo
     except ProposalError as error:
         ack(response_action="errors", errors={ids.TITLE_BLOCK: str(error)})
         return
-    context[OUTCOME] = outcome
     ack()
+    after_ack(context, announce, services, client, outcome)
 
 
-def announce_submission(context: BoltContext, client: WebClient) -> None:
-    """Lazy: post (or update) the card, and tell the reviewers."""
-    outcome = context.get(OUTCOME)
-    if outcome is not None:
-        ProposalMessenger(client, services_from(context)).announce(outcome)
-
-
-def _open(client: WebClient, trigger_id: str, view: dict, logger: logging.Logger) -> None:
-    try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        logger.warning("could not open a modal: %s", error.response.get("error"))
+def announce(services: Services, client: WebClient, outcome) -> None:
+    ProposalMessenger(client, services).announce(outcome)
 
 
 def register(app: App) -> None:
-    app.command(ids.ORG_PROPOSAL, matchers=[wants_modal])(
-        ack=ack_only, lazy=[open_modal_from_command]
-    )
     app.command(ids.ORG_PROPOSAL)(handle_org_proposal)
-    app.shortcut(ids.NEW_PROPOSAL_SHORTCUT)(ack=ack_only, lazy=[open_modal_from_click])
-    app.action(ids.NEW_PROPOSAL_BUTTON)(ack=ack_only, lazy=[open_modal_from_click])
-    app.action(ids.PROPOSE_FROM_COMPARISON)(ack=ack_only, lazy=[open_modal_from_click])
-    app.action(ids.EDIT)(ack=ack_only, lazy=[open_edit_modal])
-    app.view(ids.PROPOSAL_MODAL)(ack=handle_proposal_submission, lazy=[announce_submission])
+    app.shortcut(ids.NEW_PROPOSAL_SHORTCUT)(handle_new_proposal_click)
+    app.action(ids.NEW_PROPOSAL_BUTTON)(handle_new_proposal_click)
+    app.action(ids.PROPOSE_FROM_COMPARISON)(handle_new_proposal_click)
+    app.action(ids.EDIT)(handle_edit_click)
+    app.view(ids.PROPOSAL_MODAL)(handle_proposal_submission)

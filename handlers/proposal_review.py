@@ -1,9 +1,9 @@
 """Deciding on a proposal: Approve, Request changes, Reject, Comment, Withdraw, Post again,
 and the role-card picker on a card.
 
-Decisions are recorded in the ack (a few milliseconds of SQLite), so a double click is
+Decisions are recorded before the ack (a few milliseconds of SQLite), so a double click is
 settled by the database before Slack hears back; the card update, thread reply and DMs
-follow in lazy listeners. Who may do what is checked on every click, against the record.
+follow after it. Who may do what is checked on every click, against the record.
 """
 
 from __future__ import annotations
@@ -13,97 +13,80 @@ import logging
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
-from handlers.common import ack_only, action_value, tell
+from handlers.common import action_value, after_ack, open_modal, tell
 from slackbot import ids
-from slackbot.proposals import ProposalError
+from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
-from slackbot.services import services_from
+from slackbot.services import Services, services_from
 from slackbot.ui.comparison import role_card_message
 from slackbot.ui.proposal_card import decided_dm
 from slackbot.ui.proposal_modal import decision_modal
 
-OUTCOME = "orgbot_outcome"
-REFUSAL = "orgbot_refusal"
+logger = logging.getLogger("orgbot.handlers")
 BUTTON_DECISIONS = {ids.APPROVE: APPROVE, ids.REJECT: REJECT}
 
 
-def handle_decision_click(ack: Ack, body: dict, context: BoltContext) -> None:
-    """Approve or Reject (after its confirm dialog): recorded before the ack."""
+def handle_decision_click(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Approve, Reject (after its confirm dialog) and Withdraw: recorded, then acked."""
     services = services_from(context)
-    decision = BUTTON_DECISIONS[body["actions"][0]["action_id"]]
+    action_id = body["actions"][0]["action_id"]
+    proposal_id = int(action_value(body))
     try:
-        context[OUTCOME] = services.proposals.decide(
-            context.team_id, int(action_value(body)), context.user_id, decision
-        )
+        if action_id == ids.WITHDRAW:
+            outcome = services.proposals.withdraw(context.team_id, proposal_id, context.user_id)
+        else:
+            outcome = services.proposals.decide(
+                context.team_id, proposal_id, context.user_id, BUTTON_DECISIONS[action_id]
+            )
     except ProposalError as error:
-        context[REFUSAL] = str(error)
-    ack()
-
-
-def handle_withdraw_click(ack: Ack, body: dict, context: BoltContext) -> None:
-    services = services_from(context)
-    try:
-        context[OUTCOME] = services.proposals.withdraw(
-            context.team_id, int(action_value(body)), context.user_id
-        )
-    except ProposalError as error:
-        context[REFUSAL] = str(error)
-    ack()
-
-
-def announce_click(body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
-    """Lazy: update the card, reply in its thread, DM the author; or say why not."""
-    if context.get(REFUSAL):
-        tell(body, client, respond, context[REFUSAL])
+        ack()
+        after_ack(context, tell, body, client, respond, str(error))
         return
-    outcome = context.get(OUTCOME)
-    if outcome is None:
-        return
-    ProposalMessenger(client, services_from(context)).announce(outcome)
+    ack()
+    after_ack(context, announce_click, services, body, client, respond, outcome)
+
+
+def announce_click(
+    services: Services, body: dict, client: WebClient, respond: Respond, outcome: Outcome
+) -> None:
+    """Update the card, reply in its thread, DM the author; a DM that was clicked in
+    becomes the record of the decision."""
+    ProposalMessenger(client, services).announce(outcome)
     if _clicked_in_dm(body) and outcome.kind in BUTTON_DECISIONS.values():
         respond(replace_original=True, **decided_dm(outcome.proposal, outcome.kind))
 
 
-def open_decision_modal(
-    body: dict, context: BoltContext, client: WebClient, respond: Respond, logger: logging.Logger
+def handle_words_click(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """Lazy: Request changes or Comment asks for words in a small modal; a refusal is said
-    at once instead (not a reviewer, or the proposal is closed)."""
+    """Request changes and Comment ask for words in a small modal; a refusal (not a
+    reviewer, closed, already decided) is said at once instead."""
+    ack()
     services = services_from(context)
-    action_id = body["actions"][0]["action_id"]
-    kind = REQUEST_CHANGES if action_id == ids.REQUEST_CHANGES else COMMENTED
+    kind = REQUEST_CHANGES if body["actions"][0]["action_id"] == ids.REQUEST_CHANGES else COMMENTED
     try:
         proposal = services.proposals.get(context.team_id, int(action_value(body)))
         if kind == REQUEST_CHANGES:
-            if context.user_id not in proposal.reviewers:
-                names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
-                raise ProposalError(
-                    f"Only the reviewers ({names}) can request changes. You can still comment."
-                )
-            if not proposal.is_open:
-                raise ProposalError(
-                    f"Proposal #{proposal.number} is {proposal.status_label.lower()}; it can't be decided on any more."
-                )
-            if proposal.decision_of(context.user_id):
-                raise ProposalError(
-                    f"You already decided on version {proposal.version} of proposal #{proposal.number}."
-                )
+            services.proposals.check_can_decide(proposal, context.user_id)
     except ProposalError as error:
-        tell(body, client, respond, str(error))
+        after_ack(context, tell, body, client, respond, str(error))
         return
     origin = {"response_url": body.get("response_url"), "in_dm": _clicked_in_dm(body)}
-    try:
-        client.views_open(
-            trigger_id=body["trigger_id"], view=decision_modal(proposal, kind=kind, origin=origin)
-        )
-    except SlackApiError as error:
-        logger.warning("could not open the decision modal: %s", error.response.get("error"))
+    after_ack(
+        context,
+        open_modal,
+        client,
+        body["trigger_id"],
+        decision_modal(proposal, kind=kind, origin=origin),
+    )
 
 
-def handle_decision_submission(ack: Ack, view: dict, context: BoltContext) -> None:
+def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
     """The words are required; then the decision (or comment) is recorded and the modal closes."""
     services = services_from(context)
     metadata = json.loads(view.get("private_metadata") or "{}")
@@ -128,29 +111,31 @@ def handle_decision_submission(ack: Ack, view: dict, context: BoltContext) -> No
     except ProposalError as error:
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: str(error)})
         return
-    context[OUTCOME] = outcome
     ack()
+    after_ack(context, announce_words, services, client, outcome, metadata)
 
 
-def announce_decision_submission(view: dict, context: BoltContext, client: WebClient) -> None:
-    outcome = context.get(OUTCOME)
-    if outcome is None:
-        return
-    ProposalMessenger(client, services_from(context)).announce(outcome)
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    if metadata.get("in_dm") and metadata.get("response_url") and outcome.kind == REQUEST_CHANGES:
-        from slack_sdk.webhook import WebhookClient
-
-        WebhookClient(metadata["response_url"]).send_dict(
+def announce_words(services: Services, client: WebClient, outcome: Outcome, origin: dict) -> None:
+    ProposalMessenger(client, services).announce(outcome)
+    if origin.get("in_dm") and origin.get("response_url") and outcome.kind == REQUEST_CHANGES:
+        WebhookClient(origin["response_url"]).send_dict(
             {"replace_original": True, **decided_dm(outcome.proposal, outcome.kind)}
         )
 
 
-def retry_post(body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
-    """Lazy: "Post again" under a failed post; the DM becomes the result."""
-    services = services_from(context)
+def handle_retry_post(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    after_ack(context, retry_post, services_from(context), body, client, respond, context.team_id)
+
+
+def retry_post(
+    services: Services, body: dict, client: WebClient, respond: Respond, team_id: str
+) -> None:
+    """ "Post again" under a failed post; the DM becomes the result."""
     try:
-        proposal = services.proposals.get(context.team_id, int(action_value(body)))
+        proposal = services.proposals.get(team_id, int(action_value(body)))
     except ProposalError as error:
         tell(body, client, respond, str(error))
         return
@@ -160,8 +145,7 @@ def retry_post(body: dict, context: BoltContext, client: WebClient, respond: Res
             text=f"Proposal #{proposal.number} is already posted in <#{proposal.channel_id}>.",
         )
         return
-    messenger = ProposalMessenger(client, services)
-    posted = messenger.post_card(proposal)
+    posted = ProposalMessenger(client, services).post_card(proposal)
     if posted.message_ts:
         respond(
             replace_original=True,
@@ -169,12 +153,15 @@ def retry_post(body: dict, context: BoltContext, client: WebClient, respond: Res
         )
 
 
-def show_role_card(body: dict, context: BoltContext, client: WebClient, respond: Respond) -> None:
-    """Lazy: the role picked on a card, shown to whoever picked it."""
+def handle_role_card(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """The role picked on a card, shown to whoever picked it."""
+    ack()
     catalog = services_from(context).catalog
     role = catalog.get(action_value(body))
     if role is not None:
-        tell(body, client, respond, role_card_message(role, catalog))
+        after_ack(context, tell, body, client, respond, role_card_message(role, catalog))
 
 
 def _clicked_in_dm(body: dict) -> bool:
@@ -182,13 +169,10 @@ def _clicked_in_dm(body: dict) -> bool:
 
 
 def register(app: App) -> None:
-    for action_id in BUTTON_DECISIONS:
-        app.action(action_id)(ack=handle_decision_click, lazy=[announce_click])
-    app.action(ids.WITHDRAW)(ack=handle_withdraw_click, lazy=[announce_click])
-    app.action(ids.REQUEST_CHANGES)(ack=ack_only, lazy=[open_decision_modal])
-    app.action(ids.COMMENT)(ack=ack_only, lazy=[open_decision_modal])
-    app.view(ids.DECISION_MODAL)(
-        ack=handle_decision_submission, lazy=[announce_decision_submission]
-    )
-    app.action(ids.RETRY_POST)(ack=ack_only, lazy=[retry_post])
-    app.action(ids.SHOW_ROLE_CARD)(ack=ack_only, lazy=[show_role_card])
+    for action_id in (ids.APPROVE, ids.REJECT, ids.WITHDRAW):
+        app.action(action_id)(handle_decision_click)
+    app.action(ids.REQUEST_CHANGES)(handle_words_click)
+    app.action(ids.COMMENT)(handle_words_click)
+    app.view(ids.DECISION_MODAL)(handle_words_submission)
+    app.action(ids.RETRY_POST)(handle_retry_post)
+    app.action(ids.SHOW_ROLE_CARD)(handle_role_card)

@@ -57,8 +57,8 @@ def create_app(
 
     Returns:
         The app, in `process_before_response` mode: each listener acks with the answer
-        it computed (sub-millisecond work) and slow Web API calls run afterwards in lazy
-        listeners, so no request waits on Bolt's 10 ms ack polling.
+        it computed (sub-millisecond work) and hands slow Web API calls to
+        `services.background`, so no request waits on Bolt's 10 ms ack polling.
     """
     from handlers import register_listeners
 

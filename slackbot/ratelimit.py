@@ -47,11 +47,6 @@ class Pacer:
         self._lock = threading.Lock()
         self.rate_limited_count = 0
 
-    def __deepcopy__(self, memo: dict) -> Pacer:
-        # Bolt deep-copies the request (and its client) for lazy listeners; the pacer is
-        # one per process and must stay shared.
-        return self
-
     def wait(self) -> None:
         """Block until this sender's slot comes up."""
         with self._lock:

@@ -96,4 +96,5 @@ class Orgbot:
             self._http.close()
             self._http = None
         self.scheduler.shutdown()
+        self.services.background.shutdown(wait=True)
         self.services.store.close()

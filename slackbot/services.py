@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from roles import Catalog, load_catalog
+from slackbot.background import Background
 from slackbot.clock import Clock, SystemClock
 from slackbot.config import Config
 from slackbot.proposals.service import ProposalService
@@ -27,6 +28,7 @@ class Services:
     catalog: Catalog = field(default_factory=load_catalog)
     clock: Clock = field(default_factory=SystemClock)
     scheduler: Any = None  # slackbot.scheduler.Scheduler once started
+    background: Background = field(default_factory=Background)
     proposals: ProposalService = field(init=False)
     _workspace_url: str | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -71,10 +73,6 @@ class Services:
                     logging.getLogger("orgbot").warning("auth.test failed: %s", error)
                     return None
             return self._workspace_url or None
-
-    def __deepcopy__(self, memo: dict) -> Services:
-        # Bolt deep-copies the context for lazy listeners; the services are shared, not copied.
-        return self
 
     @classmethod
     def open(cls, config: Config, *, clock: Clock | None = None) -> Services:

@@ -1,6 +1,6 @@
 """Telling Slack what happened to a proposal: the card (posted, then updated in place),
-thread replies, and DMs to reviewers and the author. Called after the ack, from lazy
-listeners, so none of this delays an answer to Slack.
+thread replies, and DMs to reviewers and the author. Called after the ack (see
+`slackbot.background`), so none of this delays an answer to Slack.
 
 A failed call never loses anything: the proposal was stored before any of this runs, a
 card that could not be posted is marked so, and its author is told how to fix it.

@@ -215,20 +215,7 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            if user_id not in proposal.reviewers:
-                names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
-                raise NotAllowed(
-                    f"Only the reviewers ({names}) can decide on proposal #{proposal.number}. "
-                    "You can still add a comment."
-                )
-            self._require_open(proposal, "decided on")
-            existing = proposal.decision_of(user_id)
-            if existing is not None:
-                raise AlreadyDecided(
-                    f"You already {DECISION_VERBS[existing.decision]} version {proposal.version} "
-                    f"of proposal #{proposal.number}.",
-                    existing,
-                )
+            self.check_can_decide(proposal, user_id)
             try:
                 db["decisions"].insert(
                     {
@@ -294,6 +281,23 @@ class ProposalService:
             status_changed=status != proposal.status,
             org_version=org_version,
         )
+
+    def check_can_decide(self, proposal: Proposal, user_id: str) -> None:
+        """Raises NotAllowed (not a reviewer), Closed, or AlreadyDecided (this version)."""
+        if user_id not in proposal.reviewers:
+            names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
+            raise NotAllowed(
+                f"Only the reviewers ({names}) can decide on proposal #{proposal.number}. "
+                "You can still add a comment."
+            )
+        self._require_open(proposal, "decided on")
+        existing = proposal.decision_of(user_id)
+        if existing is not None:
+            raise AlreadyDecided(
+                f"You already {DECISION_VERBS[existing.decision]} version {proposal.version} "
+                f"of proposal #{proposal.number}.",
+                existing,
+            )
 
     def comment(self, team_id: str, proposal_id: int, user_id: str, text: str) -> Outcome:
         now = self.clock.now()

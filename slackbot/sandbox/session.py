@@ -343,7 +343,7 @@ class Sandbox:
         return response
 
     def _settle(self, quiet: float = 0.15, limit: float = 10.0) -> None:
-        """Wait until the app's work after the ack (lazy listeners) has stopped calling Slack."""
+        """Wait until the app's work after the ack has stopped calling Slack."""
         deadline = time.monotonic() + limit
         last = (-1, "")
         still_since = time.monotonic()
