@@ -82,6 +82,8 @@ def due_digest(settings: Settings, now: datetime, deliveries: Deliveries) -> Dig
     scheduled = latest_scheduled(settings, now)
     if scheduled is None:
         return None
+    if settings.updated_at is not None and scheduled < settings.updated_at:
+        return None  # due before the digest was set up this way: nothing was missed
     period = DigestPeriod(settings.team_id, scheduled, settings)
     if deliveries.get(period.key) is not None:
         return None

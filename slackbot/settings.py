@@ -28,6 +28,7 @@ class Settings:
     reminder_interval_days: int = 1
     quiet_days: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))
     updated_by: str | None = None
+    updated_at: datetime | None = None
 
     @property
     def tz(self) -> ZoneInfo:
@@ -65,6 +66,7 @@ def load_settings(store: Store, team_id: str, *, default_timezone: str) -> Setti
         reminder_interval_days=row["reminder_interval_days"] or 1,
         quiet_days=frozenset(json.loads(row["quiet_days"] or "[5, 6]")),
         updated_by=row["updated_by"],
+        updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )
 
 
@@ -85,7 +87,7 @@ def save_settings(store: Store, settings: Settings, *, user_id: str, now: dateti
             },
             pk="team_id",
         )
-    return replace(settings, updated_by=user_id)
+    return replace(settings, updated_by=user_id, updated_at=now)
 
 
 def known_teams(store: Store) -> list[str]:
