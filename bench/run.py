@@ -354,9 +354,10 @@ BENCHES: dict[str, Callable[[int], str]] = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("which", nargs="*", default=list(BENCHES), choices=list(BENCHES))
+    parser.add_argument("which", nargs="*", choices=[*BENCHES, []], help="default: all")
     parser.add_argument("-n", type=int, default=2000, help="requests per app (default 2000)")
     args = parser.parse_args()
+    args.which = args.which or list(BENCHES)
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
         f"`python bench/run.py {' '.join(args.which)} -n {args.n}`\n"

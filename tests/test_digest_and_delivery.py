@@ -335,7 +335,9 @@ def test_a_digest_missed_by_more_than_the_grace_period_is_skipped_with_a_log_lin
     assert len(skipped) == 1
 
 
-def test_a_digest_set_up_after_its_time_is_not_reported_missed(fake, services, posts, clock, caplog):
+def test_a_digest_set_up_after_its_time_is_not_reported_missed(
+    fake, services, posts, clock, caplog
+):
     clock.set(MONDAY_9_BERLIN + timedelta(hours=8))  # Monday afternoon: the admin sets it up
     set_digest(services)
     with caplog.at_level("WARNING", logger="orgbot.digest"):

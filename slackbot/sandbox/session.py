@@ -25,6 +25,8 @@ from slackbot.devslack.server import AppResponse
 from slackbot.runner import Orgbot
 
 SANDBOX_TIMEZONE = "Europe/London"
+TICK = timedelta(minutes=15)
+MAX_TRAVEL = timedelta(days=31)
 # scripts start on a fixed Monday morning, so their reminders and digests are the same
 # whatever day they run
 SCRIPT_START = datetime(2026, 11, 23, 8, 55, tzinfo=UTC)
@@ -154,25 +156,39 @@ class Sandbox:
     # time -------------------------------------------------------------------------------------
 
     def advance(self, delta: timedelta) -> None:
-        self.clock.advance(delta)
-        self.run_scheduler()
+        self.set_time(self.clock.now() + delta)
 
     def set_time(self, moment: datetime) -> None:
-        if moment < self.clock.now():
+        """Move the clock, running the scheduler's jobs at every quarter hour on the way,
+        as the running scheduler would have (reminders are checked every 15 minutes, and a
+        digest's cron time falls on a quarter hour too)."""
+        target = moment.astimezone(UTC)
+        if target < self.clock.now():
             raise ValueError("time only moves forward here")
-        self.clock.set(moment)
+        if target - self.clock.now() > MAX_TRAVEL:
+            raise ValueError(f"move at most {MAX_TRAVEL.days} days at a time")
+        now = self.clock.now()
+        step = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0) + TICK
+        while step < target:
+            self.clock.set(step)
+            self._scheduler_pass()
+            step += TICK
+        self.clock.set(target)
         self.run_scheduler()
 
     def run_scheduler(self) -> dict[str, Any]:
         """What the scheduler's jobs do when they fire: upkeep, the digest, reminders."""
-        posts = self.bot.scheduler.posts
-        result = {
+        result = self._scheduler_pass()
+        self._settle()
+        return result
+
+    def _scheduler_pass(self) -> dict[str, Any]:
+        posts = self.bot.scheduler.posts  # the very object the APScheduler jobs call
+        return {
             "upkeep": posts.upkeep(),
             "digest": posts.digest().results,
             "remind": posts.remind().results,
         }
-        self._settle()
-        return result
 
     def now_local(self) -> datetime:
         return self.clock.now().astimezone(self.config.tz)
