@@ -13,10 +13,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from slackbot.app import make_client
 from slackbot.clock import ManualClock
 from slackbot.config import Config
 from slackbot.devslack import FakeSlack
 from slackbot.runner import Orgbot
+from slackbot.scheduled import ScheduledPosts
+from slackbot.services import Services
 from slackbot.store import Store
 
 
@@ -80,3 +83,17 @@ def store(tmp_path) -> Iterator[Store]:
     s = Store(tmp_path / "unit.db")
     yield s
     s.close()
+
+
+@pytest.fixture
+def services(config: Config, clock: ManualClock) -> Iterator[Services]:
+    """The core on a real SQLite file, without the Bolt app (scheduler tests)."""
+    s = Services.open(config, clock=clock)
+    yield s
+    s.store.close()
+
+
+@pytest.fixture
+def posts(services: Services, config: Config) -> ScheduledPosts:
+    """The digest and reminder passes, with a Web API client pointed at the fake Slack."""
+    return ScheduledPosts(services, make_client(config))

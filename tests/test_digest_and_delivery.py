@@ -38,18 +38,6 @@ def clock():
     return ManualClock(utc(2026, 11, 23, 10, 0))  # the Monday before
 
 
-@pytest.fixture
-def services(config, clock):
-    s = make_services(config, clock)
-    yield s
-    s.store.close()
-
-
-@pytest.fixture
-def posts(services, config):
-    return make_posts(services, config)
-
-
 def digests(fake):
     return [
         m

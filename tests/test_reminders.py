@@ -20,8 +20,6 @@ from tests.scheduling_helpers import (
     SAM,
     TEAM,
     create_proposal,
-    make_posts,
-    make_services,
     utc,
 )
 
@@ -30,18 +28,6 @@ from tests.scheduling_helpers import (
 def clock():
     # proposals are created on Wednesday 25 November 2026, 10:00 UTC
     return ManualClock(utc(2026, 11, 25, 10, 0))
-
-
-@pytest.fixture
-def services(config, clock):
-    s = make_services(config, clock)
-    yield s
-    s.store.close()
-
-
-@pytest.fixture
-def posts(services, config):
-    return make_posts(services, config)
 
 
 def dm_texts(fake, user):

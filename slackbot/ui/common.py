@@ -188,5 +188,33 @@ def modal(
     return view
 
 
+def input_block(
+    block_id: str,
+    label: str,
+    element: dict[str, Any],
+    *,
+    hint: str | None = None,
+    optional: bool = False,
+    action_id: str = "value",
+) -> Block:
+    """A modal input. orgbot's modals give every element the action_id `value` and tell
+    fields apart by block_id."""
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": plain(label, limits.LABEL),
+        "element": {"action_id": action_id, **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = plain(hint, limits.HINT)
+    return block
+
+
+def quoted(comment: str, limit: int = 300) -> str:
+    """Someone's comment, escaped and shortened, in quotation marks."""
+    return f"“{escape(clip(comment, limit))}”"
+
+
 def option(text: str, value: str) -> dict[str, Any]:
     return {"text": plain(text, limits.OPTION_TEXT), "value": value[: limits.OPTION_VALUE]}

@@ -37,6 +37,7 @@ from slackbot.ui.common import (
     long_sections,
     message,
     option,
+    quoted,
     section,
 )
 
@@ -141,7 +142,7 @@ def reviewer_lines(proposal: Proposal) -> list[str]:
             continue
         text = f"{DECISION_EMOJI[decision.decision]} {DECISION_VERBS[decision.decision].replace(' to', '')}"
         if decision.comment:
-            text += f": “{escape(_short(decision.comment, 300))}”"
+            text += f": {quoted(decision.comment)}"
         lines.append(f"<@{reviewer}>: {text}")
     return lines
 
@@ -158,7 +159,7 @@ def proposal_card_blocks(
         f"{day(proposal.review_by)} · version {proposal.version}"
     )
     blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
-    blocks.extend(long_sections("*Why*\n" + _quoted(escape(proposal.rationale))))
+    blocks.extend(long_sections("*Why*\n" + _blockquote(escape(proposal.rationale))))
     blocks.extend(chart_sections(proposal.structure, title="Proposed org chart"))
     blocks.extend(changes_section(proposal, current))
     notes = [spans_text(proposal.structure)]
@@ -255,12 +256,8 @@ def _closing_note(proposal: Proposal) -> str:
     )
 
 
-def _quoted(text: str) -> str:
+def _blockquote(text: str) -> str:
     return "\n".join(f">{line}" if line.strip() else ">" for line in text.split("\n"))
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # --- announcements ---------------------------------------------------------------------

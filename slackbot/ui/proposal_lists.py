@@ -28,6 +28,7 @@ from slackbot.ui.common import (
     header,
     long_sections,
     message,
+    quoted,
     section,
 )
 from slackbot.ui.proposal_card import chart_sections, day, proposal_card_blocks, spans_text, when
@@ -93,7 +94,7 @@ def history_lines(events: Sequence[Event]) -> list[str]:
         else:
             text = f"{who} {e.kind.replace('_', ' ')}"
         if e.comment:
-            text += f": “{escape(e.comment[:300])}”"
+            text += f": {quoted(e.comment)}"
         lines.append(f"{when(e.at)} · {text}")
     return lines
 

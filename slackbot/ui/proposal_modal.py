@@ -8,9 +8,9 @@ from typing import Any
 
 from slackbot import ids
 from slackbot.orgchart import EXAMPLE, MAX_POSITIONS
-from slackbot.proposals.form import MAX_RATIONALE, MAX_REVIEWERS, MAX_STRUCTURE, MAX_TITLE, VALUE
+from slackbot.proposals.form import MAX_RATIONALE, MAX_REVIEWERS, MAX_STRUCTURE, MAX_TITLE
 from slackbot.proposals.model import REQUEST_CHANGES, Proposal
-from slackbot.ui.common import Block, context, escape, modal, plain, section
+from slackbot.ui.common import Block, context, escape, input_block, modal, plain, section
 
 STRUCTURE_HINT = (
     f"One position a line: `{EXAMPLE}`. Add a count for several people in one role: "
@@ -19,27 +19,9 @@ STRUCTURE_HINT = (
 )
 
 
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    hint: str | None = None,
-    optional: bool = False,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": {"action_id": VALUE, **element},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
-
-
-def _text_input(initial: str | None, *, multiline: bool, max_length: int, placeholder: str) -> dict:
+def _textinput_block(
+    initial: str | None, *, multiline: bool, max_length: int, placeholder: str
+) -> dict:
     element: dict[str, Any] = {
         "type": "plain_text_input",
         "multiline": multiline,
@@ -74,30 +56,30 @@ def proposal_modal(
             )
         )
     blocks += [
-        _input(
+        input_block(
             ids.TITLE_BLOCK,
             "Title",
-            _text_input(
+            _textinput_block(
                 proposal.title if proposal else title,
                 multiline=False,
                 max_length=MAX_TITLE,
                 placeholder="e.g. Move operations under a COO",
             ),
         ),
-        _input(
+        input_block(
             ids.RATIONALE_BLOCK,
             "Why",
-            _text_input(
+            _textinput_block(
                 proposal.rationale if proposal else None,
                 multiline=True,
                 max_length=MAX_RATIONALE,
                 placeholder="What problem does this change solve, and for whom?",
             ),
         ),
-        _input(
+        input_block(
             ids.STRUCTURE_BLOCK,
             "The structure",
-            _text_input(
+            _textinput_block(
                 proposal.structure_text if proposal else structure_text,
                 multiline=True,
                 max_length=MAX_STRUCTURE,
@@ -105,7 +87,7 @@ def proposal_modal(
             ),
             hint=STRUCTURE_HINT,
         ),
-        _input(
+        input_block(
             ids.REVIEWERS_BLOCK,
             "Reviewers",
             {
@@ -116,7 +98,7 @@ def proposal_modal(
             },
             hint="Every reviewer must approve. One rejection rejects; a change request sends it back to you.",
         ),
-        _input(
+        input_block(
             ids.REVIEW_BY_BLOCK,
             "Review by",
             {
@@ -137,7 +119,7 @@ def proposal_modal(
         else:
             element["default_to_current_conversation"] = True
         blocks.append(
-            _input(
+            input_block(
                 ids.CHANNEL_BLOCK,
                 "Post it in",
                 element,
@@ -167,10 +149,10 @@ def decision_modal(proposal: Proposal, *, kind: str, origin: dict[str, Any]) -> 
         "Request changes" if asking else "Comment",
         [
             section(f"*#{proposal.number}: {escape(proposal.title)}*"),
-            _input(
+            input_block(
                 ids.COMMENT_BLOCK,
                 label,
-                _text_input(
+                _textinput_block(
                     None,
                     multiline=True,
                     max_length=2000,

@@ -6,27 +6,7 @@ from typing import Any
 
 from slackbot import ids
 from slackbot.settings import CADENCES, INTERVALS, WEEKDAYS, Settings
-from slackbot.ui.common import Block, context, message, modal, option, plain, section
-
-
-def _input(
-    block_id: str,
-    label: str,
-    element: dict[str, Any],
-    *,
-    hint: str | None = None,
-    optional: bool = False,
-) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": plain(label),
-        "element": {"action_id": "value", **element},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = plain(hint)
-    return block
+from slackbot.ui.common import Block, context, input_block, message, modal, option, plain, section
 
 
 def _select(options: list[dict[str, Any]], value: str) -> dict[str, Any]:
@@ -50,23 +30,23 @@ def settings_modal(settings: Settings) -> dict[str, Any]:
         quiet["initial_options"] = chosen
     blocks: list[Block] = [
         section("*Digest*: a summary of new, waiting and decided proposals, posted in a channel."),
-        _input(
+        input_block(
             "digest_channel", "Digest channel", channel, optional=True, hint="Invite @orgbot to it."
         ),
-        _input(
+        input_block(
             "digest_cadence",
             "How often",
             _select([option(v, k) for k, v in CADENCES.items()], settings.digest_cadence),
         ),
-        _input(
+        input_block(
             "digest_weekday", "Day (weekly digest)", _select(weekdays, str(settings.digest_weekday))
         ),
-        _input(
+        input_block(
             "digest_time",
             "Time",
             {"type": "timepicker", "initial_time": settings.digest_time.strftime("%H:%M")},
         ),
-        _input(
+        input_block(
             "timezone",
             "Workspace time zone",
             {"type": "plain_text_input", "initial_value": settings.timezone, "max_length": 64},
@@ -75,7 +55,7 @@ def settings_modal(settings: Settings) -> dict[str, Any]:
         section(
             "*Reminders*: DMs to reviewers who have not decided, from 09:00 in their own time zone."
         ),
-        _input(
+        input_block(
             "reminder_interval",
             "Remind reviewers",
             _select(
@@ -83,7 +63,9 @@ def settings_modal(settings: Settings) -> dict[str, Any]:
                 str(settings.reminder_interval_days),
             ),
         ),
-        _input("quiet_days", "Quiet days (no reminders, no daily digest)", quiet, optional=True),
+        input_block(
+            "quiet_days", "Quiet days (no reminders, no daily digest)", quiet, optional=True
+        ),
         context("Only workspace admins and the people in ORGBOT_ADMINS can change these."),
     ]
     return modal(
