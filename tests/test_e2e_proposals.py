@@ -512,3 +512,37 @@ def test_the_home_tab_shows_what_waits_on_you(fake, bot):
     assert "Waiting on your review (0)" in dana
     assert "#1 Put operations under a COO · In review" in dana
     assert "@alex approved #1 Put operations under a COO" in dana
+
+
+def test_admins_see_failed_deliveries_on_their_home_tab(fake, bot):
+    from slackbot.delivery import Deliveries
+
+    deliveries = Deliveries(bot.services.store)
+    now = bot.services.clock.now()
+    deliveries.claim("digest:T0ORGBOT1:2026-11-30", team_id="T0ORGBOT1", kind="digest", target="C0GONE", now=now)
+    deliveries.mark_failed("digest:T0ORGBOT1:2026-11-30", "channel_not_found", now=now)
+    fake.open_home("alex")  # a workspace admin
+    fake.wait_for("views.publish")
+    assert "`digest:T0ORGBOT1:2026-11-30`: failed, channel_not_found" in text_of(fake.home("alex")["blocks"])
+    fake.open_home("dana")
+    fake.wait_for("views.publish", 2)
+    assert "For admins" not in text_of(fake.home("dana")["blocks"])
+
+
+def test_settings_are_for_admins_only(fake, bot):
+    fake.slash("dana", "/org-proposal", "settings")
+    fake.wait_for("response_url")
+    [note] = fake.ephemerals("dana")
+    assert "Only workspace admins and the people listed in ORGBOT_ADMINS" in text_of(note.message["blocks"])
+    assert fake.open_view("dana") is None
+
+    fake.slash("alex", "/org-proposal", "settings")
+    fake.wait_for("views.open")
+    assert fake.open_view("alex")["callback_id"] == ids.SETTINGS_MODAL
+    bad = fake.submit("alex", {"digest_channel": None, "timezone": "Mars/Base"})
+    assert set(bad.json["errors"]) == {"digest_channel", "timezone"}
+    fake.submit("alex", {"digest_channel": "C0ORGDES02", "timezone": "Europe/Berlin"})
+    fake.wait_for("chat.postMessage", 2)
+    [note] = fake.messages("org-design")
+    assert "every Monday at 09:00 (Europe/Berlin)" in note["text"]
+    assert any(job.id == "digest:T0ORGBOT1" for job in bot.scheduler.jobs())

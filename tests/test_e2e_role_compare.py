@@ -204,3 +204,23 @@ def test_a_command_mentioning_payload_still_reaches_orgbot(fake, bot):
     response = fake.slash("dana", "/role-compare", "payload vs coo")
     assert response.status == 200
     assert "“payload”" in shown_text(response.json)
+
+
+def test_compare_it_with_opens_the_picker_prefilled(fake, bot):
+    fake.slash("dana", "/role-compare", "cfo")
+    [card] = fake.ephemerals("dana", "general")
+    fake.click("dana", card, ids.OPEN_ROLE_PICKER)
+    fake.wait_for("views.open")
+    view = fake.open_view("dana")
+    first = next(b for b in view["blocks"] if b["block_id"] == "pick_role_1")
+    assert first["element"]["initial_option"]["value"] == "cfo"
+    result = fake.submit("dana", {"pick_role_2": "finance-director"})
+    assert result.json["view"]["blocks"][0]["text"]["text"] == "CFO vs Finance Director"
+
+
+def test_the_home_tab_compare_button_opens_the_picker(fake, bot):
+    fake.open_home("dana")
+    fake.wait_for("views.publish")
+    fake.click("dana", fake.home("dana"), ids.OPEN_ROLE_PICKER)
+    fake.wait_for("views.open")
+    assert fake.open_view("dana")["callback_id"] == ids.ROLE_PICKER
