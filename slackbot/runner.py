@@ -69,19 +69,25 @@ class Orgbot:
         )
         return self._http
 
+    def socket_mode(self) -> Any:
+        """A Socket Mode connection for the app (Bolt's built-in handler; `connect()` it)."""
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        return SocketModeHandler(self.app, self.config.app_token)
+
     def serve_socket_mode(self) -> None:
         """Connect to Slack over Socket Mode and block until SIGINT/SIGTERM."""
         import signal
         import threading
 
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        handler = SocketModeHandler(self.app, self.config.app_token)
+        handler = self.socket_mode()
         stop = threading.Event()
-        previous = {
-            s: signal.signal(s, lambda signum, frame: stop.set())
-            for s in (signal.SIGTERM, signal.SIGINT)
-        }
+
+        def on_signal(signum: int, frame: Any) -> None:
+            logger.info("received %s, shutting down", signal.Signals(signum).name)
+            stop.set()
+
+        previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
         try:
             handler.connect()
             logger.info("connected to Slack over Socket Mode")

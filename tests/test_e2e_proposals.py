@@ -519,11 +519,15 @@ def test_admins_see_failed_deliveries_on_their_home_tab(fake, bot):
 
     deliveries = Deliveries(bot.services.store)
     now = bot.services.clock.now()
-    deliveries.claim("digest:T0ORGBOT1:2026-11-30", team_id="T0ORGBOT1", kind="digest", target="C0GONE", now=now)
+    deliveries.claim(
+        "digest:T0ORGBOT1:2026-11-30", team_id="T0ORGBOT1", kind="digest", target="C0GONE", now=now
+    )
     deliveries.mark_failed("digest:T0ORGBOT1:2026-11-30", "channel_not_found", now=now)
     fake.open_home("alex")  # a workspace admin
     fake.wait_for("views.publish")
-    assert "`digest:T0ORGBOT1:2026-11-30`: failed, channel_not_found" in text_of(fake.home("alex")["blocks"])
+    assert "`digest:T0ORGBOT1:2026-11-30`: failed, channel_not_found" in text_of(
+        fake.home("alex")["blocks"]
+    )
     fake.open_home("dana")
     fake.wait_for("views.publish", 2)
     assert "For admins" not in text_of(fake.home("dana")["blocks"])
@@ -533,7 +537,9 @@ def test_settings_are_for_admins_only(fake, bot):
     fake.slash("dana", "/org-proposal", "settings")
     fake.wait_for("response_url")
     [note] = fake.ephemerals("dana")
-    assert "Only workspace admins and the people listed in ORGBOT_ADMINS" in text_of(note.message["blocks"])
+    assert "Only workspace admins and the people listed in ORGBOT_ADMINS" in text_of(
+        note.message["blocks"]
+    )
     assert fake.open_view("dana") is None
 
     fake.slash("alex", "/org-proposal", "settings")

@@ -30,8 +30,9 @@ from typing import Any
 from slack_sdk.signature import SignatureVerifier
 
 from slackbot.devslack import payloads
+from slackbot.devslack.socketmode import SocketModeServer
 from slackbot.devslack.webapi import SlackError, WebApi, view_json
-from slackbot.devslack.workspace import BOT_TOKEN, Ephemeral, ViewState, Workspace
+from slackbot.devslack.workspace import APP_TOKEN, BOT_TOKEN, Ephemeral, ViewState, Workspace
 
 _JSON_ARGS = ("blocks", "view", "metadata", "attachments")
 
@@ -112,6 +113,8 @@ class FakeSlack:
         self.faults: dict[str, list[Fault]] = {}
         self.limits: dict[str, RateLimit] = {}
         self.app_url: str | None = None
+        self.app_token = APP_TOKEN
+        self.socket_mode: SocketModeServer | None = None  # set by enable_socket_mode()
         self._responders: dict[str, dict[str, Any]] = {}
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
@@ -136,8 +139,17 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        if self.socket_mode is not None:
+            self.socket_mode.stop()
         self._server.shutdown()
         self._server.server_close()
+
+    def enable_socket_mode(self) -> SocketModeServer:
+        """Deliver to the app over Socket Mode instead of HTTP: `apps.connections.open`
+        (with the app-level token) hands out a WebSocket URL on loopback."""
+        if self.socket_mode is None:
+            self.socket_mode = SocketModeServer()
+        return self.socket_mode
 
     def __enter__(self) -> FakeSlack:
         return self.start()
@@ -175,8 +187,14 @@ class FakeSlack:
             faults = self.faults.get(method)
             limit = self.limits.get(method)
             wait = limit.take() if limit else 0.0
-            if token != self.bot_token and method != "api.test":
+            allowed = self.app_token if method == "apps.connections.open" else self.bot_token
+            if token != allowed and method != "api.test":
                 response: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+            elif method == "apps.connections.open":
+                if self.socket_mode is None:
+                    response = {"ok": False, "error": "socket_mode_not_enabled"}
+                else:
+                    response = {"ok": True, "url": self.socket_mode.url}
             elif faults:
                 fault = faults[0]
                 fault.times -= 1
@@ -310,7 +328,10 @@ class FakeSlack:
         timestamp: int | None = None,
         secret: str | None = None,
     ) -> AppResponse:
-        """POST a body to the app, signed as Slack signs it (or with another secret/time)."""
+        """POST a body to the app, signed as Slack signs it (or with another secret/time);
+        over Socket Mode, when enabled, as the envelope Slack would send instead."""
+        if self.socket_mode is not None:
+            return self._send_envelope(body, content_type)
         if not self.app_url:
             raise RuntimeError("call connect(app_url) first")
         ts = str(timestamp if timestamp is not None else int(time.time()))
@@ -340,6 +361,20 @@ class FakeSlack:
                 if attempt:
                     raise
         raise AssertionError("unreachable")
+
+    def _send_envelope(self, body: bytes, content_type: str) -> AppResponse:
+        assert self.socket_mode is not None
+        if content_type.startswith("application/json"):
+            kind, payload = "events_api", json.loads(body)
+        else:
+            fields = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
+            if "payload" in fields:
+                kind, payload = "interactive", json.loads(fields["payload"])
+            else:
+                kind, payload = "slash_commands", fields
+        ack = self.socket_mode.send(kind, payload)
+        answer = ack.get("payload")
+        return AppResponse(200, json.dumps(answer).encode() if answer else b"", {})
 
     def send_form(self, fields: dict[str, str], **kwargs: Any) -> AppResponse:
         return self.send(

@@ -18,6 +18,7 @@ APP_ID = "A0ORGBOT1"
 BOT_USER_ID = "U0ORGBOT1"
 BOT_ID = "B0ORGBOT1"
 BOT_TOKEN = "xoxb-0000000000-0000000000000-devslackfaketoken"
+APP_TOKEN = "xapp-1-A0ORGBOT1-0000000000000-devslackfaketoken"
 
 
 @dataclass
