@@ -1,0 +1,49 @@
+"""An unexpected error inside orgbot never reaches Slack as a 500 or a stack trace."""
+
+from __future__ import annotations
+
+from slackbot import ids
+
+
+def boom(*args, **kwargs):
+    raise RuntimeError("database on fire")
+
+
+def test_a_failing_command_answers_with_an_apology_and_a_reference(fake, bot, monkeypatch, caplog):
+    monkeypatch.setattr(bot.services.proposals, "by_number", boom)
+    response = fake.slash("dana", "/org-proposal", "show 1")
+    assert response.status == 200
+    body = response.json
+    assert body["response_type"] == "ephemeral"
+    assert "Something went wrong on orgbot's side and nothing was changed" in body["text"]
+    assert "database on fire" not in body["text"] and "Traceback" not in body["text"]
+    ref = body["text"].rsplit(" ", 1)[-1]
+    assert any(ref in r.getMessage() for r in caplog.records)
+
+
+def test_a_failing_modal_submission_keeps_the_modal_open_with_the_apology(fake, bot, monkeypatch):
+    fake.slash("dana", "/org-proposal", "", channel="org-design")
+    fake.wait_for("views.open")
+    monkeypatch.setattr(bot.services.proposals, "create", boom)
+    response = fake.submit(
+        "dana",
+        {
+            ids.TITLE_BLOCK: "t",
+            ids.RATIONALE_BLOCK: "r",
+            ids.STRUCTURE_BLOCK: "CEO",
+            ids.REVIEWERS_BLOCK: ["U0ALEX0001"],
+        },
+    )
+    assert response.status == 200
+    assert response.json["response_action"] == "errors"
+    [message] = response.json["errors"].values()
+    assert message.startswith("Something went wrong on orgbot's side")
+    assert fake.open_view("dana") is not None  # what the person typed is still there
+
+
+def test_a_failing_button_answers_200(fake, bot, monkeypatch):
+    fake.slash("dana", "/role-compare", "coo vs cfo")
+    [ephemeral] = fake.ephemerals("dana")
+    monkeypatch.setattr("handlers.role_compare.after_ack", boom)
+    response = fake.click("dana", ephemeral, ids.SHARE_COMPARISON)
+    assert response.status == 200
