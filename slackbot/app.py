@@ -6,13 +6,14 @@ import logging
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
 
 from slackbot.config import Config
-from slackbot.ratelimit import Pacer, RateLimitHandler
+from slackbot.ratelimit import (
+    Pacer,
+    RateLimitHandler,
+    RepeatSafeConnectionRetryHandler,
+    RepeatSafeServerErrorRetryHandler,
+)
 from slackbot.services import CONTEXT_KEY, Services
 
 # How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
@@ -28,13 +29,14 @@ class OrgbotWebClient(WebClient):
 
 def make_client(config: Config, *, timeout: int = 10) -> OrgbotWebClient:
     """A `WebClient` on `SLACK_API_URL` that waits out 429s (exactly `Retry-After`, up to
-    five times a call), and retries connection failures and Slack's 500/503s."""
+    five times a call), and retries connection failures and Slack's 500/503s, except for
+    posting calls, which a retry could post twice."""
     client = OrgbotWebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
     client.pacer = Pacer()
     client.retry_handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=2),
+        RepeatSafeConnectionRetryHandler(max_retry_count=2),
         RateLimitHandler(client.pacer, max_retry_count=RATE_LIMIT_RETRIES),
-        ServerErrorRetryHandler(max_retry_count=2),
+        RepeatSafeServerErrorRetryHandler(max_retry_count=2),
     ]
     return client
 

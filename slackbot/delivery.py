@@ -69,6 +69,7 @@ class Delivery:
     ts: str | None
     claimed_at: datetime | None
     proposal_id: int | None = None
+    verify: bool = False  # check the channel's history before sending again
 
 
 def _row(row: dict[str, Any]) -> Delivery:
@@ -84,6 +85,7 @@ def _row(row: dict[str, Any]) -> Delivery:
         ts=row["ts"],
         claimed_at=datetime.fromisoformat(row["claimed_at"]) if row["claimed_at"] else None,
         proposal_id=row["proposal_id"],
+        verify=bool(row.get("verify")),
     )
 
 
@@ -135,6 +137,7 @@ class Deliveries:
             return cursor.rowcount == 1
 
     def mark_sent(self, key: str, *, channel_id: str, ts: str, now: datetime) -> None:
+        self._update(key, verify=0)
         self._update(
             key,
             status=SENT,
@@ -144,8 +147,13 @@ class Deliveries:
             last_error=None,
         )
 
-    def mark_failed(self, key: str, error: str, *, now: datetime) -> str:
-        """Record a failure; retried with backoff, until MAX_ATTEMPTS, then given up."""
+    def mark_failed(self, key: str, error: str, *, now: datetime, uncertain: bool = False) -> str:
+        """Record a failure; retried with backoff, until MAX_ATTEMPTS, then given up.
+
+        `uncertain` means Slack may have posted it anyway (a timeout, a dropped
+        connection, a 5xx): the retry looks in the channel's history first."""
+        if uncertain:
+            self._update(key, verify=1)
         delivery = self.get(key)
         attempts = delivery.attempts if delivery else 1
         if attempts >= MAX_ATTEMPTS:
@@ -233,6 +241,13 @@ class Outgoing:
     proposal_id: int | None = None
 
 
+def outcome_uncertain(error: Exception) -> bool:
+    """True when Slack may have posted despite the error: no answer, or a server error."""
+    if isinstance(error, SlackApiError):
+        return error.response.status_code >= 500
+    return True  # OSError: timeout, connection reset, DNS...
+
+
 def metadata_for(key: str) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
 
@@ -260,12 +275,19 @@ class Sender:
         return self._post(item.key, item.target, item.message)
 
     def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
+        pacer = getattr(self.client, "pacer", None)
+        if pacer is not None:
+            pacer.wait()
         try:
             result = self.client.chat_postMessage(
                 channel=target, metadata=metadata_for(key), **message
             )
         except (SlackApiError, OSError) as error:
-            return self.deliveries.mark_failed(key, error_code(error), now=self.now())
+            return self.deliveries.mark_failed(
+                key, error_code(error), now=self.now(), uncertain=outcome_uncertain(error)
+            )
+        if pacer is not None:
+            pacer.succeeded()
         self.deliveries.mark_sent(
             key, channel_id=result["channel"], ts=result["ts"], now=self.now()
         )
@@ -312,6 +334,21 @@ class Sender:
             if message is None:  # no longer relevant (decided, closed): drop it quietly
                 self.deliveries._update(delivery.key, status=SKIPPED, last_error="no longer needed")
                 continue
+            if delivery.verify:
+                found = self._find_in_history(delivery)
+                if found is None:
+                    self.deliveries._update(
+                        delivery.key,
+                        status=UNKNOWN,
+                        last_error=f"{delivery.last_error}; could not read the channel history to check",
+                    )
+                    continue
+                if found:
+                    channel_id, ts = found
+                    self.deliveries.mark_sent(
+                        delivery.key, channel_id=channel_id, ts=ts, now=self.now()
+                    )
+                    continue
             if not self.deliveries.claim(
                 delivery.key,
                 team_id=delivery.team_id,

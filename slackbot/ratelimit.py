@@ -19,7 +19,11 @@ import threading
 import time
 from typing import Any
 
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
@@ -99,3 +103,31 @@ class RateLimitHandler(RateLimitErrorRetryHandler):
             self.pacer.rate_limited(retry_after)
         self._sleep(retry_after)
         state.increment_current_attempt()
+
+
+# Posting is not idempotent: a timeout, a dropped connection or a 500 after Slack stored a
+# message would post it twice if retried blindly. Those calls are not retried here; keyed
+# scheduled posts check the channel's history before sending again (delivery.py).
+NOT_SAFE_TO_REPEAT = ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage")
+
+
+def _repeatable(request: HttpRequest) -> bool:
+    return not request.url.rstrip("/").endswith(NOT_SAFE_TO_REPEAT)
+
+
+class RepeatSafeConnectionRetryHandler(ConnectionErrorRetryHandler):
+    """Retry a dropped connection, except for calls that would post twice."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return _repeatable(request) and super()._can_retry(
+            state=state, request=request, response=response, error=error
+        )
+
+
+class RepeatSafeServerErrorRetryHandler(ServerErrorRetryHandler):
+    """Retry Slack's 500/503, except for calls that would post twice."""
+
+    def _can_retry(self, *, state, request, response=None, error=None) -> bool:
+        return _repeatable(request) and super()._can_retry(
+            state=state, request=request, response=response, error=error
+        )

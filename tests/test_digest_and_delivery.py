@@ -12,11 +12,13 @@ from datetime import date, time, timedelta
 import pytest
 
 from slackbot import delivery as delivery_module
+from slackbot.app import make_client
 from slackbot.checks import check_deliveries
 from slackbot.clock import ManualClock
 from slackbot.delivery import Deliveries
 from slackbot.digest import latest_scheduled
 from slackbot.proposals.model import APPROVE, REJECT
+from slackbot.scheduled import ScheduledPosts
 from slackbot.settings import Settings
 from tests.scheduling_helpers import (
     ALEX,
@@ -334,3 +336,40 @@ def test_a_digest_set_up_after_its_time_is_not_reported_missed(
     assert services.store.db["deliveries"].count == 0
     clock.set(MONDAY_9_BERLIN + timedelta(days=7))  # the next Monday it goes out
     assert posts.digest().count("sent") == 1
+
+
+@pytest.mark.parametrize(
+    ("what", "kwargs"),
+    [("stall", {"seconds": 1.5}), ("drop", {}), ("5xx", {"status": 500})],
+)
+def test_an_uncertain_post_is_checked_before_it_is_sent_again(
+    fake, config, services, clock, what, kwargs
+):
+    """Slack did post, but orgbot could not tell (a timeout, a dropped connection, a 500):
+    the retry finds the message in the channel's history instead of posting it twice."""
+    set_digest(services)
+    client = make_client(config, timeout=1)
+    posts = ScheduledPosts(services, client)
+    fake.after_call("chat.postMessage", what, **kwargs)
+    clock.set(MONDAY_9_BERLIN)
+    assert posts.digest().results == {f"digest:{TEAM}:2026-11-30": "failed"}
+    row = Deliveries(services.store).get(f"digest:{TEAM}:2026-11-30")
+    assert row.verify and row.status == "failed"
+    assert len(digests(fake)) == 1
+    clock.advance(delivery_module.BACKOFF[0])
+    posts.upkeep()
+    assert Deliveries(services.store).get(f"digest:{TEAM}:2026-11-30").status == "sent"
+    assert len(digests(fake)) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 1  # never posted again
+
+
+def test_an_uncertain_post_that_did_not_arrive_is_sent_once_more(fake, config, services, clock):
+    set_digest(services)
+    posts = ScheduledPosts(services, make_client(config, timeout=1))
+    fake.fail("chat.postMessage", "internal_error", times=1)
+    fake.faults["chat.postMessage"][0].status = 503  # Slack answered 503 without posting
+    clock.set(MONDAY_9_BERLIN)
+    assert posts.digest().count("failed") == 1
+    clock.advance(delivery_module.BACKOFF[0])
+    assert posts.upkeep()["retried"] == 1
+    assert len(digests(fake)) == 1

@@ -19,6 +19,7 @@ import copy
 import http.client
 import json
 import math
+import socket
 import threading
 import time
 import urllib.parse
@@ -52,6 +53,12 @@ class Fault:
     times: int
     status: int = 200
     retry_after: int = 0
+    # "answer" (the default): answer with the error instead of doing the call. "stall":
+    # do the call, then wait `seconds` before answering (the client times out). "drop":
+    # do the call, then close the connection without an answer. "5xx": do the call, then
+    # answer with `status`. The last three leave the caller unsure whether it worked.
+    after: str = "answer"
+    seconds: float = 0.0
 
 
 @dataclass
@@ -171,6 +178,16 @@ class FakeSlack:
                 Fault("ratelimited", times, status=429, retry_after=retry_after)
             )
 
+    def after_call(
+        self, method: str, what: str, *, times: int = 1, seconds: float = 0.0, status: int = 500
+    ) -> None:
+        """Carry out the next `times` calls of `method`, then `stall`, `drop` the
+        connection, or answer `5xx`: Slack did the work but the caller can't tell."""
+        with self.lock:
+            self.faults.setdefault(method, []).append(
+                Fault("internal_error", times, status=status, after=what, seconds=seconds)
+            )
+
     def set_rate_limit(self, method: str, *, per_second: float, burst: int = 1) -> None:
         """Rate-limit `method` like Slack: over the limit, 429 with `Retry-After` seconds."""
         with self.lock:
@@ -180,10 +197,11 @@ class FakeSlack:
 
     def handle_api(
         self, method: str, args: dict[str, Any], token: str | None
-    ) -> tuple[int, dict, dict]:
+    ) -> tuple[int, dict, dict, Fault | None]:
         with self.changed:
             headers: dict[str, str] = {}
             status = 200
+            afterwards: Fault | None = None
             faults = self.faults.get(method)
             limit = self.limits.get(method)
             wait = limit.take() if limit else 0.0
@@ -195,6 +213,14 @@ class FakeSlack:
                     response = {"ok": False, "error": "socket_mode_not_enabled"}
                 else:
                     response = {"ok": True, "url": self.socket_mode.url}
+            elif faults and faults[0].after != "answer":
+                afterwards = faults[0]
+                afterwards.times -= 1
+                if afterwards.times <= 0:
+                    faults.pop(0)
+                response = self.api.call(method, args)
+                if afterwards.after == "5xx":
+                    status, response = afterwards.status, {"ok": False, "error": "internal_error"}
             elif faults:
                 fault = faults[0]
                 fault.times -= 1
@@ -212,7 +238,7 @@ class FakeSlack:
                 response = self.api.call(method, args)
             self.calls.append(Call(method, args, response, status, time.time()))
             self.changed.notify_all()
-            return status, response, headers
+            return status, response, headers, afterwards
 
     def handle_respond(self, token: str, body: dict[str, Any]) -> tuple[int, str]:
         with self.changed:
@@ -610,7 +636,13 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/api/"):
                 auth = self.headers.get("Authorization") or ""
                 token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
-                status, body, headers = fake.handle_api(path[5:], args, token)
+                status, body, headers, afterwards = fake.handle_api(path[5:], args, token)
+                if afterwards is not None and afterwards.after == "stall":
+                    time.sleep(afterwards.seconds)
+                if afterwards is not None and afterwards.after == "drop":
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self._send(status, json.dumps(body), headers)
             elif path.startswith("/respond/"):
                 status, outcome = fake.handle_respond(path.rsplit("/", 1)[-1], args)

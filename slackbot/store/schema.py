@@ -183,3 +183,14 @@ def m002_scheduling(db: Database) -> None:
         pk=("proposal_id", "reviewer_id"),
         foreign_keys=[("proposal_id", "proposals", "id")],
     )
+
+
+@migrations()
+def m003_verify_and_base_version(db: Database) -> None:
+    # a post whose outcome is uncertain (timeout, dropped connection, Slack 5xx) is
+    # checked against the channel's history before it is sent again
+    db["deliveries"].add_column("verify", int, not_null_default=0)
+    # the org version a proposal was written against: approving it on top of a newer org
+    # would silently undo that newer change
+    db["proposals"].add_column("base_org_version", int, not_null_default=0)
+    db["proposal_versions"].add_column("base_org_version", int, not_null_default=0)
