@@ -55,3 +55,10 @@ def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as error:
         logger.warning("could not open a modal: %s", error.response.get("error"))
+
+
+def proposal_ref(body: dict[str, Any]) -> tuple[int, int | None]:
+    """(proposal id, version) from a proposal button's value: `12:3`, or `12` for buttons
+    that do not depend on the version (Edit, Withdraw, Post again)."""
+    proposal_id, _, version = action_value(body).partition(":")
+    return int(proposal_id), int(version) if version else None

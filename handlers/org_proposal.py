@@ -9,7 +9,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import action_value, after_ack, open_modal, tell
+from handlers.common import action_value, after_ack, open_modal, proposal_ref, tell
 from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
@@ -76,7 +76,7 @@ def handle_edit_click(
     ack()
     services = services_from(context)
     try:
-        proposal = services.proposals.get(context.team_id, int(action_value(body)))
+        proposal = services.proposals.get(context.team_id, proposal_ref(body)[0])
         if proposal.author_id != context.user_id:
             raise ProposalError(
                 f"Only <@{proposal.author_id}>, who wrote it, can edit proposal #{proposal.number}."

@@ -15,7 +15,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.common import action_value, after_ack, open_modal, tell
+from handlers.common import action_value, after_ack, open_modal, proposal_ref, tell
 from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
@@ -35,13 +35,17 @@ def handle_decision_click(
     """Approve, Reject (after its confirm dialog) and Withdraw: recorded, then acked."""
     services = services_from(context)
     action_id = body["actions"][0]["action_id"]
-    proposal_id = int(action_value(body))
+    proposal_id, version = proposal_ref(body)
     try:
         if action_id == ids.WITHDRAW:
             outcome = services.proposals.withdraw(context.team_id, proposal_id, context.user_id)
         else:
             outcome = services.proposals.decide(
-                context.team_id, proposal_id, context.user_id, BUTTON_DECISIONS[action_id]
+                context.team_id,
+                proposal_id,
+                context.user_id,
+                BUTTON_DECISIONS[action_id],
+                version=version,
             )
     except ProposalError as error:
         ack()
@@ -69,14 +73,19 @@ def handle_words_click(
     ack()
     services = services_from(context)
     kind = REQUEST_CHANGES if body["actions"][0]["action_id"] == ids.REQUEST_CHANGES else COMMENTED
+    proposal_id, version = proposal_ref(body)
     try:
-        proposal = services.proposals.get(context.team_id, int(action_value(body)))
+        proposal = services.proposals.get(context.team_id, proposal_id)
         if kind == REQUEST_CHANGES:
-            services.proposals.check_can_decide(proposal, context.user_id)
+            services.proposals.check_can_decide(proposal, context.user_id, version=version)
     except ProposalError as error:
         after_ack(context, tell, body, client, respond, str(error))
         return
-    origin = {"response_url": body.get("response_url"), "in_dm": _clicked_in_dm(body)}
+    origin = {
+        "response_url": body.get("response_url"),
+        "in_dm": _clicked_in_dm(body),
+        "version": proposal.version,
+    }
     after_ack(
         context,
         open_modal,
@@ -102,7 +111,12 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
     try:
         if kind == REQUEST_CHANGES:
             outcome = services.proposals.decide(
-                context.team_id, proposal_id, context.user_id, REQUEST_CHANGES, text
+                context.team_id,
+                proposal_id,
+                context.user_id,
+                REQUEST_CHANGES,
+                text,
+                version=metadata.get("version"),
             )
         else:
             outcome = services.proposals.comment(
@@ -135,7 +149,7 @@ def retry_post(
 ) -> None:
     """ "Post again" under a failed post; the DM becomes the result."""
     try:
-        proposal = services.proposals.get(team_id, int(action_value(body)))
+        proposal = services.proposals.get(team_id, proposal_ref(body)[0])
     except ProposalError as error:
         tell(body, client, respond, str(error))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import action_value, after_ack, tell
+from handlers.common import after_ack, proposal_ref, tell
 from slackbot import ids
 from slackbot.people import People
 from slackbot.proposals import ProposalError
@@ -29,7 +29,7 @@ def snooze_reminders(
     """Hold this person's reminders for the proposal until 09:00 tomorrow, their time."""
     user_id = body["user"]["id"]
     try:
-        proposal = services.proposals.get(team_id, int(action_value(body)))
+        proposal = services.proposals.get(team_id, proposal_ref(body)[0])
     except ProposalError as error:
         tell(body, client, respond, str(error))
         return

@@ -32,9 +32,16 @@ class Services:
     proposals: ProposalService = field(init=False)
     _workspace_url: str | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _card_locks: dict[int, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.proposals = ProposalService(self.store, self.clock)
+
+    def card_lock(self, proposal_id: int) -> threading.Lock:
+        """One lock per proposal: its card is posted and redrawn by one thread at a time,
+        from the latest record, so updates that race each other cannot leave it stale."""
+        with self._lock:
+            return self._card_locks.setdefault(proposal_id, threading.Lock())
 
     def today(self, team_id: str | None = None) -> date:
         """Today's date in the workspace's time zone."""

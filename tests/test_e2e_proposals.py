@@ -38,8 +38,9 @@ def text_of(blocks) -> str:
 
 
 def open_form(fake, user="dana", channel="org-design"):
+    before = len(fake.calls_to("views.open"))
     fake.slash(user, "/org-proposal", "", channel=channel)
-    fake.wait_for("views.open", where=lambda c: c.args["view"]["callback_id"] == ids.PROPOSAL_MODAL)
+    fake.wait_for("views.open", before + 1)
     view = fake.open_view(user)
     assert view["callback_id"] == ids.PROPOSAL_MODAL
     return view
@@ -255,10 +256,10 @@ def test_user_text_is_shown_as_text(fake, bot):
 
 def test_all_approvals_approve_and_make_it_the_current_org(fake, bot):
     card = propose(fake)
-    fake.click("alex", card, ids.APPROVE, value="1")
+    fake.click("alex", card, ids.APPROVE, value="1:1")
     wait_card_update(fake)
     assert "@alex: ✅ approved" in text_of(card_in(fake)["blocks"])
-    fake.click("sam", card, ids.APPROVE, value="1")
+    fake.click("sam", card, ids.APPROVE, value="1:1")
     wait_card_update(fake, 2)
 
     updated = card_in(fake)
@@ -286,7 +287,7 @@ def test_all_approvals_approve_and_make_it_the_current_org(fake, bot):
 
 def test_one_rejection_rejects(fake, bot):
     card = propose(fake)
-    fake.click("alex", card, ids.REJECT, value="1")
+    fake.click("alex", card, ids.REJECT, value="1:1")
     wait_card_update(fake)
     text = text_of(card_in(fake)["blocks"])
     assert "❌ Rejected" in text
@@ -303,7 +304,7 @@ def test_one_rejection_rejects(fake, bot):
 
 def test_changes_requested_then_edit_then_approved(fake, bot):
     card = propose(fake)
-    fake.click("alex", card, ids.REQUEST_CHANGES, value="1")
+    fake.click("alex", card, ids.REQUEST_CHANGES, value="1:1")
     fake.wait_for("views.open", 2)
     assert fake.open_view("alex")["callback_id"] == ids.DECISION_MODAL
     empty = fake.submit("alex", {ids.COMMENT_BLOCK: ""})
@@ -327,8 +328,8 @@ def test_changes_requested_then_edit_then_approved(fake, bot):
     text = text_of(card_in(fake)["blocks"])
     assert "In review" in text and "version 2" in text and "@alex: ⏳ waiting" in text
 
-    fake.click("alex", card_in(fake), ids.APPROVE, value="1")
-    fake.click("sam", card_in(fake), ids.APPROVE, value="1")
+    fake.click("alex", card_in(fake), ids.APPROVE, value="1:2")
+    fake.click("sam", card_in(fake), ids.APPROVE, value="1:2")
     wait_card_update(fake, 4)
     assert "✅ Approved" in text_of(card_in(fake)["blocks"])
     kinds = [e.kind for e in bot.services.proposals.history(1)]
@@ -340,7 +341,7 @@ def test_changes_requested_then_edit_then_approved(fake, bot):
 
 def test_a_non_reviewer_is_told_no_and_nothing_changes(fake, bot):
     card = propose(fake)
-    fake.click("kenji", card, ids.APPROVE, value="1")
+    fake.click("kenji", card, ids.APPROVE, value="1:1")
     fake.wait_for("response_url")
     [note] = fake.ephemerals("kenji", "org-design")
     assert "Only the reviewers (@alex, @sam) can decide on proposal #1" in text_of(
@@ -352,11 +353,11 @@ def test_a_non_reviewer_is_told_no_and_nothing_changes(fake, bot):
 
 def test_a_decision_after_closing_is_refused_politely(fake, bot):
     card = propose(fake)
-    fake.click("alex", card, ids.REJECT, value="1")
+    fake.click("alex", card, ids.REJECT, value="1:1")
     wait_card_update(fake)
     # the card lost its buttons, but sam's DM from before still has them
     [dm] = fake.dms("sam")
-    fake.click("sam", dm, ids.APPROVE, value="1")
+    fake.click("sam", dm, ids.APPROVE, value="1:1")
     fake.wait_for("response_url")
     [note] = fake.ephemerals("sam")
     assert "Proposal #1 is rejected, so it can't be decided on any more" in text_of(
@@ -368,7 +369,9 @@ def test_a_decision_after_closing_is_refused_politely(fake, bot):
 def test_a_double_click_records_one_decision(fake, bot):
     card = propose(fake)
     clicks = [
-        threading.Thread(target=fake.click, args=("alex", card, ids.APPROVE), kwargs={"value": "1"})
+        threading.Thread(
+            target=fake.click, args=("alex", card, ids.APPROVE), kwargs={"value": "1:1"}
+        )
         for _ in range(2)
     ]
     for t in clicks:
@@ -395,7 +398,7 @@ def test_withdraw_by_the_author_only(fake, bot):
 
 def test_anyone_can_comment(fake, bot):
     card = propose(fake)
-    fake.click("kenji", card, ids.COMMENT, value="1")
+    fake.click("kenji", card, ids.COMMENT, value="1:1")
     fake.wait_for("views.open", 2)
     fake.submit("kenji", {ids.COMMENT_BLOCK: "What about the CFO?"})
     fake.wait_for("chat.postMessage", 4)
@@ -407,7 +410,7 @@ def test_deciding_from_the_dm_updates_the_dm(fake, bot):
     propose(fake)
     fake.wait_for("chat.postMessage", 3)
     [dm] = fake.dms("alex")
-    fake.click("alex", dm, ids.APPROVE, value="1")
+    fake.click("alex", dm, ids.APPROVE, value="1:1")
     wait_card_update(fake)
     fake.wait_for("response_url")
     assert "You approved proposal #1" in fake.dms("alex")[0]["text"]
@@ -504,7 +507,7 @@ def test_the_home_tab_shows_what_waits_on_you(fake, bot):
     assert "#1 Put operations under a COO" in text
     assert "No proposal has been approved yet" in text
 
-    fake.click("alex", home, ids.APPROVE, value="1")
+    fake.click("alex", home, ids.APPROVE, value="1:1")
     wait_card_update(fake)
     fake.open_home("dana")
     fake.wait_for("views.publish", 2)
@@ -552,3 +555,84 @@ def test_settings_are_for_admins_only(fake, bot):
     [note] = fake.messages("org-design")
     assert "every Monday at 09:00 (Europe/Berlin)" in note["text"]
     assert any(job.id == "digest:T0ORGBOT1" for job in bot.scheduler.jobs())
+
+
+def test_buttons_of_an_older_version_are_refused(fake, bot):
+    card = propose(fake)
+    [old_dm] = fake.dms("alex")
+    fake.click("dana", card, ids.EDIT, value="1")
+    fake.wait_for("views.open", 2)
+    fake.submit("dana", {ids.TITLE_BLOCK: "Put operations under a COO, v2"})
+    fake.wait_for("chat.postMessage", 6)  # reviewers asked again
+    fake.click("alex", old_dm, ids.APPROVE, value="1:1")
+    fake.wait_for("response_url")
+    note = fake.ephemerals("alex")[-1]
+    assert (
+        "That was version 1 of proposal #1; @dana has since edited it (now version 2)"
+        in text_of(note.message["blocks"])
+    )
+    assert count(bot, "decisions") == 0
+
+
+def test_a_second_post_again_click_posts_no_second_card(fake, bot):
+    open_form(fake, channel="random")
+    fake.submit("dana", form_values())
+    fake.wait_for("chat.postMessage", 2)
+    [dm] = fake.dms("dana")
+    fake.ws.channel("random").members.add(fake.ws.bot.id)
+    clicks = [
+        threading.Thread(
+            target=fake.click, args=("dana", dm, ids.RETRY_POST), kwargs={"value": "1"}
+        )
+        for _ in range(2)
+    ]
+    for t in clicks:
+        t.start()
+    for t in clicks:
+        t.join()
+    fake.wait_for("response_url", 2)
+    cards = [m for m in fake.messages("random") if "thread_ts" not in m]
+    assert len(cards) == 1
+
+
+def test_racing_updates_leave_the_card_current(fake, bot):
+    card = propose(fake)
+    fake.delay_next("chat.update", 0.4)  # the first update is slow to arrive
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    fake.click("sam", card, ids.APPROVE, value="1:1")
+    fake.wait_for("chat.update", 2)
+    assert "✅ Approved" in text_of(card_in(fake)["blocks"])
+
+
+def test_an_approval_on_top_of_a_newer_org_goes_back_to_the_author(fake, bot):
+    first = propose(
+        fake,
+        **{
+            ids.TITLE_BLOCK: "Add a CFO",
+            ids.STRUCTURE_BLOCK: "CEO\nCFO reports to CEO",
+            ids.REVIEWERS_BLOCK: [ALEX],
+        },
+    )
+    second = propose(
+        fake,
+        **{
+            ids.TITLE_BLOCK: "Add a CMO",
+            ids.STRUCTURE_BLOCK: "CEO\nCMO reports to CEO",
+            ids.REVIEWERS_BLOCK: [SAM],
+        },
+    )
+    fake.click("alex", first, ids.APPROVE, value="1:1")
+    fake.wait_for("chat.update", 2)  # the approved card, and the other open card redrawn
+    other = text_of(card_in(fake)["blocks"])
+    assert (
+        "Written against the org chart before the first approved chart; the current one is version 1"
+        in other
+    )
+    assert "Removed CFO" in other
+
+    fake.click("sam", card_in(fake), ids.APPROVE, value="2:1")
+    fake.wait_for("chat.update", 3)
+    assert "✏️ Changes requested" in text_of(card_in(fake)["blocks"])
+    assert bot.services.proposals.current_org(fake.ws.team_id).version == 1  # the CFO stays
+    reply = eventually(lambda: fake.ws.replies("C0ORGDES02", second["ts"]))[-1]
+    assert "another proposal changed the org chart after this one was written" in reply["text"]

@@ -55,7 +55,7 @@ def test_a_proposal_over_socket_mode(fake, socket_bot):
     )
     fake.wait_for("chat.postMessage", 2)
     card = fake.messages("org-design")[0]
-    fake.click("alex", card, ids.APPROVE, value="1")
+    fake.click("alex", card, ids.APPROVE, value="1:1")
     fake.wait_for("chat.update")
     assert "Approved" in fake.render(fake.messages("org-design")[0]["blocks"])
 

@@ -119,6 +119,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.faults: dict[str, list[Fault]] = {}
         self.limits: dict[str, RateLimit] = {}
+        self._delays: dict[str, list[float]] = {}
         self.app_url: str | None = None
         self.app_token = APP_TOKEN
         self.socket_mode: SocketModeServer | None = None  # set by enable_socket_mode()
@@ -187,6 +188,17 @@ class FakeSlack:
             self.faults.setdefault(method, []).append(
                 Fault("internal_error", times, status=status, after=what, seconds=seconds)
             )
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Hold the next `times` calls of `method` for `seconds` before carrying them out,
+        so a later call can overtake them (a slow network path)."""
+        with self.lock:
+            self._delays.setdefault(method, []).extend([seconds] * times)
+
+    def take_delay(self, method: str) -> float:
+        with self.lock:
+            pending = self._delays.get(method)
+            return pending.pop(0) if pending else 0.0
 
     def set_rate_limit(self, method: str, *, per_second: float, burst: int = 1) -> None:
         """Rate-limit `method` like Slack: over the limit, 429 with `Retry-After` seconds."""
@@ -636,6 +648,9 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/api/"):
                 auth = self.headers.get("Authorization") or ""
                 token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
+                delay = fake.take_delay(path[5:])
+                if delay:
+                    time.sleep(delay)
                 status, body, headers, afterwards = fake.handle_api(path[5:], args, token)
                 if afterwards is not None and afterwards.after == "stall":
                     time.sleep(afterwards.seconds)

@@ -58,7 +58,15 @@ class ProposalMessenger:
         )
 
     def post_card(self, proposal: Proposal) -> Proposal:
-        """Post the card in its channel; on failure, mark it and tell the author how to fix it."""
+        """Post the card in its channel, once; on failure, mark it and tell the author how
+        to fix it."""
+        with self.services.card_lock(proposal.id):
+            latest = self.proposals.get(proposal.team_id, proposal.id)
+            if latest.message_ts:  # posted already (a second "Post again" click)
+                return latest
+            return self._post_card(latest)
+
+    def _post_card(self, proposal: Proposal) -> Proposal:
         try:
             result = self.client.chat_postMessage(
                 channel=proposal.channel_id, **self.card(proposal)
@@ -75,16 +83,26 @@ class ProposalMessenger:
         return self.proposals.record_posted(proposal, result["channel"], result["ts"])
 
     def update_card(self, proposal: Proposal) -> None:
-        if not proposal.message_ts:
-            return
-        try:
-            self.client.chat_update(
-                channel=proposal.channel_id, ts=proposal.message_ts, **self.card(proposal)
-            )
-        except SLACK_FAILURES as error:
-            logger.warning(
-                "could not update the card of #%s: %s", proposal.number, error_code(error)
-            )
+        """Redraw the card in place from the latest record (not from the change that asked
+        for it, which a later change may already have overtaken)."""
+        with self.services.card_lock(proposal.id):
+            latest = self.proposals.get(proposal.team_id, proposal.id)
+            if not latest.message_ts:
+                return
+            try:
+                self.client.chat_update(
+                    channel=latest.channel_id, ts=latest.message_ts, **self.card(latest)
+                )
+            except SLACK_FAILURES as error:
+                logger.warning(
+                    "could not update the card of #%s: %s", latest.number, error_code(error)
+                )
+
+    def refresh_open_cards(self, team_id: str, *, except_id: int | None = None) -> None:
+        """After the current org changes, every open proposal's "what changes" does too."""
+        for proposal in self.proposals.open_proposals(team_id):
+            if proposal.id != except_id:
+                self.update_card(proposal)
 
     def reply(self, outcome: Outcome) -> None:
         p = outcome.proposal
@@ -122,6 +140,8 @@ class ProposalMessenger:
             return
         self.update_card(p)
         self.reply(outcome)
+        if outcome.org_version is not None:
+            self.refresh_open_cards(p.team_id, except_id=p.id)
         if outcome.kind == EDITED:
             self.ask_reviewers(p)
         elif (

@@ -87,6 +87,7 @@ class Proposal:
     closed_at: datetime | None
     reviewers: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()  # of the current version
+    base_org_version: int = 0  # the current org's version when this version was written
 
     @property
     def is_open(self) -> bool:
@@ -138,6 +139,7 @@ class Outcome:
     status_changed: bool = False
     org_version: OrgVersion | None = None
     previous_reviewers: tuple[str, ...] = field(default=())
+    org_changed: bool = False  # every reviewer approved, but the org changed meanwhile
 
 
 class ProposalError(Exception):
@@ -154,6 +156,10 @@ class NotAllowed(ProposalError):
 
 
 class Closed(ProposalError):
+    pass
+
+
+class StaleVersion(ProposalError):
     pass
 
 

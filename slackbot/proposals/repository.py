@@ -62,6 +62,7 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
         closed_at=parse_time(row["closed_at"]),
         reviewers=reviewers,
         decisions=decisions,
+        base_org_version=row.get("base_org_version") or 0,
     )
 
 
@@ -188,6 +189,16 @@ def current_org(db: Database, team_id: str) -> OrgVersion | None:
         structure=Structure.from_json(row["structure"]),
         approved_at=datetime.fromisoformat(row["approved_at"]),
     )
+
+
+def current_org_version(db: Database, team_id: str) -> int:
+    """The number of the workspace's current org chart; 0 before the first approval."""
+    row = next(
+        db.query(
+            "select coalesce(max(version), 0) as v from org_versions where team_id = ?", [team_id]
+        )
+    )
+    return row["v"]
 
 
 def add_org_version(

@@ -37,6 +37,7 @@ from slackbot.proposals.model import (
     OrgVersion,
     Outcome,
     Proposal,
+    StaleVersion,
 )
 from slackbot.store import Store
 
@@ -114,6 +115,7 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             number = repo.next_number(db, team_id)
+            base = repo.current_org_version(db, team_id)
             proposal_id = (
                 db["proposals"]
                 .insert(
@@ -125,6 +127,7 @@ class ProposalService:
                         "structure_text": draft.structure_text,
                         "structure": draft.structure.to_json(),
                         "version": 1,
+                        "base_org_version": base,
                         "author_id": author_id,
                         "channel_id": draft.channel_id,
                         "status": IN_REVIEW,
@@ -136,7 +139,7 @@ class ProposalService:
                 .last_pk
             )
             repo.set_reviewers(db, proposal_id, draft.reviewers)
-            self._add_version(db, proposal_id, 1, draft, author_id, now)
+            self._add_version(db, proposal_id, 1, draft, author_id, now, base)
             repo.add_event(
                 db,
                 team_id=team_id,
@@ -166,6 +169,7 @@ class ProposalService:
                 )
             self._require_open(proposal, "edited")
             version = proposal.version + 1
+            base = repo.current_org_version(db, team_id)
             db["proposals"].update(
                 proposal_id,
                 {
@@ -174,13 +178,14 @@ class ProposalService:
                     "structure_text": draft.structure_text,
                     "structure": draft.structure.to_json(),
                     "version": version,
+                    "base_org_version": base,
                     "status": IN_REVIEW,
                     "review_by": draft.review_by.isoformat(),
                     "updated_at": repo.iso(now),
                 },
             )
             repo.set_reviewers(db, proposal_id, draft.reviewers)
-            self._add_version(db, proposal_id, version, draft, user_id, now)
+            self._add_version(db, proposal_id, version, draft, user_id, now, base)
             repo.add_event(
                 db,
                 team_id=team_id,
@@ -201,21 +206,34 @@ class ProposalService:
         )
 
     def decide(
-        self, team_id: str, proposal_id: int, user_id: str, decision: str, comment: str = ""
+        self,
+        team_id: str,
+        proposal_id: int,
+        user_id: str,
+        decision: str,
+        comment: str = "",
+        *,
+        version: int | None = None,
     ) -> Outcome:
         """Record a reviewer's decision on the current version and settle the status:
         a rejection rejects, a change request asks the author to edit, and approval by
-        every reviewer approves (and makes the proposal the current org).
+        every reviewer approves (and makes the proposal the current org). An approval that
+        would replace an org chart approved after the proposal was written sends it back
+        to the author instead, so nobody's approved change is silently undone.
+
+        Args:
+            version: the version the person saw (buttons carry it); None skips the check.
 
         Raises:
-            NotFound, NotAllowed (not a reviewer), Closed, AlreadyDecided (a double click).
+            NotFound, NotAllowed (not a reviewer), Closed, AlreadyDecided (a double click),
+            StaleVersion (the button was for an older version).
         """
         if decision not in DECISIONS:
             raise ValueError(decision)
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            self.check_can_decide(proposal, user_id)
+            self.check_can_decide(proposal, user_id, version=version)
             try:
                 db["decisions"].insert(
                     {
@@ -248,6 +266,10 @@ class ProposalService:
             decided = self._load(db, team_id, proposal_id)
             status = settle(decided)
             org_version = None
+            current_version = repo.current_org_version(db, team_id)
+            org_changed = status == APPROVED and decided.base_org_version != current_version
+            if org_changed:
+                status = CHANGES_REQUESTED
             if status != decided.status:
                 closed = status in (APPROVED, REJECTED)
                 db["proposals"].update(
@@ -266,7 +288,12 @@ class ProposalService:
                     kind=STATUS_CHANGED,
                     actor_id=None,
                     at=now,
-                    detail={"from": decided.status, "to": status},
+                    detail={"from": decided.status, "to": status}
+                    | (
+                        {"reason": "org_changed", "org_version": current_version}
+                        if org_changed
+                        else {}
+                    ),
                 )
                 if status == APPROVED:
                     org_version = repo.add_org_version(
@@ -280,10 +307,14 @@ class ProposalService:
             comment=comment,
             status_changed=status != proposal.status,
             org_version=org_version,
+            org_changed=org_changed,
         )
 
-    def check_can_decide(self, proposal: Proposal, user_id: str) -> None:
-        """Raises NotAllowed (not a reviewer), Closed, or AlreadyDecided (this version)."""
+    def check_can_decide(
+        self, proposal: Proposal, user_id: str, *, version: int | None = None
+    ) -> None:
+        """Raises NotAllowed (not a reviewer), Closed, StaleVersion (the person saw an older
+        version), or AlreadyDecided (this version)."""
         if user_id not in proposal.reviewers:
             names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
             raise NotAllowed(
@@ -291,6 +322,11 @@ class ProposalService:
                 "You can still add a comment."
             )
         self._require_open(proposal, "decided on")
+        if version is not None and version != proposal.version:
+            raise StaleVersion(
+                f"That was version {version} of proposal #{proposal.number}; <@{proposal.author_id}> "
+                f"has since edited it (now version {proposal.version}). Look at the card, then decide."
+            )
         existing = proposal.decision_of(user_id)
         if existing is not None:
             raise AlreadyDecided(
@@ -391,7 +427,13 @@ class ProposalService:
 
     @staticmethod
     def _add_version(
-        db, proposal_id: int, version: int, draft: Draft, user_id: str, now: datetime
+        db,
+        proposal_id: int,
+        version: int,
+        draft: Draft,
+        user_id: str,
+        now: datetime,
+        base_org_version: int,
     ) -> None:
         db["proposal_versions"].insert(
             {
@@ -403,6 +445,7 @@ class ProposalService:
                 "structure": draft.structure.to_json(),
                 "review_by": draft.review_by.isoformat(),
                 "reviewers": json.dumps(list(draft.reviewers)),
+                "base_org_version": base_org_version,
                 "created_by": user_id,
                 "created_at": repo.iso(now),
             }

@@ -300,9 +300,10 @@ class Sandbox:
             ]
 
     def find_target(self, label: str) -> int:
-        """The number of the first element on screen whose text is `label`."""
+        """The number of the element on screen whose text is `label`; the last one when
+        several match (the newest message is drawn last)."""
         wanted = label.strip().strip("\"'").lower()
-        for number, target in sorted(self.targets.items()):
+        for number, target in sorted(self.targets.items(), reverse=True):
             text = (
                 (target.element.get("text") or target.element.get("placeholder") or {}).get("text")
                 or ""

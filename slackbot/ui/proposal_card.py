@@ -108,13 +108,27 @@ def changes_section(proposal: Proposal, current: OrgVersion | None) -> list[Bloc
             section(f"*What changes*\nThis is the current org chart (version {current.version}).")
         ]
     changes = diff(current.structure, proposal.structure)
+    stale: list[Block] = []
+    if proposal.is_open and proposal.base_org_version != current.version:
+        written = (
+            f"version {proposal.base_org_version}"
+            if proposal.base_org_version
+            else "before the first approved chart"
+        )
+        stale = [
+            context(
+                f":warning: Written against the org chart {written}; the current one is version "
+                f"{current.version}. The changes below are against the current chart; the author "
+                "should edit the proposal to build on it before it can be approved."
+            )
+        ]
     if not changes:
         return [
             section(
                 f"*What changes*\nNothing: this matches the current org chart (version {current.version})."
             )
         ]
-    return long_sections(
+    return stale + long_sections(
         f"*What changes against the current org (version {current.version})*\n"
         + bullets(change_lines(changes))
     )
@@ -183,8 +197,14 @@ def proposal_card_blocks(
     return blocks
 
 
+def review_value(proposal: Proposal) -> str:
+    """What review buttons carry: the proposal and the version the reviewer is looking at,
+    so a click on an older version's buttons is refused rather than deciding a newer one."""
+    return f"{proposal.id}:{proposal.version}"
+
+
 def review_actions(proposal: Proposal) -> Block:
-    value = str(proposal.id)
+    value = review_value(proposal)
     return actions(
         button("Approve", ids.APPROVE, value, style="primary"),
         button("Request changes", ids.REQUEST_CHANGES, value),
@@ -283,6 +303,12 @@ def outcome_reply(outcome: Outcome) -> dict[str, Any]:
         text += f"\n*Proposal #{p.number} is {p.status_label.lower()}.*"
         if outcome.org_version:
             text += f" It is now the current org chart (version {outcome.org_version.version})."
+    if outcome.org_changed:
+        text += (
+            f"\nEvery reviewer approved, but another proposal changed the org chart after this "
+            f"one was written, so approving it would undo that change. <@{p.author_id}>, press "
+            "*Edit* to build on the current chart; the reviewers then decide again."
+        )
     return message(_plain(text), [section(text)])
 
 
@@ -290,7 +316,7 @@ def review_request(
     proposal: Proposal, *, link: str | None, reminder: str | None = None
 ) -> dict[str, Any]:
     """The DM that asks a reviewer to decide, with the decision buttons."""
-    where = f"<{link}|in <#{proposal.channel_id}>>" if link else f"in <#{proposal.channel_id}>"
+    where = f"in <#{proposal.channel_id}>" + (f" (<{link}|see the card>)" if link else "")
     lead = reminder or f"<@{proposal.author_id}> asked you to review a proposal {where}."
     text = f"{lead}\n*#{proposal.number}: {escape(proposal.title)}*\nReview by {day(proposal.review_by)}."
     blocks = [section(text), review_actions(proposal)]
@@ -304,7 +330,13 @@ def author_update(outcome: Outcome, *, link: str | None) -> dict[str, Any]:
     text = f"<@{outcome.actor_id}> {what} your proposal #{p.number} “{escape(p.title)}”{where}."
     if outcome.comment:
         text += f"\n>{escape(outcome.comment)}"
-    if p.status == "changes_requested":
+    if outcome.org_changed:
+        text += (
+            "\nEvery reviewer approved, but the org chart changed since you wrote this "
+            "proposal. Press *Edit* on the card to build on the current chart; the reviewers "
+            "then decide again."
+        )
+    elif p.status == "changes_requested":
         text += "\nPress *Edit* on the card to make a new version; the reviewers then decide again."
     elif outcome.status_changed and p.status in (APPROVED, REJECTED):
         text += f"\nIt is now *{p.status_label.lower()}*."
