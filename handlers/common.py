@@ -62,3 +62,10 @@ def proposal_ref(body: dict[str, Any]) -> tuple[int, int | None]:
     that do not depend on the version (Edit, Withdraw, Post again)."""
     proposal_id, _, version = action_value(body).partition(":")
     return int(proposal_id), int(version) if version else None
+
+
+def command_text(command: dict[str, Any]) -> str:
+    """A slash command's text as typed. Slack sends `&`, `<` and `>` as `&amp;`, `&lt;`,
+    `&gt;`; `coo & cfo` must reach the parser as typed."""
+    text = command.get("text") or ""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

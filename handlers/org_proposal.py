@@ -9,7 +9,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import action_value, after_ack, open_modal, proposal_ref, tell
+from handlers.common import action_value, after_ack, command_text, open_modal, proposal_ref, tell
 from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
@@ -26,9 +26,7 @@ def handle_org_proposal(
     """`list`, `show N`, `current`, `help` are answered in the ack; no text (or `settings`)
     opens a modal right after it (a trigger_id is good for three seconds)."""
     services = services_from(context)
-    answer = answer_org_proposal(
-        services, context.team_id, context.user_id, command.get("text", "")
-    )
+    answer = answer_org_proposal(services, context.team_id, context.user_id, command_text(command))
     if answer.modal is None:
         ack(response_type="ephemeral", **answer.message)
         return

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import action_value, after_ack, open_modal
+from handlers.common import action_value, after_ack, command_text, open_modal
 from slackbot import ids
 from slackbot.comparisons import answer_compare, comparison_view, picker_answer, shared_message
 from slackbot.services import Services, services_from
@@ -21,7 +21,7 @@ logger = logging.getLogger("orgbot.handlers")
 def handle_role_compare(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:
     """Answer in the ack itself (no Web API call on this path); no text opens the picker."""
     services = services_from(context)
-    answer = answer_compare(services.catalog, command.get("text", ""))
+    answer = answer_compare(services.catalog, command_text(command))
     if answer.open_picker:
         ack()
         after_ack(

@@ -44,7 +44,8 @@ def handle_settings_submission(
     ack: Ack, view: dict, context: BoltContext, client: WebClient
 ) -> None:
     services = services_from(context)
-    if not services.is_admin(context.team_id, context.user_id, client):
+    # opening the modal checked with Slack moments ago; no Web API call before this ack
+    if not services.is_admin(context.team_id, context.user_id, cached=True):
         ack(response_action="errors", errors={"digest_channel": ONLY_ADMINS})
         return
     settings, errors = read_settings_form(view["state"]["values"], context.team_id)

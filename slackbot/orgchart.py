@@ -28,8 +28,11 @@ EXAMPLE = "Operations Director reports to COO"
 _REPORTS = re.compile(
     r"\s+(?:reports?\s+(?:to|into)|reporting\s+to|under)\s+|\s*(?:->|→|=>)\s*", re.IGNORECASE
 )
+# "Manager x3", "Manager ×3", "Manager (3)": an x needs a space before it, so that a
+# title ending in a digit ("Linux2", "Tier x2 Lead" aside) is not read as a count
 _HEADCOUNT = re.compile(
-    r"^(?P<title>.*?)\s*(?:[x×*]\s*(?P<n>\d+)|\(\s*(?P<n2>\d+)\s*\))$", re.IGNORECASE
+    r"^(?P<title>.*?)(?:\s+[x*]\s*(?P<n>\d+)|\s*×\s*(?P<n3>\d+)|\s*\(\s*(?P<n2>\d+)\s*\))$",
+    re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 
@@ -169,9 +172,10 @@ def parse_structure(text: str, catalog: Catalog) -> ParseResult:
         manager = parts[1].strip() if len(parts) > 1 else None
         match = _HEADCOUNT.match(head)
         headcount = 1
-        if match and (match.group("n") or match.group("n2")):
+        count = match and (match.group("n") or match.group("n2") or match.group("n3"))
+        if count:
             head = match.group("title").strip()
-            headcount = int(match.group("n") or match.group("n2"))
+            headcount = int(count)
         problem = _line_problem(stripped, head, manager, headcount)
         if problem:
             errors.append(f"Line {number}: {problem}")

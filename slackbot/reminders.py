@@ -17,7 +17,7 @@ from typing import Any
 
 from slackbot.delivery import Delivery, Outgoing
 from slackbot.people import People, Person
-from slackbot.proposals.model import CREATED, EDITED, Proposal
+from slackbot.proposals.model import CREATED, EDITED, IN_REVIEW, Proposal
 from slackbot.services import Services
 from slackbot.settings import Settings, load_settings
 from slackbot.ui.reminder import reminder_message
@@ -62,7 +62,12 @@ def due_reminders(services: Services, people: People, now: datetime) -> list[Due
     ]
     for team_id in teams:
         settings = load_settings(store, team_id, default_timezone=services.config.timezone)
-        proposals = services.proposals.open_proposals(team_id, limit=1000)
+        # a proposal sent back to its author waits on the author, not the reviewers
+        proposals = [
+            p
+            for p in services.proposals.open_proposals(team_id, limit=1000)
+            if p.status == IN_REVIEW
+        ]
         people.prefetch(team_id, {r for p in proposals for r in p.waiting_on}, now=now)
         for proposal in proposals:
             asked = _last_asked(services, proposal)
@@ -92,21 +97,30 @@ def reminder_due(
     last_reminded: datetime | None,
     snoozed_until: datetime | None,
 ) -> DueReminder | None:
-    """The rule for one reviewer of one proposal at one instant; pure."""
+    """The rule for one reviewer of one proposal at one instant; pure.
+
+    A snooze ("Remind me tomorrow") holds reminders until it ends, then brings the next
+    one at once, whatever the interval."""
     zone = person.zone
     local = now.astimezone(zone)
-    if local.weekday() in settings.quiet_days:
-        return None
-    if not (WINDOW_START <= local.time() < WINDOW_END):
+    if not in_window(local, settings):
         return None
     if snoozed_until and now < snoozed_until:
         return None
+    snooze_over = snoozed_until is not None and (
+        last_reminded is None or last_reminded < snoozed_until
+    )
     last = max(asked_at, last_reminded) if last_reminded else asked_at
     days_since = (local.date() - last.astimezone(zone).date()).days
-    if days_since < settings.reminder_interval_days:
+    if days_since < settings.reminder_interval_days and not snooze_over:
         return None
     overdue = max(0, (local.date() - proposal.review_by).days)
     return DueReminder(proposal, person, local.date(), overdue)
+
+
+def in_window(local: datetime, settings: Settings) -> bool:
+    """A working day (not quiet) between 09:00 and 18:00, in the reviewer's own time."""
+    return local.weekday() not in settings.quiet_days and WINDOW_START <= local.time() < WINDOW_END
 
 
 def next_morning(now: datetime, zone: Any) -> datetime:
@@ -131,20 +145,30 @@ def outgoing(reminder: DueReminder, *, link: str | None) -> Outgoing:
     )
 
 
-def rebuild(services: Services, delivery: Delivery, link: Any) -> dict[str, Any] | None:
-    """A fresh message for a failed reminder, or None when it is no longer needed."""
+def rebuild(
+    services: Services, people: People, delivery: Delivery, link: Any, now: datetime
+) -> dict[str, Any] | None:
+    """A fresh message for a failed reminder, or None when it is no longer needed: the
+    reviewer decided, the proposal moved on, or the reminder's day and window are over
+    (the next day's reminder has a key of its own)."""
     parts = reminder_key_parts(delivery.key)
     try:
         proposal = services.proposals.get(parts["team_id"], int(parts["proposal_id"]))
     except Exception:
         return None
     if (
-        not proposal.is_open
+        proposal.status != IN_REVIEW
         or str(proposal.version) != parts["version"]
         or parts["user_id"] not in proposal.waiting_on
     ):
         return None
     day = date.fromisoformat(parts["day"])
+    settings = load_settings(
+        services.store, parts["team_id"], default_timezone=services.config.timezone
+    )
+    local = now.astimezone(people.get(parts["team_id"], parts["user_id"], now=now).zone)
+    if local.date() != day or not in_window(local, settings):
+        return None
     return reminder_message(
         proposal,
         overdue_days=max(0, (day - proposal.review_by).days),

@@ -78,7 +78,13 @@ class ScheduledPosts:
 
     def _rebuild(self, delivery: Delivery) -> dict | None:
         if delivery.kind == "reminder":
-            return reminders.rebuild(self.services, delivery, self.messenger.permalink)
+            return reminders.rebuild(
+                self.services,
+                self.people,
+                delivery,
+                self.messenger.permalink,
+                self.services.clock.now(),
+            )
         period = digest.period_from_key(self.services, delivery)
         if period is None:
             return None

@@ -29,6 +29,7 @@ from slackbot.settings import Settings, known_teams, load_settings
 
 logger = logging.getLogger("orgbot.scheduler")
 REMINDER_EVERY = timedelta(minutes=15)
+EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday, midnight
 UPKEEP_EVERY = timedelta(minutes=1)
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -46,7 +47,20 @@ def digest_trigger(settings: Settings) -> CronTrigger | None:
         hour=settings.digest_time.hour,
         minute=settings.digest_time.minute,
         timezone=settings.tz,
+        # anchored in the past, not at "now": the trigger's fire times then depend only on
+        # the settings, so the sandbox can ask it about any moment of its own clock
+        start_date=EPOCH,
     )
+
+
+def reminder_trigger() -> IntervalTrigger:
+    """Every 15 minutes, on the quarter hour (anchored at midnight UTC)."""
+    return IntervalTrigger(seconds=REMINDER_EVERY.total_seconds(), start_date=EPOCH)
+
+
+def same_trigger(a: Any, b: Any) -> bool:
+    """APScheduler's str() of a cron trigger leaves out its time zone; compare both."""
+    return str(a) == str(b) and str(getattr(a, "timezone", "")) == str(getattr(b, "timezone", ""))
 
 
 class Scheduler:
@@ -76,7 +90,7 @@ class Scheduler:
         now = datetime.now(UTC)  # APScheduler runs on the real clock; the jobs use services.clock
         self._scheduler.add_job(
             self.posts.remind,
-            IntervalTrigger(seconds=REMINDER_EVERY.total_seconds()),
+            reminder_trigger(),
             id="reminders",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=5),
@@ -111,8 +125,10 @@ class Scheduler:
                 job.remove()
         for job_id, (team_id, trigger) in wanted.items():
             existing = self._scheduler.get_job(job_id)
-            if existing is not None and str(existing.trigger) == str(trigger):
+            if existing is not None and same_trigger(existing.trigger, trigger):
                 continue
+            if existing is not None:
+                existing.remove()
             self._scheduler.add_job(
                 self.posts.digest,
                 trigger,

@@ -44,16 +44,26 @@ class Services:
             return self._card_locks.setdefault(proposal_id, threading.Lock())
 
     def today(self, team_id: str | None = None) -> date:
-        """Today's date in the workspace's time zone."""
-        return self.clock.now().astimezone(self.config.tz).date()
+        """Today's date in the workspace's time zone (its settings, else ORGBOT_TIMEZONE)."""
+        zone = self.config.tz
+        if team_id:
+            from slackbot.settings import load_settings
 
-    def is_admin(self, team_id: str, user_id: str, client: Any = None) -> bool:
-        """Workspace admins and owners (from Slack, cached a day) and `ORGBOT_ADMINS`."""
+            zone = load_settings(self.store, team_id, default_timezone=self.config.timezone).tz
+        return self.clock.now().astimezone(zone).date()
+
+    def is_admin(
+        self, team_id: str, user_id: str, client: Any = None, *, cached: bool = False
+    ) -> bool:
+        """Workspace admins and owners (from Slack, cached a day) and `ORGBOT_ADMINS`.
+
+        `cached=True` answers from what orgbot already knows, without calling Slack: for
+        checks made before an ack, which must not wait on the Web API."""
         if user_id in self.config.admins:
             return True
         from slackbot.people import People
 
-        people = People(self.store, client, default_tz=self.config.timezone)
+        people = People(self.store, None if cached else client, default_tz=self.config.timezone)
         return people.get(team_id, user_id, now=self.clock.now()).is_admin
 
     def admin_notes(self, team_id: str, user_id: str, client: Any = None) -> list[str]:

@@ -373,3 +373,34 @@ def test_an_uncertain_post_that_did_not_arrive_is_sent_once_more(fake, config, s
     clock.advance(delivery_module.BACKOFF[0])
     assert posts.upkeep()["retried"] == 1
     assert len(digests(fake)) == 1
+
+
+def test_changing_only_the_time_zone_reschedules_the_digest(fake, config, services, clock):
+    from slackbot.scheduler import Scheduler
+    from slackbot.settings import save_settings
+
+    settings = set_digest(services)  # Monday 09:00 Europe/Berlin
+    scheduler = Scheduler(services, make_client(config))
+    scheduler.refresh_digests()
+    [job] = [j for j in scheduler.jobs() if j.id == f"digest:{TEAM}"]
+    assert str(job.trigger.timezone) == "Europe/Berlin"
+    save_settings(
+        services.store,
+        Settings(**{**settings.__dict__, "timezone": "America/New_York"}),
+        user_id=ALEX,
+        now=clock.now(),
+    )
+    scheduler.refresh_digests()
+    [job] = [j for j in scheduler.jobs() if j.id == f"digest:{TEAM}"]
+    assert str(job.trigger.timezone) == "America/New_York"
+    assert job.trigger.get_next_fire_time(None, MONDAY_9_BERLIN) == utc(2026, 11, 30, 14, 0)
+
+
+def test_the_digest_footer_shows_since_in_each_readers_time(fake, services, posts):
+    set_digest(services)
+    create_proposal(services, reviewers=(SAM,))
+    posts.digest(at=MONDAY_9_BERLIN)
+    [message] = digests(fake)
+    footer = message["blocks"][-1]["elements"][0]["text"]
+    # the previous Monday 09:00 Berlin is 08:00 UTC; Slack renders it in each reader's zone
+    assert footer.startswith(f"Since <!date^{int(utc(2026, 11, 23, 8).timestamp())}^")

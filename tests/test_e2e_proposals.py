@@ -636,3 +636,16 @@ def test_an_approval_on_top_of_a_newer_org_goes_back_to_the_author(fake, bot):
     assert bot.services.proposals.current_org(fake.ws.team_id).version == 1  # the CFO stays
     reply = eventually(lambda: fake.ws.replies("C0ORGDES02", second["ts"]))[-1]
     assert "another proposal changed the org chart after this one was written" in reply["text"]
+
+
+def test_saving_settings_never_waits_on_slack_before_the_ack(fake, bot):
+    import time as clock_time
+
+    fake.slash("alex", "/org-proposal", "settings")
+    fake.wait_for("views.open")
+    bot.services.store.db.execute("update people set fetched_at = '2000-01-01T00:00:00+00:00'")
+    fake.delay_next("users.info", 4)
+    started = clock_time.monotonic()
+    response = fake.submit("alex", {"digest_channel": "C0ORGDES02"})
+    assert response.status == 200 and response.body == b""
+    assert clock_time.monotonic() - started < 1.0

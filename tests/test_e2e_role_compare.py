@@ -50,6 +50,7 @@ def test_the_answer_over_http_carries_every_point_of_the_seed_article(fake, bot)
         ("ops director and coo", "Operations Director vs COO"),
         ("coo operations director", "COO vs Operations Director"),
         ("CFO / Finance Director", "CFO vs Finance Director"),
+        ("coo & cfo", "COO vs CFO"),  # Slack sends & as &amp;
         ("ceo vs coo vs cfo vs cto", "CEO vs COO vs CFO vs CTO"),
     ],
 )

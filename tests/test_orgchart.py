@@ -113,3 +113,12 @@ def test_starter_text_adds_compared_roles_under_their_usual_manager():
     assert starter_text(catalog, Structure(), ["operations-director", "coo"]) == (
         "COO\nOperations Director reports to COO"
     )
+
+
+def test_a_count_needs_its_own_word():
+    positions = parse(
+        "CEO\nLinux2 Admin reports to CEO\nLinux2 reports to CEO\nDesk Lead ×2 reports to CEO"
+    ).structure.positions
+    assert [(p.title, p.headcount) for p in positions] == [
+        ("CEO", 1), ("Linux2 Admin", 1), ("Linux2", 1), ("Desk Lead", 2),
+    ]  # fmt: skip

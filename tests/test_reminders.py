@@ -184,3 +184,63 @@ def test_time_zones_come_from_slack_and_are_cached(fake, services, posts):
     assert len(fake.calls_to("users.info")) == 2
     [row] = services.store.db["people"].rows
     assert row["tz"] == "Asia/Tokyo"
+
+
+def test_remind_me_tomorrow_brings_the_next_one_tomorrow_whatever_the_interval():
+    weekly = Settings(team_id=TEAM, reminder_interval_days=7)
+    reminded = utc(2026, 11, 26, 9, 5)  # Thursday
+    snoozed = utc(2026, 11, 27, 9, 0)  # until Friday 09:00
+    assert not rule(utc(2026, 11, 26, 15), last=reminded, snoozed=snoozed, settings=weekly)
+    assert rule(utc(2026, 11, 27, 9, 5), last=reminded, snoozed=snoozed, settings=weekly)
+    # once it has come, the interval rules again
+    assert not rule(
+        utc(2026, 11, 30, 9, 5), last=utc(2026, 11, 27, 9, 5), snoozed=snoozed, settings=weekly
+    )
+
+
+def test_no_reminders_while_the_proposal_is_back_with_its_author(fake, services, posts):
+    p = create_proposal(services, reviewers=(ALEX, SAM))
+    services.proposals.decide(TEAM, p.id, ALEX, "changes_requested", "add a CFO")
+    assert posts.remind(at=utc(2026, 11, 26, 14, 5)).results == {}
+
+
+def test_a_failed_reminder_is_not_retried_after_its_day(fake, services, posts, clock):
+    from slackbot.delivery import Deliveries
+
+    create_proposal(services, reviewers=(SAM,))  # London
+    fake.fail("chat.postMessage", "internal_error", times=10)
+    clock.set(utc(2026, 11, 27, 17, 50))  # Friday, ten minutes before the window closes
+    key = f"reminder:{TEAM}:1:v1:{SAM}:2026-11-27"
+    assert posts.remind().results == {key: "failed"}
+    for minutes in (1, 5, 30):
+        clock.advance(timedelta(minutes=minutes))
+        posts.upkeep()
+    row = Deliveries(services.store).get(key)
+    assert (row.status, row.last_error) == ("skipped", "no longer needed")
+    assert len(fake.calls_to("chat.postMessage")) == 3  # 17:50, 17:51, 17:56; none at 18:26
+
+
+def test_remind_me_tomorrow_from_the_dm(fake, bot, clock):
+    from slackbot import ids
+
+    fake.slash("dana", "/org-proposal", "", channel="org-design")
+    fake.wait_for("views.open")
+    fake.submit(
+        "dana",
+        {
+            ids.TITLE_BLOCK: "Ops under a COO",
+            ids.RATIONALE_BLOCK: "why",
+            ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CEO",
+            ids.REVIEWERS_BLOCK: [SAM],
+        },
+    )
+    fake.wait_for("chat.postMessage", 2)
+    clock.set(utc(2026, 11, 26, 9, 5))
+    bot.scheduler.posts.remind()
+    reminder = fake.dms("sam")[-1]
+    assert "Reminder" in reminder["text"]
+    fake.click("sam", reminder, ids.SNOOZE, value="1")
+    fake.wait_for("response_url")
+    assert "OK, I'll remind you about #1" in fake.dms("sam")[-1]["text"]
+    [row] = bot.services.store.db["snoozes"].rows
+    assert row["until"] == "2026-11-27T09:00:00+00:00"

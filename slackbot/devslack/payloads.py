@@ -49,7 +49,8 @@ def slash_command(
         "user_id": user.id,
         "user_name": user.name,
         "command": command,
-        "text": text,
+        # Slack sends these three characters as HTML entities in a command's text
+        "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
         "api_app_id": APP_ID,
         "is_enterprise_install": "false",
         "response_url": response_url,

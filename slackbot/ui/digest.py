@@ -8,7 +8,7 @@ from typing import Any
 
 from slackbot.proposals.model import STATUS_EMOJI, Event, Proposal
 from slackbot.ui.common import context, divider, escape, header, long_sections, message, section
-from slackbot.ui.proposal_card import day
+from slackbot.ui.proposal_card import day, when
 
 
 def digest_message(
@@ -69,7 +69,7 @@ def digest_message(
         blocks.extend(long_sections(f"*Decided* ({len(decisions)})\n" + "\n".join(lines)))
     blocks += [
         divider(),
-        context(f"Since {since:%a %-d %b %H:%M} UTC · `/org-proposal list` for everything open"),
+        context(f"Since {when(since)} · `/org-proposal list` for everything open"),
     ]
     summary = f"Org proposals, {period}: {len(new)} new, {len(waiting)} awaiting review, {len(decisions)} decided"
     return message(summary, blocks)
