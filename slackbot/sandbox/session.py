@@ -25,7 +25,6 @@ from slackbot.devslack.server import AppResponse
 from slackbot.runner import Orgbot
 
 SANDBOX_TIMEZONE = "Europe/London"
-TICK = timedelta(minutes=15)
 MAX_TRAVEL = timedelta(days=31)
 # scripts start on a fixed Monday morning, so their reminders and digests are the same
 # whatever day they run
@@ -159,22 +158,35 @@ class Sandbox:
         self.set_time(self.clock.now() + delta)
 
     def set_time(self, moment: datetime) -> None:
-        """Move the clock, running the scheduler's jobs at every quarter hour on the way,
-        as the running scheduler would have (reminders are checked every 15 minutes, and a
-        digest's cron time falls on a quarter hour too)."""
+        """Move the clock, firing the scheduler's own jobs at their own times on the way
+        (each workspace's digest cron trigger, the quarter-hourly reminder pass with its
+        upkeep), as the running scheduler would have."""
         target = moment.astimezone(UTC)
         if target < self.clock.now():
             raise ValueError("time only moves forward here")
         if target - self.clock.now() > MAX_TRAVEL:
             raise ValueError(f"move at most {MAX_TRAVEL.days} days at a time")
-        now = self.clock.now()
-        step = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0) + TICK
-        while step < target:
-            self.clock.set(step)
-            self._scheduler_pass()
-            step += TICK
+        scheduler = self.bot.scheduler
+        while True:
+            scheduler.refresh_digests()  # as the upkeep job does: settings may have changed
+            now = self.clock.now() + timedelta(microseconds=1)
+            upcoming = [
+                (job.trigger.get_next_fire_time(None, now), job)
+                for job in scheduler.jobs()
+                if job.id == "reminders" or job.id.startswith("digest:")
+            ]
+            upcoming = [(when, job) for when, job in upcoming if when is not None]
+            if not upcoming:
+                break
+            when, job = min(upcoming, key=lambda item: (item[0], item[1].id))
+            if when > target:
+                break
+            self.clock.set(when)
+            job.func(*job.args, **job.kwargs)
+            if job.id == "reminders":
+                scheduler.posts.upkeep()
         self.clock.set(target)
-        self.run_scheduler()
+        self._settle()
 
     def run_scheduler(self) -> dict[str, Any]:
         """What the scheduler's jobs do when they fire: upkeep, the digest, reminders."""
