@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 
 from slackbot.config import Config
 from slackbot.ratelimit import (
-    Pacer,
     RateLimitHandler,
     RepeatSafeConnectionRetryHandler,
     RepeatSafeServerErrorRetryHandler,
@@ -21,21 +20,14 @@ RATE_LIMIT_RETRIES = 5
 logger = logging.getLogger("orgbot")
 
 
-class OrgbotWebClient(WebClient):
-    """A `WebClient` with a `pacer` that scheduled posts use to stay under rate limits."""
-
-    pacer: Pacer
-
-
-def make_client(config: Config, *, timeout: int = 10) -> OrgbotWebClient:
+def make_client(config: Config, *, timeout: int = 10) -> WebClient:
     """A `WebClient` on `SLACK_API_URL` that waits out 429s (exactly `Retry-After`, up to
     five times a call), and retries connection failures and Slack's 500/503s, except for
     posting calls, which a retry could post twice."""
-    client = OrgbotWebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
-    client.pacer = Pacer()
+    client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
     client.retry_handlers = [
         RepeatSafeConnectionRetryHandler(max_retry_count=2),
-        RateLimitHandler(client.pacer, max_retry_count=RATE_LIMIT_RETRIES),
+        RateLimitHandler(max_retry_count=RATE_LIMIT_RETRIES),
         RepeatSafeServerErrorRetryHandler(max_retry_count=2),
     ]
     return client

@@ -275,9 +275,6 @@ class Sender:
         return self._post(item.key, item.target, item.message)
 
     def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
-        pacer = getattr(self.client, "pacer", None)
-        if pacer is not None:
-            pacer.wait()
         try:
             result = self.client.chat_postMessage(
                 channel=target, metadata=metadata_for(key), **message
@@ -286,8 +283,6 @@ class Sender:
             return self.deliveries.mark_failed(
                 key, error_code(error), now=self.now(), uncertain=outcome_uncertain(error)
             )
-        if pacer is not None:
-            pacer.succeeded()
         self.deliveries.mark_sent(
             key, channel_id=result["channel"], ts=result["ts"], now=self.now()
         )

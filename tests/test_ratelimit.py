@@ -1,43 +1,42 @@
-"""The pacer and the 429 handler, with a fake clock (no sleeping)."""
+"""The retry policy: exact Retry-After waits, and no blind retries of posting calls."""
 
-from slackbot.ratelimit import Pacer
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
-
-class FakeTime:
-    def __init__(self):
-        self.now = 0.0
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
+from slackbot.ratelimit import (
+    RateLimitHandler,
+    RepeatSafeConnectionRetryHandler,
+    RepeatSafeServerErrorRetryHandler,
+)
 
 
-def test_sends_are_spaced_by_the_current_rate():
-    t = FakeTime()
-    pacer = Pacer(rate=4, increase=0, clock=t.clock, sleep=t.sleep)
-    for _ in range(3):
-        pacer.wait()
-    assert t.slept == [0.25, 0.25]
+def request(method: str) -> HttpRequest:
+    return HttpRequest(method="POST", url=f"https://slack.com/api/{method}", headers={})
 
 
-def test_success_speeds_up_and_a_429_slows_down_and_holds_everyone():
-    t = FakeTime()
-    pacer = Pacer(rate=10, increase=1, decrease=0.5, clock=t.clock, sleep=t.sleep)
-    pacer.succeeded()
-    assert pacer.rate == 11
-    pacer.rate_limited(2)
-    assert pacer.rate == 5.5 and pacer.rate_limited_count == 1
-    pacer.wait()
-    assert t.slept == [2]
+def test_a_429_waits_exactly_retry_after():
+    slept = []
+    handler = RateLimitHandler(max_retry_count=5, sleep=slept.append)
+    state = RetryState()
+    response = HttpResponse(
+        status_code=429, headers={"Retry-After": ["3"]}, body={"ok": False}, data=b""
+    )
+    assert handler.can_retry(state=state, request=request("chat.postMessage"), response=response)
+    handler.prepare_for_next_attempt(
+        state=state, request=request("chat.postMessage"), response=response
+    )
+    assert slept == [3.0] and state.current_attempt == 1
 
 
-def test_the_rate_stays_within_bounds():
-    pacer = Pacer(rate=1, min_rate=0.5, max_rate=2, increase=5, decrease=0.1)
-    pacer.succeeded()
-    assert pacer.rate == 2
-    pacer.rate_limited(0)
-    assert pacer.rate == 0.5
+def test_posting_is_not_retried_on_connection_errors_or_5xx():
+    dropped = ConnectionResetError()
+    server_error = HttpResponse(status_code=500, headers={}, body={}, data=b"")
+    for handler, kwargs in (
+        (RepeatSafeConnectionRetryHandler(), {"error": dropped}),
+        (RepeatSafeServerErrorRetryHandler(), {"response": server_error}),
+    ):
+        assert not handler.can_retry(
+            state=RetryState(), request=request("chat.postMessage"), **kwargs
+        )
+        assert handler.can_retry(state=RetryState(), request=request("chat.update"), **kwargs)
