@@ -135,6 +135,16 @@ def test_the_button_under_a_comparison_prefills_those_roles(fake, bot):
     ("overrides", "block", "message"),
     [
         ({ids.TITLE_BLOCK: "  "}, ids.TITLE_BLOCK, "Give the proposal a title"),
+        (
+            {ids.TITLE_BLOCK: "T" * 151},
+            ids.TITLE_BLOCK,
+            "Keep the title to 150 characters; it has 151.",
+        ),
+        (
+            {ids.RATIONALE_BLOCK: "w" * 3001},
+            ids.RATIONALE_BLOCK,
+            "Keep this to 3000 characters; it has 3001.",
+        ),
         ({ids.RATIONALE_BLOCK: ""}, ids.RATIONALE_BLOCK, "Say why"),
         ({ids.STRUCTURE_BLOCK: ""}, ids.STRUCTURE_BLOCK, "List at least one position"),
         (
