@@ -131,6 +131,30 @@ def add_event(
     )
 
 
+def add_event_for(
+    db: Database,
+    proposal: Proposal,
+    kind: str,
+    *,
+    actor_id: str | None,
+    at: datetime,
+    comment: str = "",
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`add_event` for something that happened to the current version of `proposal`."""
+    add_event(
+        db,
+        team_id=proposal.team_id,
+        proposal_id=proposal.id,
+        version=proposal.version,
+        kind=kind,
+        actor_id=actor_id,
+        at=at,
+        comment=comment,
+        detail=detail,
+    )
+
+
 def event_from_row(row: dict[str, Any]) -> Event:
     return Event(
         id=row["id"],

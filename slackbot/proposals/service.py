@@ -253,12 +253,10 @@ class ProposalService:
                     f"You already decided on version {proposal.version} of proposal #{proposal.number}.",
                     first,
                 ) from None
-            repo.add_event(
+            repo.add_event_for(
                 db,
-                team_id=team_id,
-                proposal_id=proposal_id,
-                version=proposal.version,
-                kind=decision,
+                proposal,
+                decision,
                 actor_id=user_id,
                 at=now,
                 comment=comment,
@@ -280,12 +278,10 @@ class ProposalService:
                         "closed_at": repo.iso(now) if closed else None,
                     },
                 )
-                repo.add_event(
+                repo.add_event_for(
                     db,
-                    team_id=team_id,
-                    proposal_id=proposal_id,
-                    version=proposal.version,
-                    kind=STATUS_CHANGED,
+                    proposal,
+                    STATUS_CHANGED,
                     actor_id=None,
                     at=now,
                     detail={"from": decided.status, "to": status}
@@ -339,12 +335,10 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            repo.add_event(
+            repo.add_event_for(
                 db,
-                team_id=team_id,
-                proposal_id=proposal_id,
-                version=proposal.version,
-                kind=COMMENTED,
+                proposal,
+                COMMENTED,
                 actor_id=user_id,
                 at=now,
                 comment=text,
@@ -364,12 +358,10 @@ class ProposalService:
                 proposal_id,
                 {"status": WITHDRAWN, "updated_at": repo.iso(now), "closed_at": repo.iso(now)},
             )
-            repo.add_event(
+            repo.add_event_for(
                 db,
-                team_id=team_id,
-                proposal_id=proposal_id,
-                version=proposal.version,
-                kind=WITHDRAWN,
+                proposal,
+                WITHDRAWN,
                 actor_id=user_id,
                 at=now,
             )
@@ -382,12 +374,10 @@ class ProposalService:
             db["proposals"].update(
                 proposal.id, {"channel_id": channel_id, "message_ts": ts, "post_error": None}
             )
-            repo.add_event(
+            repo.add_event_for(
                 db,
-                team_id=proposal.team_id,
-                proposal_id=proposal.id,
-                version=proposal.version,
-                kind=POSTED,
+                proposal,
+                POSTED,
                 actor_id=None,
                 at=self.clock.now(),
                 detail={"channel": channel_id, "ts": ts},
@@ -397,12 +387,10 @@ class ProposalService:
     def record_post_failed(self, proposal: Proposal, error: str) -> Proposal:
         with self.store.write() as db:
             db["proposals"].update(proposal.id, {"post_error": error})
-            repo.add_event(
+            repo.add_event_for(
                 db,
-                team_id=proposal.team_id,
-                proposal_id=proposal.id,
-                version=proposal.version,
-                kind=POST_FAILED,
+                proposal,
+                POST_FAILED,
                 actor_id=None,
                 at=self.clock.now(),
                 detail={"channel": proposal.channel_id, "error": error},
