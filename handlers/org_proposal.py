@@ -16,6 +16,7 @@ from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.services import Services, services_from
+from slackbot.ui.common import as_plain_text
 
 logger = logging.getLogger("orgbot.handlers")
 
@@ -97,7 +98,8 @@ def handle_proposal_submission(
     """Validate; store (a new proposal, or a new version); close the modal; then post or
     update the card and tell the reviewers. Mistakes come back inline, each on its field."""
     services = services_from(context)
-    editing = json.loads(view.get("private_metadata") or "{}").get("proposal_id")
+    metadata = json.loads(view.get("private_metadata") or "{}")
+    editing, base = metadata.get("proposal_id"), metadata.get("base")
     try:
         # an edit keeps the proposal's channel; the form has no channel field then
         channel = (
@@ -115,12 +117,14 @@ def handle_proposal_submission(
             return
         if editing:
             outcome = services.proposals.edit(
-                context.team_id, int(editing), context.user_id, form.draft
+                context.team_id, int(editing), context.user_id, form.draft, base_org_version=base
             )
         else:
-            outcome = services.proposals.create(context.team_id, context.user_id, form.draft)
+            outcome = services.proposals.create(
+                context.team_id, context.user_id, form.draft, base_org_version=base
+            )
     except ProposalError as error:
-        ack(response_action="errors", errors={ids.TITLE_BLOCK: str(error)})
+        ack(response_action="errors", errors={ids.TITLE_BLOCK: as_plain_text(str(error))})
         return
     ack()
     after_ack(context, announce, services, client, outcome)

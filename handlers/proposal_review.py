@@ -21,6 +21,7 @@ from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
 from slackbot.services import Services, services_from
+from slackbot.ui.common import as_plain_text
 from slackbot.ui.comparison import role_card_message
 from slackbot.ui.proposal_card import decided_dm
 from slackbot.ui.proposal_modal import decision_modal
@@ -123,7 +124,7 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
                 context.team_id, proposal_id, context.user_id, text
             )
     except ProposalError as error:
-        ack(response_action="errors", errors={ids.COMMENT_BLOCK: str(error)})
+        ack(response_action="errors", errors={ids.COMMENT_BLOCK: as_plain_text(str(error))})
         return
     ack()
     after_ack(context, announce_words, services, client, outcome, metadata)

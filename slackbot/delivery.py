@@ -31,6 +31,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from slackbot.slack_errors import error_code
+from slackbot.slack_history import Found, find_posted, outcome_uncertain
 from slackbot.store import Store
 
 logger = logging.getLogger("orgbot.delivery")
@@ -152,8 +153,8 @@ class Deliveries:
 
         `uncertain` means Slack may have posted it anyway (a timeout, a dropped
         connection, a 5xx): the retry looks in the channel's history first."""
-        if uncertain:
-            self._update(key, verify=1)
+        # a definite answer ("channel_not_found") settles any earlier doubt
+        self._update(key, verify=1 if uncertain else 0)
         delivery = self.get(key)
         attempts = delivery.attempts if delivery else 1
         if attempts >= MAX_ATTEMPTS:
@@ -241,13 +242,6 @@ class Outgoing:
     proposal_id: int | None = None
 
 
-def outcome_uncertain(error: Exception) -> bool:
-    """True when Slack may have posted despite the error: no answer, or a server error."""
-    if isinstance(error, SlackApiError):
-        return error.response.status_code >= 500
-    return True  # OSError: timeout, connection reset, DNS...
-
-
 def metadata_for(key: str) -> dict[str, Any]:
     return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
 
@@ -325,10 +319,7 @@ class Sender:
         """Send again every failed delivery whose retry is due (with a fresh message)."""
         sent = 0
         for delivery in self.deliveries.due_retries(self.now()):
-            message = rebuild(delivery)
-            if message is None:  # no longer relevant (decided, closed): drop it quietly
-                self.deliveries._update(delivery.key, status=SKIPPED, last_error="no longer needed")
-                continue
+            # first: did the last attempt arrive after all? (then it is sent, whatever now)
             if delivery.verify:
                 found = self._find_in_history(delivery)
                 if found is None:
@@ -344,6 +335,10 @@ class Sender:
                         delivery.key, channel_id=channel_id, ts=ts, now=self.now()
                     )
                     continue
+            message = rebuild(delivery)
+            if message is None:  # no longer relevant (decided, closed, its day over)
+                self.deliveries._update(delivery.key, status=SKIPPED, last_error="no longer needed")
+                continue
             if not self.deliveries.claim(
                 delivery.key,
                 team_id=delivery.team_id,
@@ -356,29 +351,10 @@ class Sender:
                 sent += 1
         return sent
 
-    def _find_in_history(self, delivery: Delivery) -> tuple[str, str] | bool | None:
-        """(channel, ts) when the message is there, False when it is not, None when
-        the history can't be read."""
-        try:
-            channel = delivery.channel_id or delivery.target
-            if channel.startswith(("U", "W")):
-                channel = self.client.conversations_open(users=channel)["channel"]["id"]
-            # from a little before the claim (clocks drift) to now
-            oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=10)
-            history = self.client.conversations_history(
-                channel=channel,
-                oldest=f"{oldest.timestamp():.6f}",
-                include_all_metadata=True,
-                limit=200,
-            )
-        except (SlackApiError, OSError) as error:
-            logger.warning("could not read history for %s: %s", delivery.key, error_code(error))
-            return None
-        for message in history.get("messages", []):
-            metadata = message.get("metadata") or {}
-            if (
-                metadata.get("event_type") == METADATA_EVENT
-                and (metadata.get("event_payload") or {}).get("key") == delivery.key
-            ):
-                return channel, message["ts"]
-        return False
+    def _find_in_history(self, delivery: Delivery) -> Found:
+        """Look for the delivery's message from a little before its claim (clocks drift)."""
+        oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=10)
+        channel = delivery.channel_id or delivery.target
+        return find_posted(
+            self.client, channel, METADATA_EVENT, {"key": delivery.key}, oldest=oldest
+        )

@@ -131,7 +131,7 @@ def digest_content(
         period=period.label,
         span=period.span,
         since=since,
-        now=now,
+        now=now.astimezone(period.settings.tz),
         new=new,
         waiting=waiting,
         decisions=decisions,

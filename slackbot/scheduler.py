@@ -8,7 +8,7 @@ Jobs only decide *when* to look; the database records what is due and what was s
 | `digest:<team>` | cron, the workspace's day and time, in its time zone | post that digest |
 | `reminders` | every 15 minutes | DM the reviewers who are due a reminder |
 | `upkeep` | every minute | reconcile interrupted posts, retry failed ones, refresh digest jobs |
-| `catch-up` | once, at start | post a digest missed while orgbot was down (within the grace period) |
+| `catch-up` | once, at start | upkeep, then a digest missed while orgbot was down (within the grace period) and due reminders |
 """
 
 from __future__ import annotations
@@ -89,11 +89,7 @@ class Scheduler:
         this safe to repeat."""
         now = datetime.now(UTC)  # APScheduler runs on the real clock; the jobs use services.clock
         self._scheduler.add_job(
-            self.posts.remind,
-            reminder_trigger(),
-            id="reminders",
-            replace_existing=True,
-            next_run_time=now + timedelta(seconds=5),
+            self.posts.remind, reminder_trigger(), id="reminders", replace_existing=True
         )
         self._scheduler.add_job(
             self.upkeep,
@@ -103,7 +99,7 @@ class Scheduler:
             next_run_time=now + timedelta(seconds=2),
         )
         self._scheduler.add_job(
-            self.posts.digest,
+            self.catch_up,
             id="catch-up",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=1),
@@ -136,6 +132,13 @@ class Scheduler:
                 kwargs={"team_id": team_id},
                 replace_existing=True,
             )
+
+    def catch_up(self) -> None:
+        """At start: settle interrupted posts, then post what came due while orgbot was
+        down (a digest within its grace period, today's reminders)."""
+        self.upkeep()
+        self.posts.digest()
+        self.posts.remind()
 
     def upkeep(self) -> None:
         counts = self.posts.upkeep()

@@ -577,9 +577,8 @@ def test_buttons_of_an_older_version_are_refused(fake, bot):
     fake.click("alex", old_dm, ids.APPROVE, value="1:1")
     fake.wait_for("response_url")
     note = fake.ephemerals("alex")[-1]
-    assert (
-        "That was version 1 of proposal #1; @dana has since edited it (now version 2)"
-        in text_of(note.message["blocks"])
+    assert "That was version 1 of proposal #1; it has since been edited (now version 2)" in text_of(
+        note.message["blocks"]
     )
     assert count(bot, "decisions") == 0
 
@@ -659,3 +658,61 @@ def test_saving_settings_never_waits_on_slack_before_the_ack(fake, bot):
     response = fake.submit("alex", {"digest_channel": "C0ORGDES02"})
     assert response.status == 200 and response.body == b""
     assert clock_time.monotonic() - started < 1.0
+
+
+def test_the_base_is_the_org_the_author_saw_when_the_form_opened(fake, bot):
+    first = propose(
+        fake,
+        **{
+            ids.TITLE_BLOCK: "Add a CFO",
+            ids.STRUCTURE_BLOCK: "CEO\nCFO reports to CEO",
+            ids.REVIEWERS_BLOCK: [ALEX],
+        },
+    )
+    second = propose(
+        fake,
+        **{
+            ids.TITLE_BLOCK: "Add a CMO",
+            ids.STRUCTURE_BLOCK: "CEO\nCMO reports to CEO",
+            ids.REVIEWERS_BLOCK: [SAM],
+        },
+    )
+    # dana opens Edit on #2 while the org is still empty...
+    fake.click("dana", second, ids.EDIT, value="2")
+    fake.wait_for("views.open", 3)
+    # ...meanwhile #1 is approved...
+    fake.click("alex", first, ids.APPROVE, value="1:1")
+    fake.wait_for("chat.update", 2)
+    # ...and she saves a title-only edit: it is still written against the empty org
+    fake.submit("dana", {ids.TITLE_BLOCK: "Add a CMO (v2)"})
+    fake.wait_for("chat.update", 3)
+    assert bot.services.proposals.get(fake.ws.team_id, 2).base_org_version == 0
+    fake.click("sam", card_in(fake), ids.APPROVE, value="2:2")
+    fake.wait_for("chat.update", 4)
+    assert bot.services.proposals.get(fake.ws.team_id, 2).status == "changes_requested"
+    assert [
+        p.title for p in bot.services.proposals.current_org(fake.ws.team_id).structure.positions
+    ] == ["CEO", "CFO"]
+    # editing now shows what changed and builds on the current chart
+    fake.click("dana", card_in(fake), ids.EDIT, value="2")
+    fake.wait_for("views.open", 4)
+    note = text_of(fake.open_view("dana")["blocks"])
+    assert (
+        "The org chart changed since this proposal was written (now version 1: added CEO; added CFO)"
+        in note
+    )
+
+
+def test_a_card_post_that_arrived_despite_a_dropped_connection_is_not_posted_again(fake, bot):
+    open_form(fake)
+    fake.after_call("chat.postMessage", "drop")
+    fake.submit("dana", form_values())
+    row = eventually(
+        lambda: next(
+            bot.services.store.db.query("select * from proposals where message_ts is not null"),
+            None,
+        )
+    )
+    assert row["post_error"] is None
+    assert len([m for m in fake.messages("org-design") if "thread_ts" not in m]) == 1
+    assert fake.dms("dana") == []  # no "couldn't post" DM

@@ -156,3 +156,63 @@ def test_migrations_apply_once_and_twice_is_harmless(tmp_path):
     assert next(store.db.query("pragma journal_mode"))["journal_mode"] == "wal"
     assert next(store.db.query("pragma foreign_keys"))["foreign_keys"] == 1
     store.close()
+
+
+def test_an_edit_voids_an_old_snooze(service, clock):
+    p = service.create(T, "UDANA", draft()).proposal
+    with service.store.write() as db:
+        db["snoozes"].insert(
+            {"proposal_id": p.id, "reviewer_id": "UALEX", "until": "2026-11-26T09:00:00+00:00"}
+        )
+    service.edit(T, p.id, "UDANA", draft())
+    assert service.store.db["snoozes"].count == 0
+
+
+def test_migration_3_backfills_the_org_version_each_proposal_was_written_against(tmp_path):
+    from sqlite_utils import Database
+
+    from slackbot.store.schema import migrations
+
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m003_verify_and_base_version")
+    db["proposals"].insert_all(
+        [
+            {
+                "id": 1,
+                "team_id": T,
+                "number": 1,
+                "title": "a",
+                "author_id": "U",
+                "status": "approved",
+                "version": 1,
+                "created_at": "2026-11-01T00:00:00+00:00",
+            },
+            {
+                "id": 2,
+                "team_id": T,
+                "number": 2,
+                "title": "b",
+                "author_id": "U",
+                "status": "in_review",
+                "version": 1,
+                "created_at": "2026-11-03T00:00:00+00:00",
+            },
+        ]
+    )
+    db["proposal_versions"].insert_all(
+        [
+            {"proposal_id": 1, "version": 1, "created_at": "2026-11-01T00:00:00+00:00"},
+            {"proposal_id": 2, "version": 1, "created_at": "2026-11-03T00:00:00+00:00"},
+        ]
+    )
+    db["org_versions"].insert(
+        {
+            "team_id": T,
+            "version": 1,
+            "proposal_id": 1,
+            "structure": "[]",
+            "approved_at": "2026-11-02T00:00:00+00:00",
+        }
+    )
+    migrations.apply(db)
+    assert [r["base_org_version"] for r in db["proposals"].rows] == [0, 1]

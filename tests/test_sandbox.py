@@ -75,3 +75,47 @@ def test_form_answers_become_slack_values():
     days = Field("q", "Quiet", "checkboxes", True, options=[("5", "Saturday"), ("6", "Sunday")])
     assert parse_answer(days, "1,2", ws, today=today) == ["5", "6"]
     assert parse_answer(days, "none", ws, today=today) == []
+
+
+def test_jobs_due_at_the_same_instant_all_fire():
+    from datetime import UTC, date
+
+    from roles import load_catalog
+    from slackbot.orgchart import parse_structure
+    from slackbot.proposals import Draft
+    from slackbot.sandbox.session import Sandbox
+    from slackbot.settings import Settings, save_settings
+
+    sandbox = Sandbox(start=datetime(2026, 11, 23, 8, 55, tzinfo=UTC))  # Monday, London
+    try:
+        services, team = sandbox.bot.services, sandbox.ws.team_id
+        save_settings(
+            services.store,
+            Settings(
+                team_id=team,
+                timezone="Europe/London",
+                digest_channel="C0ORGDES02",
+                digest_weekday=1,
+            ),
+            user_id="U0ALEX0001",
+            now=services.clock.now(),
+        )
+        text = "CEO\nCOO reports to CEO"
+        draft = Draft(
+            "t",
+            "r",
+            text,
+            parse_structure(text, load_catalog()).structure,
+            ("U0SAM00003",),
+            date(2026, 12, 2),
+            "C0ORGDES02",
+        )
+        services.proposals.create(team, "U0DANA0002", draft)
+        sandbox.set_time(
+            datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+        )  # Tuesday 09:00: digest and reminder both due
+        keys = {r["key"] for r in services.store.db["deliveries"].rows}
+        assert f"digest:{team}:2026-11-24" in keys
+        assert f"reminder:{team}:1:v1:U0SAM00003:2026-11-24" in keys
+    finally:
+        sandbox.close()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slackbot.orgchart import Structure, starter_text
+from slackbot.orgchart import Structure, diff, starter_text
 from slackbot.proposals.model import NotFound, Proposal
 from slackbot.services import Services
 from slackbot.ui import proposal_lists as ui
@@ -101,6 +101,7 @@ def new_proposal_modal(
         channel_id=channel_id,
         title=title,
         note=note,
+        base_org_version=current.version if current else 0,
     )
 
 
@@ -111,9 +112,22 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
     review_by = proposal.review_by
     if review_by < today:
         review_by = today + timedelta(days=DEFAULT_REVIEW_DAYS)
+    current = services.proposals.current_org(proposal.team_id)
+    note = None
+    if current is not None and current.version != proposal.base_org_version:
+        since = services.proposals.org_version(proposal.team_id, proposal.base_org_version)
+        changes = diff(since.structure if since else Structure(), current.structure)
+        listed = "; ".join(f"{c.kind} {c.title}" for c in changes[:8]) or "no visible change"
+        note = (
+            f"The org chart changed since this proposal was written (now version "
+            f"{current.version}: {listed}). The structure below replaces the whole chart, so "
+            "keep those changes in it."
+        )
     return proposal_modal(
         structure_text=proposal.structure_text,
         review_by=review_by,
         channel_id=proposal.channel_id,
         proposal=proposal,
+        note=note,
+        base_org_version=current.version if current else 0,
     )

@@ -26,9 +26,11 @@ from slackbot.proposals.model import (
 )
 from slackbot.services import Services
 from slackbot.slack_errors import error_code, explain
+from slackbot.slack_history import find_posted, outcome_uncertain
 from slackbot.ui import proposal_card as ui
 
 logger = logging.getLogger("orgbot.proposals")
+CARD_EVENT = "orgbot_proposal_card"
 SLACK_FAILURES = (SlackApiError, OSError)
 
 
@@ -64,14 +66,26 @@ class ProposalMessenger:
             latest = self.proposals.get(proposal.team_id, proposal.id)
             if latest.message_ts:  # posted already (a second "Post again" click)
                 return latest
+            if latest.post_error and (found := self._find_card(latest)):
+                return self.proposals.record_posted(latest, *found)  # an earlier try arrived
             return self._post_card(latest)
+
+    def _find_card(self, proposal: Proposal) -> tuple[str, str] | None:
+        found = find_posted(
+            self.client, proposal.channel_id, CARD_EVENT, {"proposal_id": proposal.id}
+        )
+        return found if isinstance(found, tuple) else None
 
     def _post_card(self, proposal: Proposal) -> Proposal:
         try:
             result = self.client.chat_postMessage(
-                channel=proposal.channel_id, **self.card(proposal)
+                channel=proposal.channel_id,
+                metadata={"event_type": CARD_EVENT, "event_payload": {"proposal_id": proposal.id}},
+                **self.card(proposal),
             )
         except SLACK_FAILURES as error:
+            if outcome_uncertain(error) and (found := self._find_card(proposal)):
+                return self.proposals.record_posted(proposal, *found)  # it arrived after all
             code = error_code(error)
             logger.warning(
                 "could not post proposal #%s in %s: %s", proposal.number, proposal.channel_id, code
@@ -100,7 +114,7 @@ class ProposalMessenger:
 
     def refresh_open_cards(self, team_id: str, *, except_id: int | None = None) -> None:
         """After the current org changes, every open proposal's "what changes" does too."""
-        for proposal in self.proposals.open_proposals(team_id):
+        for proposal in self.proposals.open_proposals(team_id, limit=10_000):
             if proposal.id != except_id:
                 self.update_card(proposal)
 

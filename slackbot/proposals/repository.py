@@ -203,9 +203,17 @@ def current_org(db: Database, team_id: str) -> OrgVersion | None:
             "select * from org_versions where team_id = ? order by version desc limit 1", [team_id]
         )
     )
-    if not rows:
-        return None
-    row = rows[0]
+    return _org_version_from_row(rows[0]) if rows else None
+
+
+def org_version(db: Database, team_id: str, version: int) -> OrgVersion | None:
+    rows = list(
+        db.query("select * from org_versions where team_id = ? and version = ?", [team_id, version])
+    )
+    return _org_version_from_row(rows[0]) if rows else None
+
+
+def _org_version_from_row(row: dict[str, Any]) -> OrgVersion:
     return OrgVersion(
         team_id=row["team_id"],
         version=row["version"],

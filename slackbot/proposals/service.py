@@ -106,16 +106,27 @@ class ProposalService:
             if since <= e.at < until
         ][::-1]
 
+    def org_version(self, team_id: str, version: int) -> OrgVersion | None:
+        return repo.org_version(self.store.db, team_id, version)
+
     def current_org(self, team_id: str) -> OrgVersion | None:
         return repo.current_org(self.store.db, team_id)
 
     # changing ---------------------------------------------------------------------------
 
-    def create(self, team_id: str, author_id: str, draft: Draft) -> Outcome:
+    def create(
+        self, team_id: str, author_id: str, draft: Draft, *, base_org_version: int | None = None
+    ) -> Outcome:
+        """Store a new proposal. `base_org_version` is the org version the author was
+        shown when the form opened (default: the current one)."""
         now = self.clock.now()
         with self.store.write() as db:
             number = repo.next_number(db, team_id)
-            base = repo.current_org_version(db, team_id)
+            base = (
+                repo.current_org_version(db, team_id)
+                if base_org_version is None
+                else base_org_version
+            )
             proposal_id = (
                 db["proposals"]
                 .insert(
@@ -154,7 +165,15 @@ class ProposalService:
         assert proposal is not None
         return Outcome(proposal=proposal, kind=CREATED, actor_id=author_id)
 
-    def edit(self, team_id: str, proposal_id: int, user_id: str, draft: Draft) -> Outcome:
+    def edit(
+        self,
+        team_id: str,
+        proposal_id: int,
+        user_id: str,
+        draft: Draft,
+        *,
+        base_org_version: int | None = None,
+    ) -> Outcome:
         """A new version from the author: decisions start over.
 
         Raises:
@@ -169,7 +188,13 @@ class ProposalService:
                 )
             self._require_open(proposal, "edited")
             version = proposal.version + 1
-            base = repo.current_org_version(db, team_id)
+            base = (
+                repo.current_org_version(db, team_id)
+                if base_org_version is None
+                else base_org_version
+            )
+            # a new version asks the reviewers again; an old "remind me tomorrow" is void
+            db.execute("delete from snoozes where proposal_id = ?", [proposal_id])
             db["proposals"].update(
                 proposal_id,
                 {
@@ -320,8 +345,8 @@ class ProposalService:
         self._require_open(proposal, "decided on")
         if version is not None and version != proposal.version:
             raise StaleVersion(
-                f"That was version {version} of proposal #{proposal.number}; <@{proposal.author_id}> "
-                f"has since edited it (now version {proposal.version}). Look at the card, then decide."
+                f"That was version {version} of proposal #{proposal.number}; it has since been "
+                f"edited (now version {proposal.version}). Look at the card, then decide."
             )
         existing = proposal.decision_of(user_id)
         if existing is not None:

@@ -178,13 +178,15 @@ class Sandbox:
             upcoming = [(when, job) for when, job in upcoming if when is not None]
             if not upcoming:
                 break
-            when, job = min(upcoming, key=lambda item: (item[0], item[1].id))
+            when = min(fire for fire, _ in upcoming)
             if when > target:
                 break
             self.clock.set(when)
-            job.func(*job.args, **job.kwargs)
-            if job.id == "reminders":
-                scheduler.posts.upkeep()
+            for fire, job in sorted(upcoming, key=lambda item: item[1].id):
+                if fire == when:  # every job due at this instant, not just the first
+                    job.func(*job.args, **job.kwargs)
+                    if job.id == "reminders":
+                        scheduler.posts.upkeep()
         self.clock.set(target)
         self._settle()
 

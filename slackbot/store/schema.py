@@ -194,3 +194,20 @@ def m003_verify_and_base_version(db: Database) -> None:
     # would silently undo that newer change
     db["proposals"].add_column("base_org_version", int, not_null_default=0)
     db["proposal_versions"].add_column("base_org_version", int, not_null_default=0)
+    # proposals written before this column: the org version current when they were written
+    db.execute(
+        """
+        update proposal_versions set base_org_version = coalesce((
+            select max(o.version) from org_versions o join proposals p on p.id = proposal_versions.proposal_id
+            where o.team_id = p.team_id and o.approved_at <= proposal_versions.created_at
+        ), 0)
+        """
+    )
+    db.execute(
+        """
+        update proposals set base_org_version = coalesce((
+            select v.base_org_version from proposal_versions v
+            where v.proposal_id = proposals.id and v.version = proposals.version
+        ), 0)
+        """
+    )

@@ -6,6 +6,7 @@ titled `<!channel>` pings nobody; everything with a length limit goes through `c
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,16 @@ def escape(text: str) -> str:
     meaning and show as typed.
     """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_plain_text(text: str) -> str:
+    """A message written for mrkdwn, for a place that shows plain text (a modal's inline
+    error): mentions become words, code marks go."""
+    text = re.sub(r"<@[A-Z0-9]+>", "the person named on the card", text)
+    text = re.sub(
+        r"<#([A-Z0-9]+)(?:\|([^>]*))?>", lambda m: f"#{m.group(2) or 'the channel'}", text
+    )
+    return text.replace("`", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def clip(text: str, limit: int) -> str:

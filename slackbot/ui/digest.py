@@ -38,7 +38,7 @@ def digest_message(
         lines = [f"• {name(p)} by <@{p.author_id}>" for p in sorted(new, key=lambda p: p.number)]
         blocks.extend(long_sections(f"*New* ({len(new)})\n" + "\n".join(lines)))
     if waiting:
-        today = now.date()
+        today = now.date()  # `now` is in the workspace's time zone
         ordered = sorted(waiting, key=lambda p: (p.review_by >= today, p.review_by, p.number))
         lines = []
         for p in ordered:

@@ -41,6 +41,7 @@ def proposal_modal(
     proposal: Proposal | None = None,
     title: str = "",
     note: str | None = None,
+    base_org_version: int = 0,
 ) -> dict[str, Any]:
     """The form. With `proposal`, it edits that proposal, pre-filled with its current version."""
     editing = proposal is not None
@@ -126,7 +127,10 @@ def proposal_modal(
                 hint="orgbot must be a member of the channel (/invite @orgbot).",
             )
         )
-    metadata = {"proposal_id": proposal.id} if proposal else {}
+    # the org version the author sees now: what the proposal is written against
+    metadata: dict[str, Any] = {"base": base_org_version}
+    if proposal:
+        metadata["proposal_id"] = proposal.id
     return modal(
         f"Edit proposal #{proposal.number}" if proposal else "New org proposal",
         blocks,

@@ -41,7 +41,10 @@ def reminder_message(
             button("Remind me tomorrow", ids.SNOOZE, str(proposal.id)),
             block_id=f"snooze_{proposal.id}",
         ),
-        context("Reminders stop once you decide. The buttons act on the latest version."),
+        context(
+            f"These buttons are for version {proposal.version}; if the proposal is edited "
+            "you get a new request. Reminders stop once you decide."
+        ),
     ]
     return message(fallback, blocks)
 
