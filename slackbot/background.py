@@ -10,7 +10,6 @@ on a 30-position proposal that copy cost more than storing the proposal.)
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -21,30 +20,16 @@ logger = logging.getLogger("orgbot.background")
 class Background:
     def __init__(self, workers: int = 8):
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="orgbot-after-ack")
-        self._pending: set[Future] = set()
-        self._lock = threading.Lock()
 
     def submit(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
         """Run `fn(*args, **kwargs)` soon, on another thread; errors are logged, not raised."""
-        future = self._pool.submit(self._run, fn, args, kwargs)
-        with self._lock:
-            self._pending.add(future)
-        future.add_done_callback(self._forget)
-        return future
+        return self._pool.submit(self._run, fn, args, kwargs)
 
     def _run(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
         try:
             fn(*args, **kwargs)
         except Exception:
             logger.exception("%s failed after the ack", getattr(fn, "__qualname__", fn))
-
-    def _forget(self, future: Future) -> None:
-        with self._lock:
-            self._pending.discard(future)
-
-    def idle(self) -> bool:
-        with self._lock:
-            return not self._pending
 
     def shutdown(self, *, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)
