@@ -76,14 +76,7 @@ def handle_edit_click(
     services = services_from(context)
     try:
         proposal = services.proposals.get(context.team_id, proposal_ref(body)[0])
-        if proposal.author_id != context.user_id:
-            raise ProposalError(
-                f"Only <@{proposal.author_id}>, who wrote it, can edit proposal #{proposal.number}."
-            )
-        if not proposal.is_open:
-            raise ProposalError(
-                f"Proposal #{proposal.number} is {proposal.status_label.lower()}; it can't be edited."
-            )
+        services.proposals.check_author(proposal, context.user_id, "edit", "edited")
     except ProposalError as error:
         after_ack(context, tell, body, client, respond, str(error))
         return

@@ -613,7 +613,8 @@ def test_racing_updates_leave_the_card_current(fake, bot):
     assert "✅ Approved" in text_of(card_in(fake)["blocks"])
 
 
-def test_an_approval_on_top_of_a_newer_org_goes_back_to_the_author(fake, bot):
+def competing_proposals(fake):
+    """#1 adds a CFO (alex reviews), #2 adds a CMO (sam reviews); both start from no org."""
     first = propose(
         fake,
         **{
@@ -630,6 +631,11 @@ def test_an_approval_on_top_of_a_newer_org_goes_back_to_the_author(fake, bot):
             ids.REVIEWERS_BLOCK: [SAM],
         },
     )
+    return first, second
+
+
+def test_an_approval_on_top_of_a_newer_org_goes_back_to_the_author(fake, bot):
+    first, second = competing_proposals(fake)
     fake.click("alex", first, ids.APPROVE, value="1:1")
     fake.wait_for("chat.update", 2)  # the approved card, and the other open card redrawn
     other = text_of(card_in(fake)["blocks"])
@@ -661,22 +667,7 @@ def test_saving_settings_never_waits_on_slack_before_the_ack(fake, bot):
 
 
 def test_the_base_is_the_org_the_author_saw_when_the_form_opened(fake, bot):
-    first = propose(
-        fake,
-        **{
-            ids.TITLE_BLOCK: "Add a CFO",
-            ids.STRUCTURE_BLOCK: "CEO\nCFO reports to CEO",
-            ids.REVIEWERS_BLOCK: [ALEX],
-        },
-    )
-    second = propose(
-        fake,
-        **{
-            ids.TITLE_BLOCK: "Add a CMO",
-            ids.STRUCTURE_BLOCK: "CEO\nCMO reports to CEO",
-            ids.REVIEWERS_BLOCK: [SAM],
-        },
-    )
+    first, second = competing_proposals(fake)
     # dana opens Edit on #2 while the org is still empty...
     fake.click("dana", second, ids.EDIT, value="2")
     fake.wait_for("views.open", 3)

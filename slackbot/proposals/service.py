@@ -182,11 +182,7 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            if proposal.author_id != user_id:
-                raise NotAllowed(
-                    f"Only <@{proposal.author_id}>, who wrote it, can edit this proposal."
-                )
-            self._require_open(proposal, "edited")
+            self.check_author(proposal, user_id, "edit", "edited")
             version = proposal.version + 1
             base = (
                 repo.current_org_version(db, team_id)
@@ -331,6 +327,15 @@ class ProposalService:
             org_changed=org_changed,
         )
 
+    def check_author(self, proposal: Proposal, user_id: str, verb: str, done: str) -> None:
+        """Raises NotAllowed (not the author) or Closed: what only the author may do
+        (edit, withdraw) needs an open proposal."""
+        if proposal.author_id != user_id:
+            raise NotAllowed(
+                f"Only <@{proposal.author_id}>, who wrote it, can {verb} this proposal."
+            )
+        self._require_open(proposal, done)
+
     def check_can_decide(
         self, proposal: Proposal, user_id: str, *, version: int | None = None
     ) -> None:
@@ -374,11 +379,7 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            if proposal.author_id != user_id:
-                raise NotAllowed(
-                    f"Only <@{proposal.author_id}>, who wrote it, can withdraw this proposal."
-                )
-            self._require_open(proposal, "withdrawn")
+            self.check_author(proposal, user_id, "withdraw", "withdrawn")
             db["proposals"].update(
                 proposal_id,
                 {"status": WITHDRAWN, "updated_at": repo.iso(now), "closed_at": repo.iso(now)},
