@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from roles.catalog import FOCUS_MEANING, LEVEL_LABELS, Catalog, Responsibility, Role
+from roles.catalog import LEVEL_LABELS, Catalog, Responsibility, Role
 
 MIN_ROLES, MAX_ROLES = 2, 4
 
@@ -88,7 +88,7 @@ def attribute_rows(catalog: Catalog, roles: tuple[Role, ...]) -> tuple[Attribute
     return (
         row("What it is", lambda r: r.summary),
         row("Level", lambda r: LEVEL_LABELS[r.level]),
-        row("Focus", lambda r: f"{r.focus.capitalize()} — {FOCUS_MEANING[r.focus]}"),
+        row("Focus", lambda r: f"{r.focus.capitalize()} — {r.focus_meaning}"),
         row("Scope", lambda r: f"{r.scope.capitalize()} — {r.scope_note}"),
         row("Reports to", lambda r: f"{catalog.manager_label(r)}. {r.reporting_note}"),
         row("Works closely with", lambda r: _join(_partners(catalog, r))),
@@ -113,8 +113,7 @@ def differences(catalog: Catalog, roles: tuple[Role, ...]) -> list[str]:
     if len({r.focus for r in roles}) > 1:
         sentences.append(
             _sentence_join(
-                f"the {r.short_name} is {_article(r.focus)} {r.focus} role that "
-                f"{FOCUS_MEANING[r.focus]}"
+                f"the {r.short_name} is {_article(r.focus)} {r.focus} role that {r.focus_meaning}"
                 for r in roles
             )
             + "."

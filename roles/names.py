@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -30,34 +29,49 @@ def normalize(name: str) -> str:
 
 @dataclass(frozen=True)
 class NameIndex:
-    """Every normalized name a role answers to, for exact and fuzzy lookups."""
+    """Every normalized name a role answers to, for exact and fuzzy lookups.
+
+    A name several roles answer to (only abbreviations may be shared: `cpo`, `cro`) is in
+    `shared`, not `exact`: it never resolves on its own, the answer asks which is meant.
+    """
 
     exact: dict[str, str]  # normalized name -> role id
+    shared: dict[str, tuple[str, ...]]  # normalized abbreviation -> the role ids using it
     keys: tuple[str, ...]
     owners: tuple[str, ...]  # role id of keys[i]
     longest: int  # most words in any name
 
     @classmethod
     def build(cls, catalog: Catalog) -> NameIndex:
-        exact: dict[str, str] = {}
+        owners: dict[str, list[str]] = {}
         for role in catalog:
             for name in role.names():
                 key = normalize(name)
-                owner = exact.setdefault(key, role.id)
-                if owner != role.id:
-                    raise ValueError(f"{name!r} names both {owner} and {role.id}")
-        keys = tuple(exact)
+                ids = owners.setdefault(key, [])
+                if role.id not in ids:
+                    ids.append(role.id)
+        exact = {k: ids[0] for k, ids in owners.items() if len(ids) == 1}
+        shared = {k: tuple(ids) for k, ids in owners.items() if len(ids) > 1}
+        for key, ids in shared.items():
+            if not _is_abbreviation(key):
+                raise ValueError(f"{key!r} names both {ids[0]} and {ids[1]}")
+        pairs = [(k, i) for k, ids in owners.items() for i in ids]
         return cls(
             exact=exact,
-            keys=keys,
-            owners=tuple(exact[k] for k in keys),
-            longest=max(len(k.split()) for k in keys),
+            shared=shared,
+            keys=tuple(k for k, _ in pairs),
+            owners=tuple(i for _, i in pairs),
+            longest=max(len(k.split()) for k in owners),
         )
 
 
-@cache
+def _is_abbreviation(key: str) -> bool:
+    return " " not in key and len(key) <= 5
+
+
 def name_index(catalog: Catalog) -> NameIndex:
-    return NameIndex.build(catalog)
+    """The catalog's own index (built once per catalog instance)."""
+    return catalog.names
 
 
 @dataclass(frozen=True)
@@ -91,6 +105,9 @@ def resolve(catalog: Catalog, name: str) -> Resolution:
     role = lookup(catalog, name)
     if role is not None:
         return Resolution(query=name, role=role)
+    shared = name_index(catalog).shared.get(normalize(name))
+    if shared:
+        return Resolution(query=name, suggestions=tuple(catalog[i] for i in shared), ambiguous=True)
     ranked = rank(catalog, name)
     if not ranked:
         return Resolution(query=name)

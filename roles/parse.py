@@ -111,7 +111,8 @@ def segment(catalog: Catalog, piece: str) -> list[str]:
     while i < len(words):
         for j in range(min(len(words), i + index.longest), i, -1):
             candidate = " ".join(words[i:j])
-            if normalize(candidate) in index.exact:
+            key = normalize(candidate)
+            if key in index.exact or key in index.shared:
                 if unknown:
                     parts.append(" ".join(unknown))
                     unknown = []

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from roles import CatalogError, load_catalog
-from roles.catalog import LEVELS, Catalog, role_from_dict
+from roles.catalog import LEVELS, RANKS, Catalog, role_from_dict
 
 REQUIRED = {
     "coo", "operations-director", "ceo", "president", "cfo", "cmo", "cto", "cio", "chro",
@@ -33,6 +33,7 @@ def test_every_role_is_complete(catalog):
         assert 5 <= len(role.responsibilities) <= 7, role.id
         assert role.kpis and role.signs_you_need and role.decision_horizon, role.id
         assert role.level in LEVELS
+        assert role.function in catalog.functions and role.rank in RANKS, role.id
 
 
 def test_roles_share_themes_where_their_work_overlaps(catalog):
@@ -70,6 +71,7 @@ def test_onet_codes(catalog):
 def test_a_malformed_role_is_refused_with_the_reason(catalog):
     data = {
         "id": "x", "title": "X", "abbreviation": "", "aliases": [], "level": "galactic",
+        "function": "operations", "rank": 3,
         "focus": "strategic", "scope": "team", "scope_note": "", "reports_to": "board",
         "reporting_note": "", "works_with": [], "works_with_others": [], "summary": "",
         "decision_horizon": "", "kpis": [], "signs_you_need": [], "onet_code": "",
@@ -106,3 +108,79 @@ def test_roles_never_import_slack():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _valid_role(**changes) -> dict:
+    data = {
+        "id": "x", "title": "X", "abbreviation": "", "aliases": [], "level": "senior",
+        "function": "operations", "rank": 5, "focus": "tactical", "scope": "department",
+        "scope_note": "", "reports_to": "coo", "reporting_note": "", "works_with": [],
+        "works_with_others": [], "summary": "", "decision_horizon": "", "kpis": [],
+        "signs_you_need": [], "onet_code": "", "onet_title": "",
+        "responsibilities": [{"theme": "budgets", "text": "t", "scope": "departmental"}],
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"function": "juggling"}, "`function` is 'juggling'"),
+        ({"function": None}, "`function` must be a string"),
+        ({"rank": 9}, "`rank` must be a whole number"),
+        ({"rank": "3"}, "`rank` must be a whole number"),
+        ({"rank": True}, "`rank` must be a whole number"),
+        ({"not_responsible_for": ["juggling"]}, "`not_responsible_for` has unknown theme"),
+        ({"not_responsible_for": "budgets"}, "`not_responsible_for` must be a list"),
+        ({"not_responsible_for": ["budgets"]}, "which the role's own responsibilities cover"),
+        ({"focus_note": 3}, "`focus_note` must be a string"),
+        (
+            {"responsibilities": [{"theme": "budgets", "text": "t", "scope": 1}]},
+            "`scope` must be a string",
+        ),
+    ],
+)
+def test_new_fields_are_validated_naming_the_field(catalog, changes, message):
+    with pytest.raises(CatalogError, match=message.replace("(", r"\(")):
+        role_from_dict(_valid_role(**changes), themes=catalog.themes, source="x.toml")
+
+
+def test_new_fields_are_read(catalog):
+    role = role_from_dict(
+        _valid_role(level="individual-contributor", rank=7, not_responsible_for=["strategy"]),
+        themes=catalog.themes,
+    )
+    assert (role.level, role.rank, role.function) == ("individual-contributor", 7, "operations")
+    assert role.not_responsible_for == ("strategy",)
+    assert role.responsibilities[0].scope == "departmental"
+
+
+def test_with_roles_overlays_without_changing_the_shipped_catalog(catalog):
+    own = role_from_dict(_valid_role(id="ops-lead", title="Operations Lead"), themes=catalog.themes)
+    changed = role_from_dict(_valid_role(id="coo", title="Chief Ops"), themes=catalog.themes)
+    workspace = catalog.with_roles([own, changed])
+    assert (
+        workspace["ops-lead"].title == "Operations Lead" and workspace["coo"].title == "Chief Ops"
+    )
+    assert catalog["coo"].title == "Chief Operating Officer" and "ops-lead" not in catalog
+    assert workspace.local == {"ops-lead", "coo"}
+    assert workspace.names is not catalog.names
+    dangling = role_from_dict(_valid_role(id="y", reports_to="nobody"), themes=catalog.themes)
+    with pytest.raises(CatalogError, match="unknown role 'nobody'"):
+        catalog.with_roles([dangling])
+
+
+def test_the_ladder_is_ordered_by_rank(catalog):
+    ladder = ["coo", "vp-operations", "operations-director", "operations-manager"]
+    ranks = [catalog[i].rank for i in ladder]
+    assert ranks == sorted(set(ranks)), ranks
+    assert catalog["project-manager"].level == "individual-contributor"
+    assert catalog["project-manager"].rank == 7
+
+
+def test_head_of_x_names_the_director_or_vp_level(catalog):
+    for role in catalog:
+        for alias in role.aliases:
+            if alias.lower().startswith("head of"):
+                assert role.rank in (4, 5), (role.id, alias)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from roles import ONET_CREDIT, Catalog, CompareRequest, Comparison, Role
-from roles.catalog import FOCUS_MEANING, LEVEL_LABELS
+from roles.catalog import LEVEL_LABELS
 from roles.compare import MAX_ROLES
 from slackbot import ids
 from slackbot.ui.common import (
@@ -129,7 +129,7 @@ def role_card_blocks(role: Role, catalog: Catalog, *, notes: Sequence[str] = ())
             None,
             [
                 f"*Level*\n{LEVEL_LABELS[role.level]}",
-                f"*Focus*\n{role.focus.capitalize()} — {FOCUS_MEANING[role.focus]}",
+                f"*Focus*\n{role.focus.capitalize()} — {role.focus_meaning}",
                 f"*Scope*\n{role.scope.capitalize()} — {escape(role.scope_note)}",
                 f"*Reports to*\n{escape(catalog.manager_label(role))}. {escape(role.reporting_note)}",
                 f"*Works closely with*\n{escape(_partners(role, catalog))}",
