@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -16,6 +17,7 @@ from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.services import Services, services_from
+from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 
 logger = logging.getLogger("orgbot.handlers")
@@ -109,13 +111,32 @@ def handle_proposal_submission(
             ack(response_action="errors", errors=form.errors)
             return
         if editing:
-            outcome = services.proposals.edit(
-                context.team_id, int(editing), context.user_id, form.draft, base_org_version=base
+            act = partial(
+                services.proposals.edit,
+                context.team_id,
+                int(editing),
+                context.user_id,
+                form.draft,
+                base_org_version=base,
             )
         else:
-            outcome = services.proposals.create(
-                context.team_id, context.user_id, form.draft, base_org_version=base
+            act = partial(
+                services.proposals.create,
+                context.team_id,
+                context.user_id,
+                form.draft,
+                base_org_version=base,
             )
+        outcome = once(
+            services.store,
+            Submission.of(view, team_id=context.team_id, user_id=context.user_id),
+            act,
+            now=services.clock.now(),
+            result=lambda o: {"proposal_id": o.proposal.id, "version": o.proposal.version},
+        )
+    except AlreadySubmitted:
+        ack()  # a replay or a second press: the first one did it all
+        return
     except ProposalError as error:
         ack(response_action="errors", errors={ids.TITLE_BLOCK: as_plain_text(str(error))})
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
 from slackbot.services import Services, services_from
+from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 from slackbot.ui.comparison import role_card_message
 from slackbot.ui.proposal_card import decided_dm
@@ -109,20 +111,31 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: f"Write {what} first."})
         return
     proposal_id = int(metadata["proposal_id"])
+    if kind == REQUEST_CHANGES:
+        act = partial(
+            services.proposals.decide,
+            context.team_id,
+            proposal_id,
+            context.user_id,
+            REQUEST_CHANGES,
+            text,
+            version=metadata.get("version"),
+        )
+    else:
+        act = partial(
+            services.proposals.comment, context.team_id, proposal_id, context.user_id, text
+        )
     try:
-        if kind == REQUEST_CHANGES:
-            outcome = services.proposals.decide(
-                context.team_id,
-                proposal_id,
-                context.user_id,
-                REQUEST_CHANGES,
-                text,
-                version=metadata.get("version"),
-            )
-        else:
-            outcome = services.proposals.comment(
-                context.team_id, proposal_id, context.user_id, text
-            )
+        outcome = once(
+            services.store,
+            Submission.of(view, team_id=context.team_id, user_id=context.user_id),
+            act,
+            now=services.clock.now(),
+            result=lambda o: {"proposal_id": proposal_id, "kind": o.kind},
+        )
+    except AlreadySubmitted:
+        ack()  # a replay or a second press: stored once, announced once
+        return
     except ProposalError as error:
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: as_plain_text(str(error))})
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -14,6 +15,7 @@ from slackbot import ids
 from slackbot.services import Services, services_from
 from slackbot.settings import Settings, load_settings, read_settings_form, save_settings
 from slackbot.slack_errors import explain
+from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import simple_message
 from slackbot.ui.settings_modal import settings_modal, settings_saved_message, settings_summary
 
@@ -52,9 +54,17 @@ def handle_settings_submission(
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    saved = save_settings(
-        services.store, settings, user_id=context.user_id, now=services.clock.now()
-    )
+    now = services.clock.now()
+    try:
+        saved = once(
+            services.store,
+            Submission.of(view, team_id=context.team_id, user_id=context.user_id),
+            partial(save_settings, services.store, settings, user_id=context.user_id, now=now),
+            now=now,
+        )
+    except AlreadySubmitted:
+        ack()  # a replay or a second press: saved and confirmed once
+        return
     ack()
     after_ack(context, confirm_settings, services, client, saved)
 

@@ -124,6 +124,7 @@ class FakeSlack:
         self.app_token = APP_TOKEN
         self.socket_mode: SocketModeServer | None = None  # set by enable_socket_mode()
         self._responders: dict[str, dict[str, Any]] = {}
+        self._submissions: dict[str, dict[str, Any]] = {}  # the last view_submission, by user
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
@@ -521,11 +522,21 @@ class FakeSlack:
             state = self.ws.views[stack[-1]]
             state.view["state"] = {"values": payloads.view_state(state.view, values or {})}
             body = payloads.view_submission(self.ws, person, state.view)
+            self._submissions[person.id] = body
         response = self.send_payload(body)
         with self.changed:
             self._apply_view_response(person.id, state, response)
             self.changed.notify_all()
         return response
+
+    def resubmit(self, user: str) -> AppResponse:
+        """Send the person's last `view_submission` again, byte for byte the same view (id,
+        hash, values): what Slack's retry, a replay or a second press of Submit delivers."""
+        with self.lock:
+            body = self._submissions.get(self.ws.user(user).id)
+            if body is None:
+                raise AssertionError(f"{user} has submitted no modal")
+        return self.send_payload(body)
 
     def close(self, user: str) -> AppResponse | None:
         """Press Cancel/Close on the top modal; the app hears it when notify_on_close is set."""

@@ -211,3 +211,21 @@ def m003_verify_and_base_version(db: Database) -> None:
         ), 0)
         """
     )
+
+
+@migrations()
+def m004_view_submissions(db: Database) -> None:
+    # one row per modal submission that changed something, keyed by Slack's view id: a
+    # replayed or double-pressed submission finds it and writes nothing more
+    db["view_submissions"].create(
+        {
+            "view_id": str,
+            "view_hash": str,
+            "callback_id": str,
+            "team_id": str,
+            "user_id": str,
+            "result": str,  # JSON: what the first submission did (e.g. the proposal id)
+            "submitted_at": str,
+        },
+        pk="view_id",
+    )

@@ -1,0 +1,125 @@
+"""Nothing lost, nothing doubled: replayed modal submissions, card redraws that Slack
+rate-limits. Signed HTTP requests in, Web API calls to the fake Slack."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from slackbot import ids
+from tests.conftest import eventually
+from tests.test_e2e_proposals import (
+    STRUCTURE,
+    card_in,
+    count,
+    form_values,
+    open_form,
+    propose,
+    text_of,
+)
+
+
+def settle(seconds: float = 0.3) -> None:
+    """Give work after the ack time to do anything it (wrongly) would."""
+    time.sleep(seconds)
+
+
+def cards(fake, channel="org-design"):
+    return [m for m in fake.messages(channel) if "thread_ts" not in m]
+
+
+def events(bot, kind):
+    return [e for e in bot.services.proposals.history(1) if e.kind == kind]
+
+
+# --- one submission, one outcome -------------------------------------------------------------
+
+
+def test_a_replayed_proposal_submission_creates_one_proposal_and_one_card(fake, bot):
+    open_form(fake)
+    first = fake.submit("dana", form_values())
+    assert first.status == 200 and first.body == b""
+    fake.wait_for("chat.postMessage", 3)  # the card and two reviewer DMs
+    again = fake.resubmit("dana")  # Slack's retry, a replay, a second press
+    assert again.status == 200 and again.body == b""  # the same answer: the modal closes
+    settle()
+    assert count(bot, "proposals") == 1
+    assert len(cards(fake)) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 3
+    assert [e.kind for e in bot.services.proposals.history(1)] == ["created", "posted"]
+
+
+def test_a_double_press_racing_the_first_creates_one_proposal(fake, bot):
+    open_form(fake)
+    answers = []
+    first = threading.Thread(target=lambda: answers.append(fake.submit("dana", form_values())))
+    first.start()
+    eventually(lambda: fake._submissions)  # the first press is on its way
+    answers.append(fake.resubmit("dana"))
+    first.join()
+    assert [a.body for a in answers] == [b"", b""]
+    fake.wait_for("chat.postMessage", 3)
+    settle()
+    assert count(bot, "proposals") == 1 and len(cards(fake)) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+def test_a_replayed_edit_makes_one_new_version(fake, bot):
+    card = propose(fake)
+    fake.click("dana", card, ids.EDIT, value="1")
+    fake.wait_for("views.open", 2)
+    fake.submit("dana", {ids.STRUCTURE_BLOCK: STRUCTURE + "\nCFO reports to CEO"})
+    fake.wait_for("chat.update")
+    assert fake.resubmit("dana").body == b""
+    settle()
+    assert bot.services.proposals.get(fake.ws.team_id, 1).version == 2
+    assert count(bot, "proposal_versions") == 2
+    assert len(events(bot, "edited")) == 1
+
+
+def test_a_repeated_comment_is_stored_once(fake, bot):
+    card = propose(fake)
+    fake.click("kenji", card, ids.COMMENT, value="1:1")
+    fake.wait_for("views.open", 2)
+    fake.submit("kenji", {ids.COMMENT_BLOCK: "What about the CFO?"})
+    eventually(lambda: fake.ws.replies("C0ORGDES02", card["ts"]))
+    assert fake.resubmit("kenji").body == b""
+    settle()
+    assert len(events(bot, "commented")) == 1
+    assert len(fake.ws.replies("C0ORGDES02", card["ts"])) == 1
+
+
+def test_a_replayed_request_for_changes_answers_as_the_first_did(fake, bot):
+    card = propose(fake)
+    fake.click("alex", card, ids.REQUEST_CHANGES, value="1:1")
+    fake.wait_for("views.open", 2)
+    fake.submit("alex", {ids.COMMENT_BLOCK: "Add the CFO."})
+    fake.wait_for("chat.update")
+    again = fake.resubmit("alex")
+    assert again.body == b""  # not "You already requested changes": the modal just closes
+    settle()
+    assert count(bot, "decisions") == 1
+    assert len(events(bot, "changes_requested")) == 1
+    assert len(fake.ws.replies("C0ORGDES02", card["ts"])) == 1
+
+
+def test_replayed_settings_are_saved_and_announced_once(fake, bot):
+    fake.slash("alex", "/org-proposal", "settings")
+    fake.wait_for("views.open")
+    bad = fake.submit("alex", {"digest_channel": None})
+    assert "digest_channel" in bad.json["errors"]
+    # the same view, fixed and submitted again, goes through: a refusal records nothing
+    fake.submit("alex", {"digest_channel": "C0ORGDES02"})
+    eventually(lambda: fake.messages("org-design"))
+    assert fake.resubmit("alex").body == b""
+    settle()
+    assert len(fake.messages("org-design")) == 1
+    assert len(fake.dms("alex")) == 1
+
+
+def test_a_new_proposal_after_a_replay_is_still_accepted(fake, bot):
+    propose(fake)
+    fake.resubmit("dana")
+    propose(fake, **{ids.TITLE_BLOCK: "Add a CFO"})  # a new modal, a new view id
+    assert count(bot, "proposals") == 2
+    assert "ADD A CFO" in text_of(card_in(fake)["blocks"])
