@@ -36,6 +36,15 @@ HINT = 2000
 PLACEHOLDER = 150
 MESSAGE_TEXT = 40_000
 CONFIRM_TITLE, CONFIRM_TEXT, CONFIRM_BUTTON = 100, 300, 30
+OVERFLOW_OPTIONS = 5
+
+_OPTION_ELEMENTS = (
+    "static_select",
+    "multi_static_select",
+    "overflow",
+    "radio_buttons",
+    "checkboxes",
+)
 
 _BLOCK_TYPES = {
     "section",
@@ -183,10 +192,19 @@ def _element(element: Mapping[str, Any], where: str) -> list[str]:
     kind = element.get("type")
     if len(element.get("action_id") or "") > ACTION_ID:
         problems.append(f"{where}: action_id over {ACTION_ID} characters")
-    problems.extend(_text(element.get("placeholder"), f"{where} placeholder", PLACEHOLDER))
+    # placeholders are plain_text only, on every element that has one
+    problems.extend(
+        _text(element.get("placeholder"), f"{where} placeholder", PLACEHOLDER, plain=True)
+    )
     if kind == "button":
-        problems.extend(_text(element.get("text"), f"{where} text", BUTTON_TEXT, plain=True))
-        if len(element.get("value") or "") > BUTTON_VALUE:
+        problems.extend(
+            _text(element.get("text"), f"{where} text", BUTTON_TEXT, plain=True, required=True)
+        )
+        value = element.get("value")
+        if value is not None and not (isinstance(value, str) and value):
+            # Slack refuses `"value": ""` ("must be more than 0 characters"): leave it out
+            problems.append(f"{where}: value must not be empty (leave it out instead)")
+        elif len(value or "") > BUTTON_VALUE:
             problems.append(f"{where}: value over {BUTTON_VALUE} characters")
         if element.get("style") not in (None, "primary", "danger"):
             problems.append(f"{where}: style must be primary or danger")
@@ -197,15 +215,27 @@ def _element(element: Mapping[str, Any], where: str) -> list[str]:
         initial = element.get("initial_value")
         if initial is not None and max_length is not None and len(initial) > max_length:
             problems.append(f"{where}: initial_value longer than max_length")
-    elif kind in ("static_select", "multi_static_select", "radio_buttons", "checkboxes"):
+    elif kind in _OPTION_ELEMENTS:
         options = element.get("options") or []
         if not options:
             problems.append(f"{where}: needs options")
-        if len(options) > OPTIONS:
-            problems.append(f"{where}: {len(options)} options; limit {OPTIONS}")
+        most = OVERFLOW_OPTIONS if kind == "overflow" else OPTIONS
+        if len(options) > most:
+            problems.append(f"{where}: {len(options)} options; limit {most}")
         values = [o.get("value") for o in options]
+        # option text is plain_text only in select and overflow menus; radio buttons and
+        # checkboxes may use mrkdwn (option object reference)
+        plain_options = kind not in ("radio_buttons", "checkboxes")
         for option in options:
-            problems.extend(_text(option.get("text"), f"{where} option", OPTION_TEXT))
+            problems.extend(
+                _text(
+                    option.get("text"),
+                    f"{where} option",
+                    OPTION_TEXT,
+                    plain=plain_options,
+                    required=True,
+                )
+            )
             if len(option.get("value") or "") > OPTION_VALUE:
                 problems.append(f"{where}: option value over {OPTION_VALUE} characters")
         chosen = element.get("initial_options") or (
@@ -216,10 +246,17 @@ def _element(element: Mapping[str, Any], where: str) -> list[str]:
                 problems.append(f"{where}: initial option {option.get('value')!r} not in options")
     confirm = element.get("confirm")
     if confirm:
-        problems.extend(_text(confirm.get("title"), f"{where} confirm title", CONFIRM_TITLE))
-        problems.extend(_text(confirm.get("text"), f"{where} confirm text", CONFIRM_TEXT))
-        for key in ("confirm", "deny"):
-            problems.extend(_text(confirm.get(key), f"{where} confirm {key}", CONFIRM_BUTTON))
+        # every text of a confirmation dialog is plain_text only (composition objects
+        # reference: title, text, confirm, deny)
+        for key, limit in (
+            ("title", CONFIRM_TITLE),
+            ("text", CONFIRM_TEXT),
+            ("confirm", CONFIRM_BUTTON),
+            ("deny", CONFIRM_BUTTON),
+        ):
+            problems.extend(
+                _text(confirm.get(key), f"{where} confirm {key}", limit, plain=True, required=True)
+            )
     return problems
 
 

@@ -30,12 +30,18 @@ from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
+from slackbot.blockkit.limits import check_view
 from slackbot.devslack import payloads
 from slackbot.devslack.socketmode import SocketModeServer
 from slackbot.devslack.webapi import SlackError, WebApi, view_json
 from slackbot.devslack.workspace import APP_TOKEN, BOT_TOKEN, Ephemeral, ViewState, Workspace
 
 _JSON_ARGS = ("blocks", "view", "metadata", "attachments")
+
+# A response_url accepts up to 5 posts within 30 minutes of the interaction
+# (docs.slack.dev/interactivity/handling-user-interaction), measured on the fake's clock.
+RESPONSE_URL_USES = 5
+RESPONSE_URL_TTL = 30 * 60
 
 
 @dataclass
@@ -110,7 +116,10 @@ class FakeSlack:
         host: str = "127.0.0.1",
         port: int = 0,
         clock: Callable[[], float] | None = None,
+        scopes: frozenset[str] | None = None,
     ):
+        """`clock` (seconds since the epoch) sets message timestamps and when a response_url
+        expires; `scopes` are the bot token's scopes (by default those `app.yaml` asks for)."""
         self.signing_secret = signing_secret
         self.bot_token = bot_token
         self.ws = workspace or Workspace(clock=clock or time.time)
@@ -128,7 +137,7 @@ class FakeSlack:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
-        self.api = WebApi(self.ws, base_url=self.base_url)
+        self.api = WebApi(self.ws, base_url=self.base_url, scopes=scopes)
         self._thread: threading.Thread | None = None
         self._signer = SignatureVerifier(signing_secret)
         self._app_conn: threading.local = threading.local()
@@ -259,16 +268,20 @@ class FakeSlack:
             if context is None:
                 return 404, "no_response_url"
             context["uses"] = context.get("uses", 0) + 1
-            if context["uses"] > 5:
-                return 404, "used_url"
-            try:
-                self.api.respond(context, body)
-                result = (200, "ok")
-            except SlackError as error:
-                result = (400, error.error)
-            self.calls.append(
-                Call("response_url", body, {"ok": result[0] == 200}, result[0], time.time())
-            )
+            if self.ws.clock() - context["issued"] > RESPONSE_URL_TTL:
+                result = (404, "expired_url")
+            elif context["uses"] > RESPONSE_URL_USES:
+                result = (404, "used_url")
+            else:
+                try:
+                    self.api.respond(context, body)
+                    result = (200, "ok")
+                except SlackError as error:
+                    result = (400, error.error)
+            response = {"ok": result[0] == 200}
+            if result[0] != 200:
+                response["error"] = result[1]
+            self.calls.append(Call("response_url", body, response, result[0], time.time()))
             self.changed.notify_all()
             return result
 
@@ -429,7 +442,7 @@ class FakeSlack:
     def _response_url(self, **context: Any) -> str:
         with self.lock:
             token = f"R{len(self._responders) + 1:06d}"
-            self._responders[token] = context
+            self._responders[token] = {**context, "issued": self.ws.clock()}
         return f"{self.base_url}/respond/{token}"
 
     # the platform: what a person does --------------------------------------------------------
@@ -593,6 +606,13 @@ class FakeSlack:
             return
         body = response.json if response.body else {}
         action = body.get("response_action")
+        problems = view_response_problems(state.view, body)
+        if problems:
+            # Slack refuses the whole answer and shows the person a generic error; the
+            # modal stays as it was
+            self.api.problems.extend(f"view_submission response: {p}" for p in problems)
+            state.errors = {}
+            return
         if action == "errors":
             state.errors = dict(body.get("errors") or {})
             return
@@ -610,6 +630,38 @@ class FakeSlack:
             return
         if stack and stack[-1] == state.view["id"]:
             stack.pop()
+
+
+def view_response_problems(view: dict[str, Any], body: dict[str, Any]) -> list[str]:
+    """Why Slack would refuse an app's answer to a view_submission: `errors` keyed by
+    anything but the block_id of an input block in the submitted view, or an `update` /
+    `push` view Slack would refuse in `views.update` / `views.push`."""
+    action = body.get("response_action")
+    if action is None:
+        return []
+    if action == "errors":
+        errors = body.get("errors")
+        if not isinstance(errors, dict) or not errors:
+            return ["response_action errors needs a non-empty `errors` object"]
+        inputs = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+        problems = [
+            f"errors[{key!r}] is not the block_id of an input block of the view"
+            for key in errors
+            if key not in inputs
+        ]
+        problems += [
+            f"errors[{key!r}] must be a non-empty string"
+            for key, message in errors.items()
+            if not (isinstance(message, str) and message)
+        ]
+        return problems
+    if action in ("update", "push"):
+        if not isinstance(body.get("view"), dict):
+            return [f"response_action {action} needs a view"]
+        return [f"{action}d view: {p}" for p in check_view(body["view"])]
+    if action == "clear":
+        return []
+    return [f"unknown response_action {action!r}"]
 
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:

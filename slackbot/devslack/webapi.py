@@ -19,6 +19,50 @@ from slackbot.devslack.workspace import Channel, Ephemeral, ViewState, Workspace
 TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
 MAX_VIEW_STACK = 3
 
+# The bot scope each Web API method needs, from the "Required scopes" of each method's
+# reference page (docs.slack.dev/reference/methods/<method>). Methods not listed need none
+# (auth.test, chat.getPermalink, views.*). conversations.* need the scope for the kind of
+# conversation, see `CONVERSATION_SCOPES`.
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "chat.delete": "chat:write",
+    "chat.scheduleMessage": "chat:write",
+    "users.info": "users:read",
+    "users.list": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "team.info": "team:read",
+    "reactions.add": "reactions:write",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "conversations.join": "channels:join",
+}
+# conversations.history / conversations.info by kind of conversation; conversations.open
+# needs im:write for a DM with one person, mpim:write for several
+CONVERSATION_SCOPES = {
+    "history": {
+        "public": "channels:history",
+        "private": "groups:history",
+        "im": "im:history",
+        "mpim": "mpim:history",
+    },
+    "read": {
+        "public": "channels:read",
+        "private": "groups:read",
+        "im": "im:read",
+        "mpim": "mpim:read",
+    },
+}
+
+
+def granted_scopes() -> frozenset[str]:
+    """The bot scopes `app.yaml` asks for: what an installed orgbot's token holds."""
+    from slackbot.manifest import load_manifest
+
+    return frozenset(load_manifest()["oauth_config"]["scopes"]["bot"])
+
+
 Result = tuple[int, dict[str, Any]]
 
 
@@ -62,9 +106,16 @@ class WebApi:
     (Slack rejects the former and merely warns about the latter; tests fail on both).
     """
 
-    def __init__(self, workspace: Workspace, *, base_url: str = ""):
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        base_url: str = "",
+        scopes: frozenset[str] | None = None,
+    ):
         self.ws = workspace
         self.base_url = base_url
+        self.scopes = granted_scopes() if scopes is None else frozenset(scopes)
         self.problems: list[str] = []
         self.triggers: dict[str, tuple[str, float, bool]] = {}  # id -> (user, issued, used)
 
@@ -77,6 +128,8 @@ class WebApi:
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
         try:
+            if method in METHOD_SCOPES:
+                self._require(METHOD_SCOPES[method])
             return {"ok": True, **handler(args)}
         except SlackError as error:
             return {"ok": False, "error": error.error, **error.extra}
@@ -145,17 +198,22 @@ class WebApi:
 
     def m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = [u for u in str(args.get("users") or "").split(",") if u]
+        self._require("mpim:write" if len(users) > 1 else "im:write")
         if len(users) != 1 or users[0] not in self.ws.users:
             raise SlackError("user_not_found")
         return {"channel": {"id": self.ws.dm(users[0]).id}}
 
     def m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
+        self._require(CONVERSATION_SCOPES["read"][kind_of(channel)])
+        self._visible(channel)
         return {"channel": _channel_json(self.ws, channel)}
 
     def m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = self._channel(args.get("channel"))
-        if not channel.is_im and self.ws.bot.id not in channel.members:
+        self._require(CONVERSATION_SCOPES["history"][kind_of(channel)])
+        self._visible(channel)
+        if self.ws.bot.id not in channel.members:
             raise SlackError("not_in_channel")
         oldest = float(args.get("oldest") or 0)
         latest = float(args.get("latest") or 9e12)
@@ -312,10 +370,22 @@ class WebApi:
 
     def _postable_channel(self, channel_id: Any) -> Channel:
         channel = self._channel(channel_id)
+        self._visible(channel)
         if self.ws.bot.id not in channel.members:
-            # Slack hides private channels the bot is not in
-            raise SlackError("channel_not_found" if channel.is_private else "not_in_channel")
+            raise SlackError("not_in_channel")
         return channel
+
+    def _visible(self, channel: Channel) -> None:
+        """Slack hides private channels, DMs and group DMs the bot is not in: for the bot
+        they do not exist (`channel_not_found`), even where a person ran a command."""
+        hidden = channel.is_private or channel.is_im or channel.is_mpim
+        if hidden and self.ws.bot.id not in channel.members:
+            raise SlackError("channel_not_found")
+
+    def _require(self, scope: str) -> None:
+        """`missing_scope` as Slack answers it when the token lacks `scope`."""
+        if scope not in self.scopes:
+            raise SlackError("missing_scope", needed=scope, provided=",".join(sorted(self.scopes)))
 
     def _message_from(self, args: dict[str, Any], method: str) -> dict[str, Any]:
         blocks = args.get("blocks") or []
@@ -386,6 +456,15 @@ class WebApi:
         return state
 
 
+def kind_of(channel: Channel) -> str:
+    """public, private, im or mpim: what decides the scope a conversations.* call needs."""
+    if channel.is_mpim:
+        return "mpim"
+    if channel.is_im:
+        return "im"
+    return "private" if channel.is_private else "public"
+
+
 def view_json(ws: Workspace, view: dict[str, Any], **ids: Any) -> dict[str, Any]:
     """A view as Slack returns it: the submitted view plus ids, state and a fresh hash."""
     body = copy.deepcopy(view)
@@ -446,10 +525,11 @@ def _channel_json(ws: Workspace, channel: Channel) -> dict[str, Any]:
     return {
         "id": channel.id,
         "name": channel.name,
-        "is_channel": not channel.is_private and not channel.is_im,
-        "is_group": channel.is_private,
+        "is_channel": kind_of(channel) == "public",
+        "is_group": kind_of(channel) == "private",
         "is_im": channel.is_im,
-        "is_private": channel.is_private or channel.is_im,
+        "is_mpim": channel.is_mpim,
+        "is_private": kind_of(channel) != "public",
         "is_member": ws.bot.id in channel.members,
         "is_archived": False,
     }

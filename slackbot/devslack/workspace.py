@@ -42,6 +42,7 @@ class Channel:
     name: str
     is_private: bool = False
     is_im: bool = False
+    is_mpim: bool = False
     members: set[str] = field(default_factory=set)
     messages: list[dict[str, Any]] = field(default_factory=list)
 
@@ -84,7 +85,22 @@ def default_channels(people: list[User]) -> list[Channel]:
         Channel("C0LEADS003", "leadership", is_private=True, members=set(everyone)),
         # orgbot has not been invited here: posting fails with not_in_channel
         Channel("C0RANDOM04", "random", members=set(humans)),
+        # conversations between people, without orgbot: slash commands work there, but the
+        # bot cannot see them (channel_not_found), as in Slack
+        Channel("D0PEOPLE01", "dm-alex-dana", is_im=True, members=pair(people, 0, 1)),
+        Channel(
+            "G0PEOPLE02",
+            "mpdm-alex--dana--sam-1",
+            is_private=True,
+            is_mpim=True,
+            members=pair(people, 0, 1, 2),
+        ),
     ]
+
+
+def pair(people: list[User], *indexes: int) -> set[str]:
+    """The ids of some of `people` (those that exist), for a conversation between them."""
+    return {people[i].id for i in indexes if i < len(people)}
 
 
 class Workspace:
@@ -146,7 +162,7 @@ class Workspace:
     def dm(self, user_id: str) -> Channel:
         """The bot's direct-message channel with a person, created on first use."""
         for channel in self.channels.values():
-            if channel.is_im and user_id in channel.members:
+            if channel.is_im and channel.members == {user_id, self.bot.id}:
                 return channel
         channel_id = "D0" + user_id[2:]
         channel = Channel(channel_id, f"dm-{self.users[user_id].name}", is_im=True)

@@ -33,7 +33,7 @@ def home_view(
         ),
         actions(
             button("New proposal", ids.NEW_PROPOSAL_BUTTON, style="primary"),
-            button("Compare roles", ids.OPEN_ROLE_PICKER, ""),
+            button("Compare roles", ids.OPEN_ROLE_PICKER),
             block_id="home_actions",
         ),
         divider(),
