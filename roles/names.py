@@ -16,7 +16,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 AUTO_ACCEPT = 86
 # ...and beats the next role by this margin; below SUGGEST a name is not offered at all.
 AUTO_MARGIN = 6
-SUGGEST = 60
+SUGGEST = 65
 
 
 def normalize(name: str) -> str:

@@ -58,9 +58,10 @@ def test_a_short_typo_is_only_suggested_never_guessed():
 def test_ambiguous_names_list_candidates():
     resolution = resolve(catalog, "director")
     assert resolution.role is None and resolution.ambiguous
-    assert {"operations-director", "finance-director", "hr-director"} <= {
-        r.id for r in resolution.suggestions
-    }
+    # with 40+ roles, more titles end in "Director" than are shown; which of them come
+    # first is the resolver's ranking (by function and level), not asserted here
+    assert len(resolution.suggestions) >= 3
+    assert all("director" in " ".join(r.names()).lower() for r in resolution.suggestions)
 
 
 def test_nonsense_matches_nothing():
