@@ -35,6 +35,8 @@ _HEADCOUNT = re.compile(
     re.IGNORECASE,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
+# a title needs at least one letter or digit: `.`, `-` or `---` is not a position
+_WORDLIKE = re.compile(r"[^\W_]")
 
 
 @dataclass(frozen=True)
@@ -244,8 +246,17 @@ def parse_structure(text: str, catalog: Catalog) -> ParseResult:
 def _line_problem(line: str, head: str, manager: str | None, headcount: int) -> str | None:
     if not head:
         return f"can't read “{line}”: it has no position title. Write e.g. `{EXAMPLE}`."
+    if not _WORDLIKE.search(head):
+        return (
+            f"“{line}” is not a position: a title needs letters or digits. Write e.g. `{EXAMPLE}`."
+        )
     if manager is not None and not manager:
         return f"“{head}” reports to whom? Write e.g. `{EXAMPLE}`."
+    if manager is not None and not _WORDLIKE.search(manager):
+        return (
+            f"“{head}” reports to “{manager}”, which is not a position title (it needs "
+            f"letters or digits). Write e.g. `{EXAMPLE}`."
+        )
     if re.search(r"\breports?\b|\bunder\b", head, re.IGNORECASE) and manager is None:
         return f"can't read “{line}”. Write e.g. `{EXAMPLE}`."
     if headcount < 1 or headcount > MAX_HEADCOUNT:

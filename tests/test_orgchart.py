@@ -122,3 +122,19 @@ def test_a_count_needs_its_own_word():
     assert [(p.title, p.headcount) for p in positions] == [
         ("CEO", 1), ("Linux2 Admin", 1), ("Linux2", 1), ("Desk Lead", 2),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [".", "-", "---", "—", "...\n-", "CEO\n.", "CEO\n. reports to CEO", "CEO\nCOO reports to ."],
+)
+def test_a_position_needs_a_title_with_letters_or_digits(text):
+    result = parse(text)
+    assert not result.ok
+    assert not result.structure
+    assert any("letters or digits" in e for e in result.errors), result.errors
+
+
+@pytest.mark.parametrize("title", ["R&D Lead", "2IC", "Équipe", "研究員", "C-3PO"])
+def test_titles_in_any_script_or_with_punctuation_are_positions(title):
+    assert parse(f"{title}").ok

@@ -156,10 +156,30 @@ def bullets(items: Iterable[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
+def is_empty(block: Block) -> bool:
+    """A block Slack would refuse for having nothing in it: a context or actions block
+    without elements, a section without text or fields, a header with no text."""
+    kind = block.get("type")
+    if kind in ("context", "actions"):
+        return not block.get("elements")
+    if kind == "section":
+        return not (block.get("text") or {}).get("text") and not block.get("fields")
+    if kind == "header":
+        return not (block.get("text") or {}).get("text")
+    return False
+
+
+def without_empty(blocks: Iterable[Block]) -> list[Block]:
+    """`blocks` minus the empty ones: one empty block makes Slack refuse the whole
+    message or view, whatever the data it was built from."""
+    return [b for b in blocks if not is_empty(b)]
+
+
 def message(text: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
     """A message payload: blocks plus the plain `text` fallback Slack shows in
-    notifications and reads to screen readers. Blocks beyond Slack's 50 are dropped
-    with a note rather than failing the whole message."""
+    notifications and reads to screen readers. Empty blocks are left out; blocks beyond
+    Slack's 50 are dropped with a note rather than failing the whole message."""
+    blocks = without_empty(blocks)
     if len(blocks) > limits.MESSAGE_BLOCKS:
         blocks = [
             *blocks[: limits.MESSAGE_BLOCKS - 1],
@@ -189,7 +209,7 @@ def modal(
         "callback_id": callback_id,
         "title": plain(title, limits.MODAL_TITLE),
         "close": plain(close, limits.MODAL_TITLE),
-        "blocks": blocks[: limits.VIEW_BLOCKS],
+        "blocks": without_empty(blocks)[: limits.VIEW_BLOCKS],
         "private_metadata": private_metadata,
     }
     if submit:

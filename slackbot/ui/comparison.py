@@ -122,7 +122,7 @@ def role_card_message(role: Role, catalog: Catalog, *, notes: Sequence[str] = ()
 
 def role_card_blocks(role: Role, catalog: Catalog, *, notes: Sequence[str] = ()) -> list[Block]:
     blocks: list[Block] = [header(role.label)]
-    blocks.extend(context(n) for n in notes)
+    blocks.extend(context(n) for n in notes if n)
     blocks.append(section(escape(role.summary)))
     blocks.append(
         fields_section(

@@ -8,7 +8,17 @@ from typing import Any
 
 from slackbot import ids
 from slackbot.proposals.model import DECISION_EMOJI, DECISIONS, Event, OrgVersion, Proposal
-from slackbot.ui.common import Block, actions, button, context, divider, escape, header, section
+from slackbot.ui.common import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    escape,
+    header,
+    section,
+    without_empty,
+)
 from slackbot.ui.proposal_card import day, review_actions, when
 from slackbot.ui.proposal_lists import current_org_blocks, list_line
 
@@ -78,7 +88,7 @@ def home_view(
     blocks.extend(current_org_blocks(current, number=current_number))
     if admin_notes:
         blocks += [divider(), section("*For admins*\n" + "\n".join(admin_notes))]
-    return {"type": "home", "blocks": blocks[:100], "callback_id": "home"}
+    return {"type": "home", "blocks": without_empty(blocks)[:100], "callback_id": "home"}
 
 
 def _verb(kind: str) -> str:

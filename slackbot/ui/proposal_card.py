@@ -180,7 +180,8 @@ def proposal_card_blocks(
     known = [catalog[r].short_name for r in proposal.structure.role_ids() if r in catalog]
     if known:
         notes.append("From the role catalog: " + ", ".join(escape(k) for k in known))
-    blocks.append(context(*[n for n in notes if n]))
+    if any(notes):
+        blocks.append(context(*[n for n in notes if n]))
     blocks.append(section("*Reviewers*\n" + "\n".join(reviewer_lines(proposal))))
     if proposal.post_error and not proposal.message_ts:
         blocks.append(
@@ -239,7 +240,7 @@ def author_actions(proposal: Proposal, catalog: Catalog) -> Block:
             ),
         ),
     ]
-    if proposal.structure.role_ids():
+    if any(r in catalog for r in proposal.structure.role_ids()):
         elements.append(role_card_select(proposal, catalog))
     return actions(*elements, block_id=f"author_{proposal.id}")
 
