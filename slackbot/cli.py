@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from slackbot.config import Config, ConfigError
+from slackbot.logsafe import use_one_line_records
 
 log = logging.getLogger("orgbot")
 
@@ -290,6 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    use_one_line_records()
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

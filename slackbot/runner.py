@@ -62,7 +62,7 @@ class Orgbot:
         self, *, host: str | None = None, port: int | None = None, threads: int = 8
     ) -> HttpServer:
         self._http = HttpServer(
-            OrgbotWSGI(self.app, self.health),
+            OrgbotWSGI(self.app, self.health, signing_secret=self.config.signing_secret),
             host=host or self.config.host,
             port=self.config.port if port is None else port,
             threads=threads,

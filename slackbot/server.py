@@ -7,10 +7,12 @@ unlike Bolt's built-in development server.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -18,6 +20,8 @@ from urllib.parse import parse_qsl
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request.internals import build_context
+
+from slackbot.signing import MAX_BODY_BYTES, read_signed_body
 
 logger = logging.getLogger("orgbot.server")
 
@@ -49,11 +53,17 @@ class _RequestHandler(SlackRequestHandler):
 
 
 class OrgbotWSGI:
-    """The WSGI application: Slack's requests to Bolt, health checks answered directly."""
+    """The WSGI application: Slack's requests to Bolt, health checks answered directly.
 
-    def __init__(self, app: App, health: Health):
+    With a `signing_secret`, a request reaches Bolt only once its signature has been
+    checked on the raw bytes (`slackbot.signing`): anything else gets a quiet 401 and one
+    short log line, whatever its headers or body hold.
+    """
+
+    def __init__(self, app: App, health: Health, *, signing_secret: str | None = None):
         self.slack = _RequestHandler(app, path=EVENTS_PATH)
         self.health = health
+        self.signing_secret = signing_secret
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -67,14 +77,49 @@ class OrgbotWSGI:
             )
             return [body if method == "GET" else b""]
         if path == EVENTS_PATH and method == "POST":
+            if self.signing_secret:
+                signed = read_signed_body(
+                    environ["wsgi.input"],
+                    int(environ.get("CONTENT_LENGTH") or 0),
+                    secret=self.signing_secret,
+                    timestamp=environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP"),
+                    signature=environ.get("HTTP_X_SLACK_SIGNATURE"),
+                    now=time.time(),
+                )
+                if signed.body is None:
+                    # one short line: the reason is ours, never the sender's text
+                    logger.info(
+                        "refused a request from %s: %s", environ.get("REMOTE_ADDR"), signed.refusal
+                    )
+                    body = b'{"error": "invalid request"}'
+                    start_response(
+                        "401 Unauthorized",
+                        [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
+                    )
+                    return [body]
+                environ = {**environ, "wsgi.input": io.BytesIO(signed.body)}
             return self.slack(environ, start_response)
         body = b"Not Found"
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", "9")])
         return [body]
 
 
+# How many connections waitress keeps open at once (its default, 100, let 100 idle
+# connections hold every genuine request back), and how soon it drops one that sends
+# nothing: Slack's requests finish within 3 seconds. See docs/operations.md.
+CONNECTION_LIMIT = 500
+IDLE_TIMEOUT = 20
+CLEANUP_INTERVAL = 5
+
+
 class HttpServer:
-    """waitress on `host:port`, started in the foreground (`serve`) or a thread (`start`)."""
+    """waitress on `host:port`, started in the foreground (`serve`) or a thread (`start`).
+
+    waitress reads each request in full before a worker thread sees it (into a temporary
+    file past 512 KiB), refuses a body over `MAX_BODY_BYTES` with 413 as soon as its
+    Content-Length (or chunked size) says so, and closes connections idle for
+    `IDLE_TIMEOUT` seconds; slow clients cost a socket, never a worker thread.
+    """
 
     def __init__(self, wsgi: OrgbotWSGI, *, host: str, port: int, threads: int = 8):
         from waitress.server import create_server
@@ -86,6 +131,11 @@ class HttpServer:
             threads=threads,
             ident="orgbot",
             clear_untrusted_proxy_headers=True,
+            max_request_body_size=MAX_BODY_BYTES + 1,  # waitress refuses from this size on
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=CLEANUP_INTERVAL,
+            asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
         )
         self._thread: threading.Thread | None = None
 
