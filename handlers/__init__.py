@@ -6,7 +6,16 @@
 
 from slack_bolt import App
 
-from handlers import errors, home, org_proposal, proposal_review, reminders, role_compare, settings
+from handlers import (
+    errors,
+    home,
+    org_proposal,
+    proposal_review,
+    reminders,
+    role_compare,
+    settings,
+    workspace_roles,
+)
 
 
 def register_listeners(app: App) -> None:
@@ -17,3 +26,4 @@ def register_listeners(app: App) -> None:
     home.register(app)
     settings.register(app)
     reminders.register(app)
+    workspace_roles.register(app)

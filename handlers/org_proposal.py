@@ -16,7 +16,7 @@ from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
-from slackbot.services import Services, services_from
+from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 
@@ -102,7 +102,7 @@ def handle_proposal_submission(
         )
         form = read_proposal_form(
             view["state"]["values"],
-            catalog=services.catalog,
+            catalog=catalog_from(context),
             author_id=context.user_id,
             today=services.today(context.team_id),
             fixed_channel=channel,

@@ -21,7 +21,7 @@ from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
-from slackbot.services import Services, services_from
+from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 from slackbot.ui.comparison import role_card_message
@@ -186,7 +186,7 @@ def handle_role_card(
 ) -> None:
     """The role picked on a card, shown to whoever picked it."""
     ack()
-    catalog = services_from(context).catalog
+    catalog = catalog_from(context)
     role = catalog.get(action_value(body))
     if role is not None:
         after_ack(context, tell, body, client, respond, role_card_message(role, catalog))

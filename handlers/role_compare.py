@@ -9,23 +9,48 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.common import action_value, after_ack, command_text, open_modal
+from handlers.workspace_roles import open_role_form
+from roles import Catalog
 from slackbot import ids
 from slackbot.comparisons import answer_compare, comparison_view, picker_answer, shared_message
-from slackbot.services import Services, services_from
+from slackbot.services import catalog_from, services_from
 from slackbot.slack_errors import explain
 from slackbot.ui import comparison as ui
+from slackbot.workspace_roles.form import role_form_request
 
 logger = logging.getLogger("orgbot.handlers")
 
 
-def handle_role_compare(ack: Ack, command: dict, context: BoltContext, client: WebClient) -> None:
-    """Answer in the ack itself (no Web API call on this path); no text opens the picker."""
+def handle_role_compare(
+    ack: Ack, command: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Answer in the ack itself (no Web API call on this path); no text opens the picker;
+    `add` / `edit ROLE` open the role modal for admins."""
     services = services_from(context)
-    answer = answer_compare(services.catalog, command_text(command))
+    catalog = catalog_from(context)
+    text = command_text(command)
+    request = role_form_request(text)
+    if request is not None:
+        ack()
+        after_ack(
+            context,
+            open_role_form,
+            services,
+            catalog,
+            client,
+            respond,
+            team_id=context.team_id,
+            user_id=context.user_id,
+            trigger_id=command["trigger_id"],
+            channel_id=command.get("channel_id"),
+            request=request,
+        )
+        return
+    answer = answer_compare(catalog, text)
     if answer.open_picker:
         ack()
         after_ack(
-            context, open_picker, services, client, command["trigger_id"], command.get("channel_id")
+            context, open_picker, catalog, client, command["trigger_id"], command.get("channel_id")
         )
         return
     ack(response_type="ephemeral", **answer.message)
@@ -39,7 +64,7 @@ def handle_open_picker(ack: Ack, body: dict, context: BoltContext, client: WebCl
     after_ack(
         context,
         open_picker,
-        services_from(context),
+        catalog_from(context),
         client,
         body["trigger_id"],
         channel_id,
@@ -48,7 +73,7 @@ def handle_open_picker(ack: Ack, body: dict, context: BoltContext, client: WebCl
 
 
 def open_picker(
-    services: Services,
+    catalog: Catalog,
     client: WebClient,
     trigger_id: str,
     channel_id: str | None,
@@ -57,13 +82,13 @@ def open_picker(
     open_modal(
         client,
         trigger_id,
-        ui.picker_modal(services.catalog, channel_id=channel_id, initial=initial or []),
+        ui.picker_modal(catalog, channel_id=channel_id, initial=initial or []),
     )
 
 
 def handle_picker_submission(ack: Ack, view: dict, context: BoltContext) -> None:
     """Show the comparison in the modal, or say inline which pick to change."""
-    answer = picker_answer(services_from(context).catalog, view)
+    answer = picker_answer(catalog_from(context), view)
     if answer.errors:
         ack(response_action="errors", errors=answer.errors)
     else:
@@ -74,12 +99,11 @@ def handle_share(
     ack: Ack, body: dict, context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     ack()
-    after_ack(context, share_comparison, services_from(context), body, respond, client)
+    after_ack(context, share_comparison, catalog_from(context), body, respond, client)
 
 
-def share_comparison(services: Services, body: dict, respond: Respond, client: WebClient) -> None:
+def share_comparison(catalog: Catalog, body: dict, respond: Respond, client: WebClient) -> None:
     """Post the comparison for everyone in the channel it was asked in."""
-    catalog = services.catalog
     message = shared_message(catalog, action_value(body), user_id=body["user"]["id"])
     if message is None:
         return

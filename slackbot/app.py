@@ -13,7 +13,7 @@ from slackbot.ratelimit import (
     RepeatSafeConnectionRetryHandler,
     RepeatSafeServerErrorRetryHandler,
 )
-from slackbot.services import CONTEXT_KEY, Services
+from slackbot.services import CATALOG_KEY, CONTEXT_KEY, Services
 
 # How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
 RATE_LIMIT_RETRIES = 5
@@ -69,6 +69,8 @@ def create_app(
     @app.middleware
     def put_services_in_context(context, next):
         context[CONTEXT_KEY] = services
+        # the workspace's catalog (its own roles over the shipped ones), cached per change
+        context[CATALOG_KEY] = services.catalog_for(context.team_id)
         next()
 
     register_listeners(app)

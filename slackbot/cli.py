@@ -74,13 +74,127 @@ def _is_answer(message: dict) -> bool:
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
-    """The catalog, one role a line."""
-    from roles import load_catalog
-
-    catalog = load_catalog()
+    """The catalog, one role a line; with --team, as that workspace sees it."""
+    if getattr(args, "roles_action", None) == "import":
+        return _roles_import(args)
+    if getattr(args, "roles_action", None) == "export":
+        return _roles_export(args)
+    if getattr(args, "roles_action", None) == "remove":
+        return _roles_remove(args)
+    catalog = _team_catalog(args.team)
     width = max(len(r.id) for r in catalog)
     for role in catalog:
-        print(f"{role.id:<{width}}  {role.label}  ({role.level}, {role.focus}, {role.scope})")
+        own = "  [this workspace's own]" if role.id in catalog.local else ""
+        print(f"{role.id:<{width}}  {role.label}  ({role.level}, {role.focus}, {role.scope}){own}")
+    return 0
+
+
+@contextlib.contextmanager
+def _catalogs():
+    from roles import load_catalog
+    from slackbot.store import Store
+    from slackbot.workspace_roles import CatalogProvider
+
+    store = Store(Config.from_env().db_path)
+    try:
+        yield CatalogProvider(store, load_catalog())
+    finally:
+        store.close()
+
+
+def _team_catalog(team: str | None):
+    from roles import load_catalog
+
+    if not team:
+        return load_catalog()
+    with _catalogs() as catalogs:
+        return catalogs.catalog_for(team)
+
+
+def _roles_import(args: argparse.Namespace) -> int:
+    """Validate every role in every file, then store them all for the workspace, or none."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from roles import CatalogError
+    from slackbot.workspace_roles import read_roles
+
+    entries = []
+    try:
+        for name in args.files:
+            try:
+                with open(name, encoding="utf-8") as f:
+                    text = f.read()
+            except OSError as error:
+                raise ConfigError(f"{name}: {error.strerror or error}") from None
+            entries.extend(read_roles(text, source=name))
+        with _catalogs() as catalogs:
+            if args.check:
+                roles = catalogs.check(args.team, entries)
+            else:
+                roles = catalogs.save(
+                    args.team,
+                    entries,
+                    by=args.by or f"cli:{getpass.getuser()}",
+                    now=datetime.now(UTC),
+                    via="cli",
+                )
+    except CatalogError as error:
+        print(f"orgbot: {error}", file=sys.stderr)
+        print("orgbot: nothing was imported; docs/roles.md describes each field.", file=sys.stderr)
+        return 2
+    verb = "would import" if args.check else "imported"
+    print(f"{verb} {len(roles)} role(s) for {args.team}: " + ", ".join(r.id for r in roles))
+    return 0
+
+
+def _roles_export(args: argparse.Namespace) -> int:
+    """TOML that `orgbot roles import` reads back: a workspace's own roles, or the roles
+    named (as the workspace sees them), or with neither the whole shipped catalog."""
+    from slackbot.workspace_roles import dump_roles, role_to_data
+
+    catalog = _team_catalog(args.team)
+    if args.role_ids:
+        unknown = [i for i in args.role_ids if i not in catalog]
+        if unknown:
+            raise ConfigError(f"no role with id {', '.join(unknown)}; `orgbot roles` lists the ids")
+        roles = [catalog[i] for i in args.role_ids]
+    elif args.team:
+        roles = [catalog[i] for i in sorted(catalog.local)]
+    else:
+        roles = list(catalog)
+    text = dump_roles(role_to_data(r) for r in roles)
+    if args.output and args.output != "-":
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+        print(f"wrote {len(roles)} role(s) to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _roles_remove(args: argparse.Namespace) -> int:
+    import getpass
+    from datetime import UTC, datetime
+
+    from roles import CatalogError
+
+    with _catalogs() as catalogs:
+        try:
+            removed = catalogs.remove(
+                args.team,
+                args.role_id,
+                by=args.by or f"cli:{getpass.getuser()}",
+                now=datetime.now(UTC),
+                via="cli",
+            )
+        except CatalogError as error:
+            print(f"orgbot: {error}", file=sys.stderr)
+            return 2
+    if not removed:
+        print(f"orgbot: {args.team} has no role of its own with id {args.role_id}", file=sys.stderr)
+        return 1
+    print(f"removed {args.role_id} from {args.team}")
     return 0
 
 
@@ -246,7 +360,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("compare", cmd_compare, "compare two to four roles, as /role-compare does")
     p.add_argument("roles", nargs="*", help="e.g. COO vs Operations Director")
     p.add_argument("--width", type=int, default=88, help="wrap text at this many columns")
-    add("roles", cmd_roles, "list the role catalog, one role a line")
+    p = add("roles", cmd_roles, "list, import and export roles (a workspace's own, too)")
+    p.add_argument("--team", metavar="T", help="as workspace T sees it (its own roles too)")
+    actions = p.add_subparsers(dest="roles_action", metavar="ACTION")
+    q = actions.add_parser(
+        "import",
+        help="add or change workspace T's own roles from TOML files",
+        description="Validate every role in the files, then store them all for the workspace "
+        "(or none: exit 2 naming the file and field).",
+    )
+    q.add_argument("files", nargs="+", metavar="FILE.toml", help="one or several roles a file")
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    q.add_argument("--by", help="who made the change (default: cli:<your user name>)")
+    q.add_argument("--check", action="store_true", help="only validate; store nothing")
+    q = actions.add_parser(
+        "export",
+        help="print roles as TOML that `orgbot roles import` reads back",
+        description="With --team: the workspace's own roles (or the ROLE ids named, as it "
+        "sees them). Without: the shipped roles (all, or the ROLE ids named).",
+    )
+    q.add_argument("role_ids", nargs="*", metavar="ROLE", help="role ids (default: see above)")
+    q.add_argument("--team", metavar="T", help="the workspace's team id")
+    q.add_argument("--output", "-o", help="write to this file instead of standard output")
+    q = actions.add_parser(
+        "remove",
+        help="remove one of workspace T's own roles (a shipped role it replaced shows again)",
+    )
+    q.add_argument("role_id", metavar="ROLE")
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    q.add_argument("--by", help="who made the change (default: cli:<your user name>)")
     p = add("manifest", cmd_manifest, "print app.yaml with the Request URLs filled in")
     group = p.add_mutually_exclusive_group()
     group.add_argument(

@@ -9,6 +9,7 @@ from roles import MAX_ROLES, Catalog, CompareRequest, compare, parse_compare
 from slackbot import ids
 from slackbot.ui import comparison as ui
 from slackbot.ui.common import context, escape, simple_message
+from slackbot.ui.role_form import own_role_note
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def roles_message(
         return ui.unresolved_message(request, catalog)
     roles = request.roles
     notes = correction_notes(request)
+    if own := own_role_note(catalog, roles):
+        notes.append(own)
     if not roles:
         return ui.help_message()
     if len(roles) == 1:
@@ -71,13 +74,16 @@ def shared_message(catalog: Catalog, value: str, *, user_id: str) -> dict[str, A
     """The in-channel copy of a comparison or card, from a Share button's value."""
     role_ids = [i for i in value.split(",") if i in catalog]
     if len(role_ids) == 1:
-        message = ui.role_card_message(catalog[role_ids[0]], catalog)
+        role = catalog[role_ids[0]]
+        notes = [n for n in [own_role_note(catalog, [role])] if n]
+        message = ui.role_card_message(role, catalog, notes=notes)
         message["blocks"][-1] = context(f"Shared by <@{user_id}>")
         return message
     if len(role_ids) < 2:
         return None
     roles = tuple(catalog[i] for i in role_ids)
-    return ui.comparison_message(compare(catalog, roles), catalog, shared_by=user_id)
+    notes = [n for n in [own_role_note(catalog, roles)] if n]
+    return ui.comparison_message(compare(catalog, roles), catalog, notes=notes, shared_by=user_id)
 
 
 @dataclass(frozen=True)
@@ -126,4 +132,5 @@ def comparison_view(
 ) -> dict[str, Any]:
     """The picker modal's result for the role ids in `value` (comma-separated)."""
     roles = tuple(catalog[i] for i in value.split(",") if i in catalog)
+    note = " ".join(n for n in (own_role_note(catalog, roles), note) if n) or None
     return ui.comparison_modal(compare(catalog, roles), catalog, channel_id=channel_id, note=note)

@@ -49,3 +49,7 @@ REVIEWERS_BLOCK = "reviewers"
 REVIEW_BY_BLOCK = "review_by"
 CHANNEL_BLOCK = "channel"
 COMMENT_BLOCK = "comment"
+
+# workspace roles (`/role-compare add`, `/role-compare edit ROLE`; admins only)
+ROLE_FORM = "workspace_role_form"  # callback_id of the role modal
+ROLE_SAVED = "workspace_role_saved"  # callback_id of the view shown once it is saved

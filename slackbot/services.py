@@ -17,8 +17,10 @@ from slackbot.clock import Clock, SystemClock
 from slackbot.config import Config
 from slackbot.proposals.service import ProposalService
 from slackbot.store import Store
+from slackbot.workspace_roles import CatalogProvider
 
 CONTEXT_KEY = "orgbot"
+CATALOG_KEY = "orgbot_catalog"
 
 
 @dataclass(eq=False)
@@ -30,12 +32,18 @@ class Services:
     scheduler: Any = None  # slackbot.scheduler.Scheduler once started
     background: Background = field(default_factory=Background)
     proposals: ProposalService = field(init=False)
+    catalogs: CatalogProvider = field(init=False)
     _workspace_url: str | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _card_locks: dict[int, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.proposals = ProposalService(self.store, self.clock)
+        self.catalogs = CatalogProvider(self.store, self.catalog)
+
+    def catalog_for(self, team_id: str | None) -> Catalog:
+        """The catalog a workspace sees: `catalog` (shipped) with its own roles over it."""
+        return self.catalogs.catalog_for(team_id)
 
     def card_lock(self, proposal_id: int) -> threading.Lock:
         """One lock per proposal: its card is posted and redrawn by one thread at a time,
@@ -100,3 +108,8 @@ class Services:
 def services_from(context: Any) -> Services:
     """The `Services` a middleware put in this request's Bolt context."""
     return context[CONTEXT_KEY]
+
+
+def catalog_from(context: Any) -> Catalog:
+    """The catalog of the request's workspace, which a middleware put in its Bolt context."""
+    return context[CATALOG_KEY]

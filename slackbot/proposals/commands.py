@@ -53,7 +53,7 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
             ui.show_message(
                 proposal,
                 proposals.history(proposal.id),
-                services.catalog,
+                services.catalog_for(team_id),
                 proposals.current_org(team_id),
             )
         )
@@ -92,11 +92,12 @@ def new_proposal_modal(
     if current:
         note = f"The structure starts from the current org chart (version {current.version}); change what you propose to change."
     title = ""
+    catalog = services.catalog_for(team_id)
     if role_ids:
-        names = [services.catalog[r].short_name for r in role_ids if r in services.catalog]
+        names = [catalog[r].short_name for r in role_ids if r in catalog]
         title = " and ".join(names) + " in our structure" if names else ""
     return proposal_modal(
-        structure_text=starter_text(services.catalog, structure, role_ids),
+        structure_text=starter_text(catalog, structure, role_ids),
         review_by=services.today(team_id) + timedelta(days=DEFAULT_REVIEW_DAYS),
         channel_id=channel_id,
         title=title,

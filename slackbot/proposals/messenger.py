@@ -38,7 +38,6 @@ class ProposalMessenger:
     def __init__(self, client: WebClient, services: Services):
         self.client = client
         self.services = services
-        self.catalog = services.catalog
         self.proposals = services.proposals
 
     # links ------------------------------------------------------------------------------
@@ -56,7 +55,9 @@ class ProposalMessenger:
 
     def card(self, proposal: Proposal) -> dict[str, Any]:
         return ui.proposal_card(
-            proposal, self.catalog, self.proposals.current_org(proposal.team_id)
+            proposal,
+            self.services.catalog_for(proposal.team_id),
+            self.proposals.current_org(proposal.team_id),
         )
 
     def post_card(self, proposal: Proposal) -> Proposal:

@@ -229,3 +229,37 @@ def m004_view_submissions(db: Database) -> None:
         },
         pk="view_id",
     )
+
+
+@migrations()
+def m005_workspace_roles(db: Database) -> None:
+    # a workspace's own roles (the same fields as roles/catalog/*.toml, as JSON), laid over
+    # the shipped catalog for that workspace only
+    db["workspace_roles"].create(
+        {
+            "team_id": str,
+            "role_id": str,
+            "data": str,  # JSON: the role file's keys
+            "updated_by": str,  # a Slack user id, or who ran `orgbot roles import`
+            "updated_at": str,
+            "via": str,  # slack | cli
+        },
+        pk=("team_id", "role_id"),
+        not_null={"team_id", "role_id", "data", "updated_by", "updated_at"},
+    )
+    # every change, kept; the highest id of a workspace is its roles' revision
+    db["workspace_role_changes"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "role_id": str,
+            "action": str,  # saved | removed
+            "data": str,  # JSON as saved; null when removed
+            "changed_by": str,
+            "changed_at": str,
+            "via": str,
+        },
+        pk="id",
+        not_null={"team_id", "role_id", "action", "changed_by", "changed_at"},
+    )
+    db["workspace_role_changes"].create_index(["team_id", "id"])

@@ -160,7 +160,8 @@ def role_list_message(catalog: Catalog) -> dict[str, Any]:
     for level, roles in by_level.items():
         lines = [f"*{LEVEL_LABELS[level]}*"]
         for role in roles:
-            lines.append(f"• *{escape(role.label)}*: {role.focus}, {role.scope}")
+            own = " · _this workspace's own_" if role.id in catalog.local else ""
+            lines.append(f"• *{escape(role.label)}*: {role.focus}, {role.scope}{own}")
         blocks.extend(long_sections("\n".join(lines)))
     blocks.append(context("Compare two to four: `/role-compare COO vs Operations Director`"))
     return message(f"The role catalog: {len(catalog)} roles", blocks)
@@ -214,7 +215,10 @@ def picker_modal(
     channel_id: str | None,
     initial: Sequence[str] = (),
 ) -> dict[str, Any]:
-    options = [option(role.label, role.id) for role in catalog]
+    options = [
+        option(role.label + (" · our own" if role.id in catalog.local else ""), role.id)
+        for role in catalog
+    ]
     blocks: list[Block] = []
     for n, block_id in enumerate(ids.PICKER_ROLE_BLOCKS):
         element: dict[str, Any] = {

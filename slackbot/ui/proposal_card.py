@@ -177,7 +177,11 @@ def proposal_card_blocks(
     blocks.extend(chart_sections(proposal.structure, title="Proposed org chart"))
     blocks.extend(changes_section(proposal, current))
     notes = [spans_text(proposal.structure)]
-    known = [catalog[r].short_name for r in proposal.structure.role_ids() if r in catalog]
+    known = [
+        catalog[r].short_name + (" (this workspace's own role)" if r in catalog.local else "")
+        for r in proposal.structure.role_ids()
+        if r in catalog
+    ]
     if known:
         notes.append("From the role catalog: " + ", ".join(escape(k) for k in known))
     if any(notes):

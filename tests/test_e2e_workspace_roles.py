@@ -1,0 +1,179 @@
+"""A workspace's own roles end to end: added and changed in the modal by an admin, refused
+for everyone else, compared in `/role-compare`, offered in the picker, recognised in
+proposals, exported and imported with the CLI. Signed HTTP in, Web API calls to the fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from roles import load_catalog
+from slackbot import cli, ids
+from slackbot.blockkit.render import render_blocks
+from tests.conftest import eventually
+from tests.test_e2e_proposals import propose, text_of
+
+ALEX, DANA = "U0ALEX0001", "U0DANA0002"  # alex is a workspace admin, dana is not
+CHAPTER_LEAD = {
+    "id": "chapter-lead",
+    "title": "Chapter Lead",
+    "abbreviation": "",
+    "aliases": "chapter leader",
+    "summary": "Leads a chapter: the people of one craft across several squads, and how they grow.",
+    "reports_to": "COO",
+}
+
+
+def shown(message: dict) -> str:
+    return render_blocks(message["blocks"], width=10_000).text
+
+
+def open_role_form(fake, user: str, text: str) -> dict:
+    before = len(fake.calls_to("views.open"))
+    response = fake.slash(user, "/role-compare", text)
+    assert response.status == 200 and response.body == b""
+    fake.wait_for("views.open", before + 1)
+    view = fake.open_view(user)
+    assert view["callback_id"] == ids.ROLE_FORM
+    return view
+
+
+def add_chapter_lead(fake, **changes):
+    open_role_form(fake, "alex", "add Project Manager")  # start from a shipped role
+    return fake.submit("alex", {**CHAPTER_LEAD, **changes})
+
+
+def test_an_admin_adds_a_role_in_the_modal_and_everyone_compares_it(fake, bot):
+    response = add_chapter_lead(fake)
+
+    assert response.json["response_action"] == "update"
+    saved = fake.open_view("alex")
+    assert saved["callback_id"] == ids.ROLE_SAVED
+    assert "Saved Chapter Lead for this workspace" in shown(saved)
+    # kept from the Project Manager the form started from
+    assert "Plans the project's scope" in shown(saved)
+
+    body = fake.slash("dana", "/role-compare", "Chapter Lead vs Project Manager").json
+    assert body["blocks"][0]["text"]["text"] == "Chapter Lead vs Project Manager"
+    assert "Chapter Lead is this workspace's own role" in shown(body)
+    card = fake.slash("dana", "/role-compare", "chapter leader").json
+    assert card["blocks"][0]["text"]["text"] == "Chapter Lead"
+    assert "this workspace's own role" in shown(card)
+    [change] = bot.services.catalogs.roles.history(fake.ws.team_id)
+    assert (change.role_id, change.changed_by, change.via) == ("chapter-lead", ALEX, "slack")
+
+
+def test_non_admins_are_refused_and_no_modal_opens(fake, bot):
+    for text in ("add", "edit COO"):
+        before = len(fake.calls_to("response_url"))
+        response = fake.slash("dana", "/role-compare", text)
+        assert response.status == 200 and response.body == b""
+        fake.wait_for("response_url", before + 1)
+    notes = [shown(e.message) for e in fake.ephemerals("dana")]
+    assert len(notes) == 2
+    assert all("Only workspace admins and the people listed in ORGBOT_ADMINS" in n for n in notes)
+    assert fake.calls_to("views.open") == []
+    assert bot.services.catalogs.roles.stored(fake.ws.team_id) == []
+
+
+def test_the_modal_names_the_field_of_each_mistake(fake, bot):
+    open_role_form(fake, "alex", "add")
+    blank = fake.submit("alex", {"id": "chapter-lead", "title": "Chapter Lead"})
+    assert set(blank.json["errors"]) >= {
+        "summary",
+        "function",
+        "rank",
+        "level",
+        "responsibilities",
+        "reports_to",
+    }
+
+    open_role_form(fake, "alex", "add Project Manager")
+    taken = fake.submit("alex", {**CHAPTER_LEAD, "title": "Chief Operating Officer"})
+    assert list(taken.json["errors"]) == ["title"]
+    assert (
+        "`title` “Chief Operating Officer” already names the Chief Operating Officer"
+        in (taken.json["errors"]["title"])
+    )
+    bad_theme = fake.submit("alex", {**CHAPTER_LEAD, "responsibilities": "magic: does things"})
+    assert "line 1: “magic” is not a theme" in bad_theme.json["errors"]["responsibilities"]
+    bad_id = fake.submit("alex", {**CHAPTER_LEAD, "id": "Chapter Lead"})
+    assert bad_id.json["errors"]["id"].startswith("`id` must be lowercase letters")
+    unknown_manager = fake.submit("alex", {**CHAPTER_LEAD, "reports_to": "Chief Vibes Officer"})
+    assert (
+        "“Chief Vibes Officer” is not a role here" in unknown_manager.json["errors"]["reports_to"]
+    )
+    assert bot.services.catalogs.roles.stored(fake.ws.team_id) == []
+
+
+def test_editing_a_shipped_role_changes_it_for_this_workspace_only(fake, bot):
+    view = open_role_form(fake, "alex", "edit COO")
+    assert "replaces the shipped role here only" in shown(view)
+    response = fake.submit("alex", {"summary": "Our COO runs the three plants and logistics."})
+    assert response.json["response_action"] == "update"
+
+    card = fake.slash("dana", "/role-compare", "COO").json
+    assert "Our COO runs the three plants and logistics." in shown(card)
+    assert "COO is this workspace's own role" in shown(card)
+    assert "Our COO" not in load_catalog()["coo"].summary  # the shipped file is untouched
+    assert "Our COO" not in bot.services.catalog_for("T0OTHER99")["coo"].summary
+
+    # the picker offers the workspace's roles, marked
+    fake.slash("dana", "/role-compare", "")
+    fake.wait_for("views.open", 2)
+    picker = fake.open_view("dana")
+    labels = [o["text"]["text"] for o in picker["blocks"][0]["element"]["options"]]
+    assert "Chief Operating Officer (COO) · our own" in labels
+    result = fake.submit("dana", {"pick_role_1": "coo", "pick_role_2": "ceo"})
+    assert "COO is this workspace's own role" in shown(result.json["view"])
+
+
+def test_a_proposal_recognises_the_workspace_role(fake, bot):
+    add_chapter_lead(fake)
+    structure = "CEO\nCOO reports to CEO\nChapter Lead x4 reports to COO"
+    card = propose(fake, structure=structure)
+    text = text_of(card["blocks"])
+    assert "From the role catalog: CEO, COO, Chapter Lead (this workspace's own role)" in text
+
+
+def test_roles_export_and_import_with_the_cli(fake, bot, config, monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("ORGBOT_DB", config.db_path)
+    team = fake.ws.team_id
+    add_chapter_lead(fake)
+    exported = tmp_path / "ours.toml"
+
+    assert cli.main(["roles", "export", "--team", team, "-o", str(exported)]) == 0
+    text = exported.read_text()
+    assert 'id = "chapter-lead"' in text
+    # a second role in the same file, written from the first
+    guild = (
+        text.split("[[roles]]", 1)[1]
+        .replace('"chapter-lead"', '"guild-lead"')
+        .replace('"Chapter Lead"', '"Guild Lead"')
+        .replace('["chapter leader"]', "[]")
+    )
+    exported.write_text(text + "\n[[roles]]" + guild)
+    assert cli.main(["roles", "import", str(exported), "--team", team, "--by", "ops"]) == 0
+    assert "imported 2 role(s)" in capsys.readouterr().out
+
+    # the running bot sees what another connection (the CLI) stored
+    body = fake.slash("dana", "/role-compare", "Guild Lead vs Chapter Lead").json
+    assert body["blocks"][0]["text"]["text"] == "Guild Lead vs Chapter Lead"
+    assert "Guild Lead and Chapter Lead are this workspace's own roles" in shown(body)
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('level = "', 'level = "boss-', 1))
+    assert cli.main(["roles", "import", str(bad), "--team", team]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}, role 1 (chapter-lead): `level` is 'boss-" in err
+    assert "nothing was imported" in err
+    assert len(bot.services.catalogs.roles.history(team)) == 3  # the modal, then two
+
+
+@pytest.mark.parametrize("text", ["edit", "edit Chief Vibes Officer"])
+def test_edit_without_a_known_role_says_what_to_do(fake, bot, text):
+    fake.slash("alex", "/role-compare", text)
+    fake.wait_for("response_url")
+    [note] = fake.ephemerals("alex")
+    assert "/role-compare add" in shown(note.message)
+    assert fake.calls_to("views.open") == []
+    eventually(lambda: True)
