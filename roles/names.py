@@ -1,4 +1,12 @@
-"""Turning what people type (`Opps Director`, `c.o.o.`, `the CFO`) into catalog roles."""
+"""Turning what people type (`Opps Director`, `c.o.o.`, `the CFO`) into catalog roles.
+
+In order: an exact name (title, abbreviation, alias); an abbreviation several roles share
+(`CPO`), which asks; a known title with words that do not change the role (`Interim CEO`);
+"Head of X" (the director/VP-level role of function X); a typo of one title, accepted only
+when the typed words mean the same as that title (`Opps Director`, never `Product` for
+`Project`); otherwise the title grammar (`roles.titles`) reads it as "function + level" and
+the answer names the nearest roles by function and level, spelling last.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +16,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from roles.catalog import Catalog, Role
+from roles.titles import MODIFIERS, TitleReading, grammar_vocabulary, read_title
 
 _FILLER = {"the", "a", "an", "our", "my"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -17,6 +26,10 @@ AUTO_ACCEPT = 86
 # ...and beats the next role by this margin; below SUGGEST a name is not offered at all.
 AUTO_MARGIN = 6
 SUGGEST = 65
+# A typed word is read as a known word (for the grammar) when this close to it.
+WORD_MATCH = 80
+# Nearest roles offered for a title that is not in the catalog.
+NEAREST = 3
 
 
 def normalize(name: str) -> str:
@@ -33,6 +46,7 @@ class NameIndex:
 
     A name several roles answer to (only abbreviations may be shared: `cpo`, `cro`) is in
     `shared`, not `exact`: it never resolves on its own, the answer asks which is meant.
+    One index per catalog instance (`Catalog.names`).
     """
 
     exact: dict[str, str]  # normalized name -> role id
@@ -40,6 +54,8 @@ class NameIndex:
     keys: tuple[str, ...]
     owners: tuple[str, ...]  # role id of keys[i]
     longest: int  # most words in any name
+    vocabulary: tuple[str, ...]  # every word of every name, and the grammar's words
+    readings: dict[str, TitleReading]  # normalized name -> its reading
 
     @classmethod
     def build(cls, catalog: Catalog) -> NameIndex:
@@ -47,6 +63,8 @@ class NameIndex:
         for role in catalog:
             for name in role.names():
                 key = normalize(name)
+                if not key:
+                    continue
                 ids = owners.setdefault(key, [])
                 if role.id not in ids:
                     ids.append(role.id)
@@ -56,13 +74,21 @@ class NameIndex:
             if not _is_abbreviation(key):
                 raise ValueError(f"{key!r} names both {ids[0]} and {ids[1]}")
         pairs = [(k, i) for k, ids in owners.items() for i in ids]
+        words = set(grammar_vocabulary())
+        for key in owners:
+            words.update(key.split())
         return cls(
             exact=exact,
             shared=shared,
             keys=tuple(k for k, _ in pairs),
             owners=tuple(i for _, i in pairs),
             longest=max(len(k.split()) for k in owners),
+            vocabulary=tuple(sorted(words)),
+            readings={k: read_title(k.split()) for k in owners},
         )
+
+    def is_name(self, key: str) -> bool:
+        return key in self.exact or key in self.shared
 
 
 def _is_abbreviation(key: str) -> bool:
@@ -78,9 +104,12 @@ def name_index(catalog: Catalog) -> NameIndex:
 class Resolution:
     """What one typed name resolved to.
 
-    `role` is set when the name is known or a clear typo of one name (`corrected` then says
-    so); otherwise `suggestions` holds the closest roles, best first, and `ambiguous` tells
-    whether several roles fit about equally well.
+    `role` is set when the name is known, a clear typo of one name, or a known title with
+    words that do not change the role (`corrected` then says so, and `note` how it was
+    read). Otherwise `suggestions` holds the nearest roles, best first: `ambiguous` when
+    the name fits several of them (an abbreviation they share, a level or function alone),
+    and `nearest_by` says how they were chosen (`function and level`, `function`, `level`,
+    or `spelling`) when the name is a title the catalog does not have.
     """
 
     query: str
@@ -88,6 +117,15 @@ class Resolution:
     corrected: bool = False
     suggestions: tuple[Role, ...] = ()
     ambiguous: bool = False
+    note: str = ""
+    nearest_by: str = ""
+
+    @property
+    def outcome(self) -> str:
+        """`role`, `ask`, or `unknown` (not in the catalog), for tests and logs."""
+        if self.role is not None:
+            return "role"
+        return "ask" if self.ambiguous else "unknown"
 
 
 def lookup(catalog: Catalog, name: str) -> Role | None:
@@ -97,49 +135,187 @@ def lookup(catalog: Catalog, name: str) -> Role | None:
 
 
 def resolve(catalog: Catalog, name: str) -> Resolution:
-    """Resolve a typed name: exact names first, then typo-tolerant matching.
-
-    Short queries (three letters or fewer) are never corrected, only suggested, since
-    `cfo` vs `cto` is one letter apart and both are real.
-    """
-    role = lookup(catalog, name)
-    if role is not None:
-        return Resolution(query=name, role=role)
-    shared = name_index(catalog).shared.get(normalize(name))
-    if shared:
-        return Resolution(query=name, suggestions=tuple(catalog[i] for i in shared), ambiguous=True)
-    ranked = rank(catalog, name)
-    if not ranked:
+    """Resolve a typed name by meaning; never substitute one real title for another."""
+    index = name_index(catalog)
+    key = normalize(name)
+    if not key:
         return Resolution(query=name)
-    (best, best_score), *rest = ranked
-    runner_up = rest[0][1] if rest else 0.0
-    if (
-        len(normalize(name)) > 3
-        and best_score >= AUTO_ACCEPT
-        and best_score - runner_up >= AUTO_MARGIN
-    ):
-        return Resolution(query=name, role=best, corrected=True)
-    close = tuple(role for role, score in ranked if score >= max(SUGGEST, best_score - 15))
+    if key in index.exact:
+        return Resolution(query=name, role=catalog[index.exact[key]])
+    if key in index.shared:
+        return Resolution(
+            query=name, suggestions=tuple(catalog[i] for i in index.shared[key]), ambiguous=True
+        )
+    words = key.split()
+    reading = read_title(_spell(index, words))
+    found = _without_modifiers(catalog, index, words, name)
+    if found is None:
+        found = _head_of(catalog, reading, words, name)
+    if found is None:
+        found = _typo(catalog, index, key, reading, name)
+    if found is not None:
+        return found
+    return _nearest(catalog, index, key, reading, name)
+
+
+def _spell(index: NameIndex, words: list[str]) -> list[str]:
+    """Each word as the known word it is a spelling of (`opps` -> `ops`), else as typed."""
+    known = set(index.vocabulary)
+    spelled = []
+    for word in words:
+        if word in known or len(word) < 4:
+            spelled.append(word)
+            continue
+        match = process.extractOne(
+            word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_MATCH
+        )
+        spelled.append(match[0] if match else word)
+    return spelled
+
+
+def _without_modifiers(
+    catalog: Catalog, index: NameIndex, words: list[str], name: str
+) -> Resolution | None:
+    """`Interim CEO`, `Senior Project Manager`, `Group CFO`: the role, saying so."""
+    kept = [w for w in words if w not in MODIFIERS]
+    dropped = [w for w in words if w in MODIFIERS]
+    if not dropped or not kept:
+        return None
+    role_id = index.exact.get(" ".join(kept))
+    if role_id is None:
+        return None
+    role = catalog[role_id]
     return Resolution(
         query=name,
-        suggestions=close[:4],
-        # "could be A or B" only when several fit well; otherwise these are just the
-        # closest names to something that is not in the catalog
-        ambiguous=len(close) > 1
-        and best_score >= AUTO_ACCEPT
-        and best_score - runner_up < AUTO_MARGIN,
+        role=role,
+        corrected=True,
+        note=f"“{' '.join(dropped)}” does not change the role: compared as the {role.short_name}.",
     )
 
 
-def rank(catalog: Catalog, name: str, *, limit: int = 5) -> list[tuple[Role, float]]:
-    """Roles by how closely one of their names matches `name`, best first, 0-100."""
-    query = normalize(name)
-    if not query:
-        return []
-    index = name_index(catalog)
-    best: dict[str, float] = {}
-    for _key, score, position in process.extract(
-        query,
+def _head_of(
+    catalog: Catalog, reading: TitleReading, words: list[str], name: str
+) -> Resolution | None:
+    """`Head of Sales`: the one director- or VP-level role of that function, if there is one."""
+    if "head" not in words or len(reading.functions) != 1 or reading.unknown:
+        return None
+    if reading.rank != 4.5 or reading.stepped:
+        return None
+    function = reading.functions[0]
+    for rank in (5, 4):
+        fits = [r for r in catalog if r.function == function and r.rank == rank]
+        if len(fits) == 1:
+            return Resolution(
+                query=name,
+                role=fits[0],
+                corrected=True,
+                note=f"“Head of” is the director or VP level: compared as the {fits[0].short_name}.",
+            )
+        if fits:
+            return None
+    return None
+
+
+def _typo(
+    catalog: Catalog, index: NameIndex, key: str, reading: TitleReading, name: str
+) -> Resolution | None:
+    """One title the typed name is a misspelling of: close in spelling AND the same meaning
+    (same functions and level), clearly ahead of any other such title."""
+    if len(key) <= 3:  # `cfo` vs `cto`: one letter apart and both real
+        return None
+    scored = _spelling(index, key, limit=8)
+    same: list[tuple[str, float]] = []
+    for role_id, score, matched in scored:
+        if _same_meaning(index.readings[matched], reading):
+            same.append((role_id, score))
+    if not same:
+        return None
+    (best, best_score), *rest = same
+    runner_up = rest[0][1] if rest else 0.0
+    if best_score >= AUTO_ACCEPT and best_score - runner_up >= AUTO_MARGIN:
+        return Resolution(query=name, role=catalog[best], corrected=True)
+    return None
+
+
+def _same_meaning(a: TitleReading, b: TitleReading) -> bool:
+    """Two spellings of one title: the same functions, level, qualifiers and other words."""
+    return (
+        a.meaning == b.meaning
+        and (a.general, a.stepped) == (b.general, b.stepped)
+        and sorted(a.modifiers) == sorted(b.modifiers)
+        and sorted(a.unknown) == sorted(b.unknown)
+    )
+
+
+def _nearest(
+    catalog: Catalog, index: NameIndex, key: str, reading: TitleReading, name: str
+) -> Resolution:
+    """A title the catalog does not have: the nearest roles by function and level, then
+    spelling; `ambiguous` when only a level or only a function was named."""
+    spelling = {role_id: score for role_id, score, _ in _spelling(index, key, limit=12)}
+    if not reading.understood:
+        close = [
+            catalog[i]
+            for i, s in sorted(spelling.items(), key=lambda kv: -kv[1])
+            if s >= SUGGEST and s >= max(spelling.values()) - 15
+        ]
+        best = max(spelling.values(), default=0.0)
+        second = sorted(spelling.values(), reverse=True)[1] if len(spelling) > 1 else 0.0
+        return Resolution(
+            query=name,
+            suggestions=tuple(close[:4]),
+            ambiguous=len(close) > 1 and best >= AUTO_ACCEPT and best - second < AUTO_MARGIN,
+            nearest_by="spelling" if close else "",
+        )
+    wanted = set(reading.functions)
+    related: list[str] = []
+    for f in reading.functions:
+        entry = catalog.functions.get(f)
+        related.extend(r for r in (entry.related if entry else ()) if r not in wanted)
+
+    def distance(role: Role) -> tuple:
+        if wanted:
+            if role.function in wanted:
+                fd, order = 0, 0
+            elif role.function in related:
+                fd, order = 1, related.index(role.function)
+            else:
+                fd, order = 2, 0
+        else:
+            fd, order = 0, 0
+        rd = abs(role.rank - reading.rank) if reading.rank is not None else 0
+        return (fd, rd, order, -spelling.get(role.id, 0.0), role.rank)
+
+    candidates = [r for r in catalog if distance(r)[0] <= 1 and distance(r)[1] <= 2.5]
+    if not candidates and wanted and reading.rank is not None:
+        wanted = set()  # nothing of that function or next to it: nearest by level alone
+        candidates = [r for r in catalog if distance(r)[1] <= 1]
+    candidates.sort(key=distance)
+    level_only = not wanted
+    function_only = reading.rank is None
+    if level_only:
+        nearest_by = "level"
+    elif function_only:
+        nearest_by = "function"
+    else:
+        nearest_by = "function and level"
+    generic = (level_only or function_only) and not reading.unknown and not reading.modifiers
+    limit = 4 if generic else NEAREST
+    if generic and wanted:
+        candidates = [r for r in candidates if r.function in wanted] or candidates
+    return Resolution(
+        query=name,
+        suggestions=tuple(candidates[:limit]),
+        ambiguous=generic and len(candidates) > 0,
+        nearest_by=nearest_by if candidates else "",
+    )
+
+
+def _spelling(index: NameIndex, key: str, *, limit: int) -> list[tuple[str, float, str]]:
+    """Roles by how closely one of their names is spelt like `key`: (id, score, name)."""
+    best: dict[str, tuple[float, str]] = {}
+    for matched, score, position in process.extract(
+        key,
         index.keys,
         scorer=_score,
         processor=None,
@@ -147,9 +323,21 @@ def rank(catalog: Catalog, name: str, *, limit: int = 5) -> list[tuple[Role, flo
         score_cutoff=SUGGEST - 15,
     ):
         role_id = index.owners[position]
-        best[role_id] = max(best.get(role_id, 0.0), score)
-    ordered = sorted(best.items(), key=lambda kv: -kv[1])[:limit]
-    return [(catalog[role_id], score) for role_id, score in ordered]
+        if score > best.get(role_id, (-1.0, ""))[0]:
+            best[role_id] = (score, matched)
+    ordered = sorted(best.items(), key=lambda kv: -kv[1][0])[:limit]
+    return [(role_id, score, matched) for role_id, (score, matched) in ordered]
+
+
+def rank(catalog: Catalog, name: str, *, limit: int = 5) -> list[tuple[Role, float]]:
+    """Roles by how closely one of their names is spelt like `name`, best first, 0-100."""
+    query = normalize(name)
+    if not query:
+        return []
+    return [
+        (catalog[role_id], score)
+        for role_id, score, _ in _spelling(name_index(catalog), query, limit=limit)
+    ]
 
 
 def _score(query: str, key: str, **kwargs) -> float:

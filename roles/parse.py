@@ -10,12 +10,12 @@ from roles.names import Resolution, lookup, name_index, normalize, resolve
 
 MAX_ROLES = 4
 
-# `A vs B`, `A versus B`, `A v. B`, `A and B`, `A or B`, `A, B`, `A / B`, `A & B`, `A + B`,
+# `A vs B`, `A vs. B`, `A versus B`, `A v B`, `A v. B`, `A and B`, `A or B`, `A, B`, `A / B`, `A & B`, `A + B`,
 # `A | B`, `A; B`. Words only count as separators with spaces around them, so "vp of
 # operations" and "research and development" (were it a role) are not split by "of"/"and"
 # here; `split_pieces` re-joins pieces when the whole text is itself a known name.
 _SEPARATORS = re.compile(
-    r"\s+(?:vs\.?|versus|v\.|and|or|against|compared\s+(?:to|with))\s+|\s*[,;/&|+]\s*",
+    r"\s+(?:vs\.?|versus|v\.?|and|or|against|compared\s+(?:to|with))\s+|\s*[,;/&|+]\s*",
     re.IGNORECASE,
 )
 _HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -100,10 +100,16 @@ def split_names(catalog: Catalog, text: str) -> list[str]:
 
 
 def segment(catalog: Catalog, piece: str) -> list[str]:
-    """Longest-match segmentation of one piece into catalog names and leftover runs."""
-    if lookup(catalog, piece) is not None:
-        return [piece]
+    """Split one piece without separators into the names it holds (`coo operations
+    director`, `coo opps director`), by longest match against the catalog.
+
+    A piece is only split when every part is a name or a clear typo of one: a title the
+    catalog does not have stays whole (`Deputy CEO`, `Business Operations Manager`,
+    `Vice President`), to be read by the title grammar.
+    """
     index = name_index(catalog)
+    if index.is_name(normalize(piece)):
+        return [piece]
     words = piece.split()
     parts: list[str] = []
     unknown: list[str] = []
@@ -111,8 +117,7 @@ def segment(catalog: Catalog, piece: str) -> list[str]:
     while i < len(words):
         for j in range(min(len(words), i + index.longest), i, -1):
             candidate = " ".join(words[i:j])
-            key = normalize(candidate)
-            if key in index.exact or key in index.shared:
+            if index.is_name(normalize(candidate)):
                 if unknown:
                     parts.append(" ".join(unknown))
                     unknown = []
@@ -124,4 +129,9 @@ def segment(catalog: Catalog, piece: str) -> list[str]:
             i += 1
     if unknown:
         parts.append(" ".join(unknown))
-    return [p for p in parts if normalize(p)]
+    parts = [p for p in parts if normalize(p)]
+    if len(parts) > 1 and all(
+        index.is_name(normalize(p)) or resolve(catalog, p).corrected for p in parts
+    ):
+        return parts
+    return [piece]
