@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from roles.catalog import Catalog, Role
-from roles.titles import MODIFIERS, TitleReading, grammar_vocabulary, read_title
+from roles.titles import (
+    CONNECTORS,
+    MODIFIERS,
+    TitleReading,
+    grammar_vocabulary,
+    read_title,
+)
 
 _FILLER = {"the", "a", "an", "our", "my"}
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -56,6 +62,7 @@ class NameIndex:
     longest: int  # most words in any name
     vocabulary: tuple[str, ...]  # every word of every name, and the grammar's words
     readings: dict[str, TitleReading]  # normalized name -> its reading
+    by_words: dict[frozenset[str], tuple[str, ...]]  # a name's words, in any order -> ids
 
     @classmethod
     def build(cls, catalog: Catalog) -> NameIndex:
@@ -74,6 +81,10 @@ class NameIndex:
             if not _is_abbreviation(key):
                 raise ValueError(f"{key!r} names both {ids[0]} and {ids[1]}")
         pairs = [(k, i) for k, ids in owners.items() for i in ids]
+        by_words: dict[frozenset[str], tuple[str, ...]] = {}
+        for key, ids in owners.items():
+            content = _content(key.split())
+            by_words[content] = tuple(dict.fromkeys((*by_words.get(content, ()), *ids)))
         words = set(grammar_vocabulary())
         for key in owners:
             words.update(key.split())
@@ -85,6 +96,7 @@ class NameIndex:
             longest=max(len(k.split()) for k in owners),
             vocabulary=tuple(sorted(words)),
             readings={k: read_title(k.split()) for k in owners},
+            by_words=by_words,
         )
 
     def is_name(self, key: str) -> bool:
@@ -177,6 +189,8 @@ def _without_modifiers(
     catalog: Catalog, index: NameIndex, words: list[str], name: str
 ) -> Resolution | None:
     """`Interim CEO`, `Senior Project Manager`, `Group CFO`: the role, saying so."""
+    words = " ".join(words).replace("senior vice president", "senior vp").split()
+    words = [x for w in words for x in (("senior", "vp") if w == "svp" else (w,))]
     kept = [w for w in words if w not in MODIFIERS]
     dropped = [w for w in words if w in MODIFIERS]
     if not dropped or not kept:
@@ -189,7 +203,7 @@ def _without_modifiers(
         query=name,
         role=role,
         corrected=True,
-        note=f"“{' '.join(dropped)}” does not change the role: compared as the {role.short_name}.",
+        note=f"“{' '.join(dropped)}” qualifies the title without changing the role.",
     )
 
 
@@ -209,7 +223,7 @@ def _head_of(
                 query=name,
                 role=fits[0],
                 corrected=True,
-                note=f"“Head of” is the director or VP level: compared as the {fits[0].short_name}.",
+                note="“Head of” a function is its director or VP level.",
             )
         if fits:
             return None
@@ -219,47 +233,36 @@ def _head_of(
 def _typo(
     catalog: Catalog, index: NameIndex, key: str, reading: TitleReading, name: str
 ) -> Resolution | None:
-    """One title the typed name is a misspelling of: close in spelling AND the same meaning
-    (same functions and level), clearly ahead of any other such title."""
+    """One title the typed name is a misspelling of: each typed word, read as the known
+    word it is a spelling of (`cheif` -> `chief`), gives exactly that title's words. A
+    real word is never read as another (`product` stays `product`, not `project`)."""
     if len(key) <= 3:  # `cfo` vs `cto`: one letter apart and both real
         return None
-    scored = _spelling(index, key, limit=8)
-    same: list[tuple[str, float]] = []
-    for role_id, score, matched in scored:
-        if _same_meaning(index.readings[matched], reading):
-            same.append((role_id, score))
-    if not same:
-        return None
-    (best, best_score), *rest = same
-    runner_up = rest[0][1] if rest else 0.0
-    if best_score >= AUTO_ACCEPT and best_score - runner_up >= AUTO_MARGIN:
-        return Resolution(query=name, role=catalog[best], corrected=True)
+    words = _content(_spell(index, key.split()))
+    owners = index.by_words.get(words, ())
+    if len(owners) == 1:
+        return Resolution(query=name, role=catalog[owners[0]], corrected=True)
     return None
 
 
-def _same_meaning(a: TitleReading, b: TitleReading) -> bool:
-    """Two spellings of one title: the same functions, level, qualifiers and other words."""
-    return (
-        a.meaning == b.meaning
-        and (a.general, a.stepped) == (b.general, b.stepped)
-        and sorted(a.modifiers) == sorted(b.modifiers)
-        and sorted(a.unknown) == sorted(b.unknown)
-    )
+def _content(words) -> frozenset[str]:
+    return frozenset(w for w in words if w not in CONNECTORS)
 
 
 def _nearest(
     catalog: Catalog, index: NameIndex, key: str, reading: TitleReading, name: str
 ) -> Resolution:
     """A title the catalog does not have: the nearest roles by function and level, then
-    spelling; `ambiguous` when only a level or only a function was named."""
+    spelling; `ambiguous` (the answer asks) when only a level or only a function was named.
+    """
     spelling = {role_id: score for role_id, score, _ in _spelling(index, key, limit=12)}
     if not reading.understood:
+        best = max(spelling.values(), default=0.0)
         close = [
             catalog[i]
             for i, s in sorted(spelling.items(), key=lambda kv: -kv[1])
-            if s >= SUGGEST and s >= max(spelling.values()) - 15
+            if s >= SUGGEST and s >= best - 15
         ]
-        best = max(spelling.values(), default=0.0)
         second = sorted(spelling.values(), reverse=True)[1] if len(spelling) > 1 else 0.0
         return Resolution(
             query=name,
@@ -272,42 +275,40 @@ def _nearest(
     for f in reading.functions:
         entry = catalog.functions.get(f)
         related.extend(r for r in (entry.related if entry else ()) if r not in wanted)
+    target = reading.rank
 
-    def distance(role: Role) -> tuple:
-        if wanted:
-            if role.function in wanted:
-                fd, order = 0, 0
-            elif role.function in related:
-                fd, order = 1, related.index(role.function)
-            else:
-                fd, order = 2, 0
-        else:
+    def level(role: Role) -> float:
+        return abs(role.rank - target) if target is not None else 0.0
+
+    def by_function(role: Role) -> tuple:
+        if role.function in wanted:
             fd, order = 0, 0
-        rd = abs(role.rank - reading.rank) if reading.rank is not None else 0
-        return (fd, rd, order, -spelling.get(role.id, 0.0), role.rank)
+        else:
+            fd, order = 1, related.index(role.function)
+        return (fd, level(role), order, -spelling.get(role.id, 0.0), role.rank)
 
-    candidates = [r for r in catalog if distance(r)[0] <= 1 and distance(r)[1] <= 2.5]
-    if not candidates and wanted and reading.rank is not None:
-        wanted = set()  # nothing of that function or next to it: nearest by level alone
-        candidates = [r for r in catalog if distance(r)[1] <= 1]
-    candidates.sort(key=distance)
-    level_only = not wanted
-    function_only = reading.rank is None
-    if level_only:
-        nearest_by = "level"
-    elif function_only:
-        nearest_by = "function"
-    else:
-        nearest_by = "function and level"
-    generic = (level_only or function_only) and not reading.unknown and not reading.modifiers
-    limit = 4 if generic else NEAREST
+    candidates: list[Role] = []
+    if wanted:
+        candidates = sorted(
+            (r for r in catalog if r.function in wanted or r.function in related),
+            key=by_function,
+        )
+    nearest_by = ("function and level" if target is not None else "function") if candidates else ""
+    if not candidates and target is not None:
+        candidates = sorted(
+            (r for r in catalog if level(r) <= 1.5),
+            key=lambda r: (level(r), -spelling.get(r.id, 0.0), r.rank),
+        )
+        nearest_by = "level" if candidates else ""
+    # a level alone ("Director", "VP") or a function alone ("Marketing"): which one?
+    generic = (not wanted or target is None) and not reading.unknown and not reading.modifiers
     if generic and wanted:
         candidates = [r for r in candidates if r.function in wanted] or candidates
     return Resolution(
         query=name,
-        suggestions=tuple(candidates[:limit]),
-        ambiguous=generic and len(candidates) > 0,
-        nearest_by=nearest_by if candidates else "",
+        suggestions=tuple(candidates[: 4 if generic else NEAREST]),
+        ambiguous=generic and bool(candidates),
+        nearest_by=nearest_by,
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 # Phrases (normalized, up to three words) -> function key of functions.toml.
 FUNCTION_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        ("operations", "operation", "operating", "operational", "ops", "opps", "op"),
+        ("operations", "operation", "operating", "operational", "ops", "site"),
         "operations",
     ),
     **dict.fromkeys(
@@ -56,7 +56,16 @@ FUNCTION_WORDS: dict[str, str] = {
     ),
     **dict.fromkeys(("product", "products", "product management"), "product"),
     **dict.fromkeys(
-        ("sales", "selling", "commercial", "business development", "bd", "account management"),
+        (
+            "sales",
+            "selling",
+            "commercial",
+            "business development",
+            "bd",
+            "account",
+            "account management",
+            "account executive",
+        ),
         "sales",
     ),
     **dict.fromkeys(
@@ -94,7 +103,18 @@ FUNCTION_WORDS: dict[str, str] = {
     **dict.fromkeys(("risk", "risks", "enterprise risk"), "risk"),
     **dict.fromkeys(("administration", "admin", "administrative", "office"), "administration"),
     **dict.fromkeys(
-        ("project", "projects", "program", "programme", "programs", "delivery", "pmo"),
+        (
+            "project",
+            "projects",
+            "program",
+            "programme",
+            "programs",
+            "delivery",
+            "pmo",
+            "scrum",
+            "scrum master",
+            "agile",
+        ),
         "project-delivery",
     ),
     **dict.fromkeys(
@@ -116,6 +136,17 @@ FUNCTION_WORDS: dict[str, str] = {
     **dict.fromkeys(
         ("facilities", "facility", "workplace", "estates", "buildings", "property"),
         "facilities",
+    ),
+    **dict.fromkeys(
+        (
+            "non executive director",
+            "ned",
+            "board member",
+            "board director",
+            "trustee",
+            "independent director",
+        ),
+        "governance",
     ),
     **dict.fromkeys(
         ("governance", "board", "chair", "chairman", "chairwoman", "chairperson", "board chair"),
@@ -146,7 +177,22 @@ GENERAL = "general"
 # Phrases -> rank on the ladder (see roles/catalog/README.md); lower is more senior. The
 # lowest rank found in a title wins ("Chief ... Officer" is 3, not the 7 of "officer").
 RANK_WORDS: dict[str, float] = {
-    **dict.fromkeys(("chair", "chairman", "chairwoman", "chairperson", "board chair"), 0),
+    **dict.fromkeys(
+        (
+            "chair",
+            "chairman",
+            "chairwoman",
+            "chairperson",
+            "board chair",
+            "non executive director",
+            "ned",
+            "board member",
+            "board director",
+            "trustee",
+            "independent director",
+        ),
+        0,
+    ),
     **dict.fromkeys(
         (
             "ceo",
@@ -181,6 +227,11 @@ RANK_WORDS: dict[str, float] = {
             "advisor",
             "adviser",
             "engineer",
+            "account executive",
+            "scrum master",
+            "coach",
+            "scientist",
+            "member",
         ),
         7,
     ),

@@ -190,7 +190,8 @@ def unresolved_message(request: CompareRequest, catalog: Catalog) -> dict[str, A
             lines.append(f"• {typed} could be {options}.")
         elif r.suggestions:
             options = ", ".join(f"*{escape(s.label)}*" for s in r.suggestions)
-            lines.append(f"• {typed} is not in the catalog. Closest matches: {options}.")
+            how = f"nearest by {r.nearest_by}" if r.nearest_by else "closest matches"
+            lines.append(f"• {typed} is not in the catalog; {how}: {options}.")
         else:
             lines.append(f"• {typed} is not in the catalog, and nothing is close.")
     known = [r.role.short_name for r in request.resolutions if r.role]
