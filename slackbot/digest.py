@@ -16,19 +16,17 @@ from typing import Any
 
 from slackbot.delivery import Deliveries, Delivery, Outgoing
 from slackbot.proposals.model import (
-    APPROVED,
-    REJECTED,
-    STATUS_CHANGED,
-    WITHDRAWN,
     Event,
     NotFound,
     Proposal,
 )
 from slackbot.services import Services
 from slackbot.settings import Settings
-from slackbot.ui.digest import digest_message
+from slackbot.ui.digest import DigestTotals, digest_message
 
 GRACE = timedelta(hours=6)
+# how many proposals each list of the digest names; the rest are counted ("and 12 more")
+LISTED = 15
 logger = logging.getLogger("orgbot.digest")
 
 
@@ -109,20 +107,17 @@ def due_digest(settings: Settings, now: datetime, deliveries: Deliveries) -> Dig
 def digest_content(
     services: Services, period: DigestPeriod, now: datetime, link: Any
 ) -> dict[str, Any]:
+    """The digest for `period`. Counts are exact whatever the number of proposals; each
+    list shows its first `LISTED` and says how many more there are."""
     team_id = period.team_id
     since = _since(services, period)
     until = period.scheduled
     proposals = services.proposals
-    recent = proposals.recent(team_id, limit=200)
-    new = [p for p in recent if since <= p.created_at < until]
-    waiting = proposals.open_proposals(team_id, limit=200)
+    new, new_total = proposals.created_between(team_id, since, until, limit=LISTED)
+    waiting = proposals.waiting_longest(team_id, limit=LISTED)
+    closing, decided_total = proposals.closed_between(team_id, since, until, limit=LISTED)
     decisions: list[tuple[Event, Proposal]] = []
-    # what was decided: proposals that closed (approved, rejected, withdrawn), not each vote
-    for event in proposals.recent_events_between(
-        team_id, (STATUS_CHANGED, WITHDRAWN), since, until
-    ):
-        if event.kind == STATUS_CHANGED and event.detail.get("to") not in (APPROVED, REJECTED):
-            continue
+    for event in closing:
         try:
             decisions.append((event, proposals.get(team_id, event.proposal_id)))
         except NotFound:
@@ -136,6 +131,9 @@ def digest_content(
         waiting=waiting,
         decisions=decisions,
         link=link,
+        totals=DigestTotals(
+            new=new_total, waiting=proposals.count_open(team_id), decided=decided_total
+        ),
     )
 
 

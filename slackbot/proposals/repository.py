@@ -96,6 +96,46 @@ def list_proposals(
     return [proposal_from_row(db, row) for row in rows]
 
 
+def count_proposals(
+    db: Database, team_id: str, *, where: str = "1", params: list[Any] | None = None
+) -> int:
+    """How many proposals match: exact, unlike a list capped by its `limit`."""
+    row = next(
+        db.query(
+            f"select count(*) as n from proposals where team_id = ? and ({where})",
+            [team_id, *(params or [])],
+        )
+    )
+    return row["n"]
+
+
+def closing_events(
+    db: Database,
+    team_id: str,
+    *,
+    since: datetime,
+    until: datetime,
+    closed: tuple[str, ...],
+    withdrawn: str,
+    status_changed: str,
+    limit: int,
+) -> tuple[list[Event], int]:
+    """Events that closed a proposal in [since, until): a status change to one of `closed`,
+    or a withdrawal. The first `limit` of them, oldest first, and how many there are in all.
+    Times are compared as instants (`julianday`), whatever offset they were written with."""
+    marks = ",".join("?" for _ in closed)
+    where = (
+        "team_id = ? and julianday(at) >= julianday(?) and julianday(at) < julianday(?) "
+        f"and (kind = ? or (kind = ? and json_extract(detail, '$.to') in ({marks})))"
+    )
+    params = [team_id, iso(since), iso(until), withdrawn, status_changed, *closed]
+    total = next(db.query(f"select count(*) as n from proposal_events where {where}", params))["n"]
+    rows = db.query(
+        f"select * from proposal_events where {where} order by id limit ?", [*params, limit]
+    )
+    return [event_from_row(row) for row in rows], total
+
+
 def next_number(db: Database, team_id: str) -> int:
     row = next(
         db.query(

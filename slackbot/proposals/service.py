@@ -71,6 +71,49 @@ class ProposalService:
             limit=limit,
         )
 
+    def count_open(self, team_id: str) -> int:
+        return repo.count_proposals(
+            self.store.db, team_id, where="status in (?, ?)", params=[IN_REVIEW, CHANGES_REQUESTED]
+        )
+
+    def waiting_longest(self, team_id: str, limit: int) -> list[Proposal]:
+        """Open proposals, the most overdue first (earliest review-by date, then number)."""
+        return repo.list_proposals(
+            self.store.db,
+            team_id,
+            where="status in (?, ?)",
+            params=[IN_REVIEW, CHANGES_REQUESTED],
+            order="review_by, number",
+            limit=limit,
+        )
+
+    def created_between(
+        self, team_id: str, since: datetime, until: datetime, *, limit: int
+    ) -> tuple[list[Proposal], int]:
+        """Proposals created in [since, until): the first `limit` by number, and how many."""
+        where = "julianday(created_at) >= julianday(?) and julianday(created_at) < julianday(?)"
+        params = [repo.iso(since), repo.iso(until)]
+        listed = repo.list_proposals(
+            self.store.db, team_id, where=where, params=params, order="number", limit=limit
+        )
+        return listed, repo.count_proposals(self.store.db, team_id, where=where, params=params)
+
+    def closed_between(
+        self, team_id: str, since: datetime, until: datetime, *, limit: int
+    ) -> tuple[list[Event], int]:
+        """Approvals, rejections and withdrawals in [since, until) (not each vote): the
+        first `limit`, oldest first, and how many there were."""
+        return repo.closing_events(
+            self.store.db,
+            team_id,
+            since=since,
+            until=until,
+            closed=(APPROVED, REJECTED),
+            withdrawn=WITHDRAWN,
+            status_changed=STATUS_CHANGED,
+            limit=limit,
+        )
+
     def recent(self, team_id: str, limit: int = 20) -> list[Proposal]:
         return repo.list_proposals(self.store.db, team_id, limit=limit)
 
