@@ -31,6 +31,9 @@ from slackbot.server import HttpServer, OrgbotWSGI
 from slackbot.services import Services
 
 COMMAND_TEXT = "COO vs Operations Director"
+WORKSPACE_TEXT = "Product Manager vs Project Manager"
+WORKSPACE_TEAM = "T0BENCH050"  # a workspace with 50 roles of its own
+WORKSPACE_ROLES = 50
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -66,11 +69,11 @@ def table(rows: list[dict]) -> str:
 # --- the role comparison's ack ------------------------------------------------------------
 
 
-def slash_body(fake: FakeSlack, text: str) -> str:
+def slash_body(fake: FakeSlack, text: str, *, team_id: str | None = None) -> str:
     return urllib.parse.urlencode(
         {
             "token": "x",
-            "team_id": fake.ws.team_id,
+            "team_id": team_id or fake.ws.team_id,
             "team_domain": fake.ws.domain,
             "channel_id": "C0GENERAL1",
             "channel_name": "general",
@@ -110,8 +113,7 @@ def bare_app(config: Config, *, process_before_response: bool) -> App:
     return app
 
 
-def time_in_process(app: App, fake: FakeSlack, n: int) -> tuple[list[float], float]:
-    body = slash_body(fake, COMMAND_TEXT)
+def time_in_process(app: App, fake: FakeSlack, n: int, body: str) -> tuple[list[float], float]:
     samples = []
     start = time.perf_counter()
     for _ in range(n):
@@ -123,10 +125,9 @@ def time_in_process(app: App, fake: FakeSlack, n: int) -> tuple[list[float], flo
     return samples, time.perf_counter() - start
 
 
-def time_over_http(app: App, fake: FakeSlack, n: int) -> tuple[list[float], float]:
+def time_over_http(app: App, fake: FakeSlack, n: int, body: str) -> tuple[list[float], float]:
     server = HttpServer(OrgbotWSGI(app, lambda: (True, {})), host="127.0.0.1", port=0).start()
     conn = http.client.HTTPConnection("127.0.0.1", server.port)
-    body = slash_body(fake, COMMAND_TEXT)
     samples = []
     try:
         start = time.perf_counter()
@@ -153,27 +154,50 @@ def bench_ack(n: int) -> str:
             db_path=f"{tmp}/bench.db",
         )
         services = Services.open(config)
+        add_workspace_roles(services, WORKSPACE_TEAM, WORKSPACE_ROLES)
         orgbot = create_app(config, services, verify_token=False)
+        shipped = len(services.catalog)
+        seed = slash_body(fake, COMMAND_TEXT)
+        pair = slash_body(fake, WORKSPACE_TEXT)
+        pair_with_own = slash_body(fake, WORKSPACE_TEXT, team_id=WORKSPACE_TEAM)
         # the ack must carry the comparison itself
-        probe = orgbot.dispatch(
-            BoltRequest(
-                body=slash_body(fake, COMMAND_TEXT),
-                headers=signed_headers(fake.signing_secret, slash_body(fake, COMMAND_TEXT)),
+        for body, header in (
+            (seed, COMMAND_TEXT),
+            (pair, WORKSPACE_TEXT),
+            (pair_with_own, WORKSPACE_TEXT),
+        ):
+            probe = orgbot.dispatch(
+                BoltRequest(body=body, headers=signed_headers(fake.signing_secret, body))
             )
-        )
-        assert json.loads(probe.body)["blocks"][0]["text"]["text"] == "COO vs Operations Director"
-        apps: list[tuple[str, App, int]] = [
+            assert json.loads(probe.body)["blocks"][0]["text"]["text"] == header, probe.body
+        assert len(services.catalog_for(WORKSPACE_TEAM)) == shipped + WORKSPACE_ROLES
+        apps: list[tuple[str, App, int, str]] = [
             (
                 "bare Bolt, default mode (`ack()` only)",
                 bare_app(config, process_before_response=False),
                 max(50, n // 20),
+                seed,
             ),
             (
                 "bare Bolt, `process_before_response=True` (`ack()` only)",
                 bare_app(config, process_before_response=True),
                 n,
+                seed,
             ),
-            ("orgbot `/role-compare COO vs Operations Director`", orgbot, n),
+            ("orgbot `/role-compare COO vs Operations Director`", orgbot, n, seed),
+            (
+                f"orgbot `/role-compare {WORKSPACE_TEXT}`, {shipped} shipped roles",
+                orgbot,
+                n,
+                pair,
+            ),
+            (
+                f"orgbot `/role-compare {WORKSPACE_TEXT}`, {shipped} shipped + "
+                f"{WORKSPACE_ROLES} workspace roles",
+                orgbot,
+                n,
+                pair_with_own,
+            ),
         ]
         out = []
         for transport, timer in (
@@ -181,13 +205,34 @@ def bench_ack(n: int) -> str:
             ("over HTTP (waitress, keep-alive, one client)", time_over_http),
         ):
             rows = []
-            for name, app, count in apps:
-                timer(app, fake, 20)  # warm up: auth.test cache, imports, caches
-                samples, wall = timer(app, fake, count)
+            for name, app, count, body in apps:
+                timer(app, fake, 20, body)  # warm up: auth.test cache, imports, caches
+                samples, wall = timer(app, fake, count, body)
                 rows.append(summarize(name, samples, wall))
             out.append(f"### {transport}\n\n{table(rows)}\n")
         services.store.close()
         return "\n".join(out)
+
+
+def add_workspace_roles(services: Services, team_id: str, count: int) -> None:
+    """`count` roles of the workspace's own, each a shipped role under a new id and name,
+    saved the way `orgbot roles import` saves them."""
+    from datetime import UTC, datetime
+
+    from slackbot.workspace_roles import role_to_data
+
+    shipped = list(services.catalog)
+    entries = []
+    for n in range(count):
+        data = role_to_data(shipped[n % len(shipped)])
+        data.update(
+            id=f"bench-role-{n}",
+            title=f"Regional {data['title']} {n}",
+            abbreviation="",
+            aliases=[],
+        )
+        entries.append((f"bench role {n}", data))
+    services.catalogs.save(team_id, entries, by="bench", now=datetime.now(UTC), via="cli")
 
 
 # --- a 30-position proposal: submission to stored and posted --------------------------

@@ -177,3 +177,23 @@ def test_edit_without_a_known_role_says_what_to_do(fake, bot, text):
     assert "/role-compare add" in shown(note.message)
     assert fake.calls_to("views.open") == []
     eventually(lambda: True)
+
+
+def test_the_picker_groups_the_roles_when_there_are_more_than_slack_lists(fake, bot):
+    from bench.run import add_workspace_roles
+
+    add_workspace_roles(bot.services, fake.ws.team_id, 60)
+    assert len(bot.services.catalog_for(fake.ws.team_id)) > 100
+    fake.slash("dana", "/role-compare", "")
+    fake.wait_for("views.open")
+    element = fake.open_view("dana")["blocks"][0]["element"]
+    assert "options" not in element
+    groups = element["option_groups"]
+    assert groups[0]["label"]["text"] == "This workspace's roles"
+    assert len(groups[0]["options"]) == 60
+    assert all(len(g["options"]) <= 100 for g in groups)
+
+    result = fake.submit("dana", {"pick_role_1": "bench-role-0", "pick_role_2": "coo"})
+    shown_view = result.json["view"]
+    assert "this workspace's own role" in shown(shown_view)
+    # the fake checked every view against Block Kit's limits (the fixture fails on problems)

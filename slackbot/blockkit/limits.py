@@ -217,11 +217,31 @@ def _element(element: Mapping[str, Any], where: str) -> list[str]:
             problems.append(f"{where}: initial_value longer than max_length")
     elif kind in _OPTION_ELEMENTS:
         options = element.get("options") or []
-        if not options:
+        groups = element.get("option_groups") or []
+        if groups and (options or kind not in ("static_select", "multi_static_select")):
+            problems.append(f"{where}: option_groups only on selects, instead of options")
+        if len(groups) > OPTIONS:
+            problems.append(f"{where}: {len(groups)} option groups; limit {OPTIONS}")
+        for group in groups:
+            problems.extend(
+                _text(
+                    group.get("label"),
+                    f"{where} option group label",
+                    OPTION_TEXT,
+                    plain=True,
+                    required=True,
+                )
+            )
+            if len(group.get("options") or []) > OPTIONS:
+                problems.append(
+                    f"{where}: {len(group['options'])} options in a group; limit {OPTIONS}"
+                )
+        if not options and not groups:
             problems.append(f"{where}: needs options")
         most = OVERFLOW_OPTIONS if kind == "overflow" else OPTIONS
         if len(options) > most:
             problems.append(f"{where}: {len(options)} options; limit {most}")
+        options = options or [o for g in groups for o in g.get("options") or []]
         values = [o.get("value") for o in options]
         # option text is plain_text only in select and overflow menus; radio buttons and
         # checkboxes may use mrkdwn (option object reference)

@@ -97,7 +97,7 @@ def _action(block: dict[str, Any], element: dict[str, Any], selected: Any = None
         if "style" in element:
             action["style"] = element["style"]
     elif element["type"] in ("static_select", "overflow"):
-        option = next((o for o in element.get("options") or [] if o.get("value") == selected), None)
+        option = next((o for o in all_options(element) if o.get("value") == selected), None)
         action["selected_option"] = option
     elif element["type"] == "users_select":
         action["selected_user"] = selected
@@ -245,10 +245,16 @@ def _initial(element: dict[str, Any]) -> Any:
     return None
 
 
+def all_options(element: dict[str, Any]) -> list[dict[str, Any]]:
+    """A select's options, whether listed flat or in `option_groups`."""
+    flat = element.get("options") or []
+    return flat or [o for g in element.get("option_groups") or [] for o in g.get("options") or []]
+
+
 def element_value(element: dict[str, Any], given: Any) -> dict[str, Any]:
     """One entry of `state.values` in the shape Slack uses for this element type."""
     kind = element["type"]
-    options = {o["value"]: o for o in element.get("options") or []}
+    options = {o["value"]: o for o in all_options(element)}
     if kind in ("plain_text_input", "number_input"):
         value = None if given in (None, "") else str(given)
         return {"type": kind, "value": value}

@@ -11,6 +11,7 @@ from roles import ONET_CREDIT, Catalog, CompareRequest, Comparison, Role
 from roles.catalog import LEVEL_LABELS
 from roles.compare import MAX_ROLES
 from slackbot import ids
+from slackbot.blockkit import limits
 from slackbot.ui.common import (
     Block,
     actions,
@@ -25,6 +26,7 @@ from slackbot.ui.common import (
     message,
     modal,
     option,
+    plain,
     section,
 )
 
@@ -175,6 +177,8 @@ def help_message() -> dict[str, Any]:
         "• `/role-compare COO`: one role's card\n"
         "• `/role-compare list`: every role in the catalog\n"
         "• `/role-compare`: pick roles from a list\n"
+        "• `/role-compare add`, `/role-compare edit COO`: admins add or change this "
+        "workspace's own roles\n"
         "Abbreviations, other names and small typos are understood."
     )
     return message("How to use /role-compare", [section(text)])
@@ -220,13 +224,16 @@ def picker_modal(
         option(role.label + (" · our own" if role.id in catalog.local else ""), role.id)
         for role in catalog
     ]
+    choices: dict[str, Any] = {"options": options}
+    if len(options) > limits.OPTIONS:  # a workspace's own roles on top of the shipped ones
+        choices = {"option_groups": _option_groups(catalog, options)}
     blocks: list[Block] = []
     for n, block_id in enumerate(ids.PICKER_ROLE_BLOCKS):
         element: dict[str, Any] = {
             "type": "static_select",
             "action_id": ids.PICKER_ROLE_ACTION,
             "placeholder": {"type": "plain_text", "text": "Choose a role"},
-            "options": options,
+            **choices,
         }
         if n < len(initial) and initial[n] in catalog:
             element["initial_option"] = next(o for o in options if o["value"] == initial[n])
@@ -247,6 +254,19 @@ def picker_modal(
         close="Cancel",
         private_metadata=channel_id or "",
     )
+
+
+def _option_groups(catalog: Catalog, options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Over 100 roles: this workspace's own, then the shipped ones, 100 a group."""
+    own = [o for o in options if o["value"] in catalog.local]
+    shipped = [o for o in options if o["value"] not in catalog.local]
+    groups = []
+    for label, items in (("This workspace's roles", own), ("orgbot's catalog", shipped)):
+        chunks = [items[i : i + limits.OPTIONS] for i in range(0, len(items), limits.OPTIONS)]
+        for n, chunk in enumerate(chunks, start=1):
+            suffix = f" ({n})" if len(chunks) > 1 else ""
+            groups.append({"label": plain(label + suffix), "options": chunk})
+    return groups
 
 
 def comparison_modal(
