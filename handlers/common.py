@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -11,29 +12,68 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from slackbot.services import services_from
+from slackbot.slack_errors import error_code, explain_modal
 from slackbot.ui.common import simple_message
 
 logger = logging.getLogger("orgbot.handlers")
 
+SORRY = (
+    "Something went wrong on orgbot's side and nothing was changed. Please try again; "
+    "if it keeps happening, give your admin this reference: {ref}"
+)
+
 
 def after_ack(context: BoltContext, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-    """Run `fn` once Slack has its answer: Web API calls that must not delay the ack."""
+    """Run `fn` once Slack has its answer, on the posting lane: cards, replies, DMs."""
     services_from(context).background.submit(fn, *args, **kwargs)
+
+
+def for_person(
+    context: BoltContext,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    fn: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> None:
+    """Run `fn` once Slack has its answer, on the interactive lane (a person is waiting:
+    a modal to open, a view to update, an answer). If it fails unexpectedly the person is
+    told so, with a reference for the log line, never left with nothing."""
+
+    def run() -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            logger.exception("%s failed (ref %s)", getattr(fn, "__qualname__", fn), ref)
+            tell(body, client, respond, SORRY.format(ref=ref))
+
+    services_from(context).background.interactive(run)
+
+
+def user_of(body: dict[str, Any]) -> str:
+    """Who acted: `user.id` in interactions and events, `user_id` in slash commands."""
+    return (body.get("user") or {}).get("id") or body.get("user_id") or ""
+
+
+def channel_of(body: dict[str, Any]) -> str | None:
+    return (body.get("channel") or {}).get("id") or body.get("channel_id")
 
 
 def tell(
     body: dict[str, Any], client: WebClient, respond: Respond, message: dict[str, Any] | str
 ) -> None:
-    """Show the clicking user a message only they see: through the response_url when the
-    click came from a message, else ephemerally in the channel, else (Home tab, modals)
-    by DM."""
+    """Show the acting user a message only they see: through the response_url when the
+    command or click came from a message, else ephemerally in the channel, else (Home tab,
+    modals) by DM."""
     payload = simple_message(message) if isinstance(message, str) else message
-    user_id = body["user"]["id"]
+    user_id = user_of(body)
     try:
         if body.get("response_url"):
             respond(response_type="ephemeral", replace_original=False, **payload)
             return
-        channel = (body.get("channel") or {}).get("id")
+        channel = channel_of(body)
         if channel and not channel.startswith("D"):
             client.chat_postEphemeral(channel=channel, user=user_id, **payload)
         else:
@@ -49,12 +89,24 @@ def action_value(body: dict[str, Any]) -> str:
     return action.get("value", "")
 
 
-def open_modal(client: WebClient, trigger_id: str, view: dict[str, Any]) -> None:
-    """views.open, logging (not raising) when Slack refuses, e.g. an expired trigger."""
+def open_modal(
+    client: WebClient,
+    trigger_id: str,
+    view: dict[str, Any],
+    *,
+    tell_person: Callable[[str], Any] | None = None,
+    again: str = "try again",
+) -> str | None:
+    """views.open; the new view's id, or None when Slack refused or did not answer in
+    time (an expired trigger, a 429, a 5xx, a refused token). Then the person is told in
+    words through `tell_person`, not left looking at nothing."""
     try:
-        client.views_open(trigger_id=trigger_id, view=view)
-    except SlackApiError as error:
-        logger.warning("could not open a modal: %s", error.response.get("error"))
+        return client.views_open(trigger_id=trigger_id, view=view)["view"]["id"]
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not open a modal: %s", error_code(error))
+        if tell_person is not None:
+            tell_person(explain_modal(error, again=again))
+        return None
 
 
 def proposal_ref(body: dict[str, Any]) -> tuple[int, int | None]:
@@ -69,3 +121,39 @@ def command_text(command: dict[str, Any]) -> str:
     `&gt;`; `coo & cfo` must reach the parser as typed."""
     text = command.get("text") or ""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def open_modal_for(
+    context: BoltContext,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    view: dict[str, Any],
+    *,
+    again: str = "try again",
+) -> None:
+    """Open `view` right after the ack, on the interactive lane (the trigger id in `body`
+    dies 3 s after the click); if Slack refuses, tell the person what happened."""
+    for_person(
+        context,
+        body,
+        client,
+        respond,
+        open_modal,
+        client,
+        body["trigger_id"],
+        view,
+        tell_person=lambda words: tell(body, client, respond, words),
+        again=again,
+    )
+
+
+def tell_soon(
+    context: BoltContext,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    message: dict[str, Any] | str,
+) -> None:
+    """`tell` the person right after the ack, on the interactive lane."""
+    services_from(context).background.interactive(tell, body, client, respond, message)

@@ -10,7 +10,15 @@ from functools import partial
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import action_value, after_ack, command_text, open_modal, proposal_ref, tell
+from handlers.common import (
+    action_value,
+    after_ack,
+    command_text,
+    for_person,
+    open_modal_for,
+    proposal_ref,
+    tell_soon,
+)
 from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
@@ -34,25 +42,27 @@ def handle_org_proposal(
         ack(response_type="ephemeral", **answer.message)
         return
     ack()
-    trigger_id = command["trigger_id"]
     if answer.modal == "settings":
-        after_ack(
+        for_person(
             context,
+            command,
+            client,
+            respond,
             open_settings,
             services,
             client,
             respond,
             context.team_id,
             context.user_id,
-            trigger_id,
+            command["trigger_id"],
         )
     else:
         view = new_proposal_modal(services, context.team_id, channel_id=command.get("channel_id"))
-        after_ack(context, open_modal, client, trigger_id, view)
+        open_modal_for(context, command, client, respond, view, again="run /org-proposal again")
 
 
 def handle_new_proposal_click(
-    ack: Ack, body: dict, context: BoltContext, client: WebClient
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     """The shortcut, the Home tab button, or "Propose an org change" under a comparison
     (which pre-fills the structure with the roles compared)."""
@@ -67,7 +77,7 @@ def handle_new_proposal_click(
     view = new_proposal_modal(
         services_from(context), context.team_id, channel_id=channel_id, role_ids=role_ids
     )
-    after_ack(context, open_modal, client, body["trigger_id"], view)
+    open_modal_for(context, body, client, respond, view)
 
 
 def handle_edit_click(
@@ -80,11 +90,9 @@ def handle_edit_click(
         proposal = services.proposals.get(context.team_id, proposal_ref(body)[0])
         services.proposals.check_author(proposal, context.user_id, "edit", "edited")
     except ProposalError as error:
-        after_ack(context, tell, body, client, respond, str(error))
+        tell_soon(context, body, client, respond, str(error))
         return
-    after_ack(
-        context, open_modal, client, body["trigger_id"], edit_proposal_modal(services, proposal)
-    )
+    open_modal_for(context, body, client, respond, edit_proposal_modal(services, proposal))
 
 
 def handle_proposal_submission(

@@ -16,7 +16,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from handlers.common import action_value, after_ack, open_modal, proposal_ref, tell
+from handlers.common import action_value, after_ack, open_modal_for, proposal_ref, tell, tell_soon
 from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
@@ -52,7 +52,7 @@ def handle_decision_click(
             )
     except ProposalError as error:
         ack()
-        after_ack(context, tell, body, client, respond, str(error))
+        tell_soon(context, body, client, respond, str(error))
         return
     ack()
     after_ack(context, announce_click, services, body, client, respond, outcome)
@@ -82,19 +82,15 @@ def handle_words_click(
         if kind == REQUEST_CHANGES:
             services.proposals.check_can_decide(proposal, context.user_id, version=version)
     except ProposalError as error:
-        after_ack(context, tell, body, client, respond, str(error))
+        tell_soon(context, body, client, respond, str(error))
         return
     origin = {
         "response_url": body.get("response_url"),
         "in_dm": _clicked_in_dm(body),
         "version": proposal.version,
     }
-    after_ack(
-        context,
-        open_modal,
-        client,
-        body["trigger_id"],
-        decision_modal(proposal, kind=kind, origin=origin),
+    open_modal_for(
+        context, body, client, respond, decision_modal(proposal, kind=kind, origin=origin)
     )
 
 
@@ -189,7 +185,7 @@ def handle_role_card(
     catalog = catalog_from(context)
     role = catalog.get(action_value(body))
     if role is not None:
-        after_ack(context, tell, body, client, respond, role_card_message(role, catalog))
+        tell_soon(context, body, client, respond, role_card_message(role, catalog))
 
 
 def _clicked_in_dm(body: dict) -> bool:

@@ -8,13 +8,28 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import action_value, after_ack, command_text, open_modal
+from handlers.common import (
+    action_value,
+    after_ack,
+    command_text,
+    for_person,
+    open_modal,
+    tell,
+    user_of,
+)
 from handlers.workspace_roles import open_role_form
 from roles import Catalog
 from slackbot import ids
-from slackbot.comparisons import answer_compare, comparison_view, picker_answer, shared_message
+from slackbot.comparisons import (
+    CANNOT_SHARE,
+    NOT_HERE,
+    answer_compare,
+    comparison_view,
+    picker_answer,
+    shared_message,
+)
 from slackbot.services import catalog_from, services_from
-from slackbot.slack_errors import explain
+from slackbot.slack_errors import error_code, explain
 from slackbot.ui import comparison as ui
 from slackbot.workspace_roles.form import role_form_request
 
@@ -49,41 +64,75 @@ def handle_role_compare(
     answer = answer_compare(catalog, text)
     if answer.open_picker:
         ack()
-        after_ack(
-            context, open_picker, catalog, client, command["trigger_id"], command.get("channel_id")
+        place = {"id": command.get("channel_id"), "name": command.get("channel_name")}
+        for_person(
+            context, command, client, respond, open_picker, catalog, command, client, respond, place
         )
         return
     ack(response_type="ephemeral", **answer.message)
 
 
-def handle_open_picker(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+def handle_open_picker(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     """ "Compare it with…" under a role card, or "Compare roles" on the Home tab."""
     ack()
-    channel_id = (body.get("channel") or {}).get("id")
     initial = [v for v in [action_value(body)] if v]
-    after_ack(
+    place = body.get("channel") or {}
+    for_person(
         context,
+        body,
+        client,
+        respond,
         open_picker,
         catalog_from(context),
+        body,
         client,
-        body["trigger_id"],
-        channel_id,
+        respond,
+        place,
         initial,
     )
 
 
 def open_picker(
     catalog: Catalog,
+    body: dict,
     client: WebClient,
-    trigger_id: str,
-    channel_id: str | None,
+    respond: Respond,
+    place: dict,
     initial: list[str] | None = None,
 ) -> None:
+    """The picker, remembering where it was opened: its result offers Share only where
+    orgbot can post."""
+    channel_id = share_target(client, place, user_of(body))
     open_modal(
         client,
-        trigger_id,
+        body["trigger_id"],
         ui.picker_modal(catalog, channel_id=channel_id, initial=initial or []),
+        tell_person=lambda words: tell(body, client, respond, words),
+        again="run `/role-compare` again",
     )
+
+
+def share_target(client: WebClient, place: dict, user_id: str) -> str | None:
+    """Where a comparison from the picker may be shared: the channel it was opened in;
+    `NOT_HERE` for a conversation orgbot cannot post in (a DM or group DM between people,
+    which a bot cannot join); None when opened outside any conversation (Home tab)."""
+    channel_id = place.get("id")
+    if not channel_id:
+        return None
+    name = place.get("name") or ""
+    if name.startswith("mpdm-"):
+        return NOT_HERE
+    if channel_id.startswith("D") or name == "directmessage":
+        # of all DMs, orgbot can post only in its own DM with this person
+        try:
+            own = client.conversations_open(users=user_id)["channel"]["id"]
+        except (SlackApiError, OSError) as error:
+            logger.warning("could not look up the DM with orgbot: %s", error_code(error))
+            return NOT_HERE
+        return channel_id if own == channel_id else NOT_HERE
+    return channel_id
 
 
 def handle_picker_submission(ack: Ack, view: dict, context: BoltContext) -> None:
@@ -99,7 +148,9 @@ def handle_share(
     ack: Ack, body: dict, context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
     ack()
-    after_ack(context, share_comparison, catalog_from(context), body, respond, client)
+    for_person(
+        context, body, client, respond, share_comparison, catalog_from(context), body, respond, client
+    )
 
 
 def share_comparison(catalog: Catalog, body: dict, respond: Respond, client: WebClient) -> None:
@@ -115,9 +166,12 @@ def share_comparison(catalog: Catalog, body: dict, respond: Respond, client: Web
     channel_id = (body.get("view") or {}).get("private_metadata")
     try:
         client.chat_postMessage(channel=channel_id, **message)
-    except SlackApiError as error:
-        note = explain(error, channel_id=channel_id, retry="press Share again")
-        view = comparison_view(catalog, action_value(body), channel_id=channel_id, note=note)
+    except (SlackApiError, OSError) as error:
+        if channel_id and channel_id.startswith("D") and error_code(error) == "channel_not_found":
+            view = comparison_view(catalog, action_value(body), channel_id=None, note=CANNOT_SHARE)
+        else:
+            note = explain(error, channel_id=channel_id, retry="press Share again")
+            view = comparison_view(catalog, action_value(body), channel_id=channel_id, note=note)
         client.views_update(view_id=body["view"]["id"], view=view)
 
 

@@ -17,7 +17,12 @@ from slackbot.settings import Settings, load_settings, read_settings_form, save_
 from slackbot.slack_errors import explain
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import simple_message
-from slackbot.ui.settings_modal import settings_modal, settings_saved_message, settings_summary
+from slackbot.ui.settings_modal import (
+    only_admins_modal,
+    settings_modal,
+    settings_saved_message,
+    settings_summary,
+)
 
 logger = logging.getLogger("orgbot.handlers")
 ONLY_ADMINS = (
@@ -34,12 +39,25 @@ def open_settings(
     user_id: str,
     trigger_id: str,
 ) -> None:
-    """After the ack of `/org-proposal settings`: the modal for admins, a polite no for others."""
-    if not services.is_admin(team_id, user_id, client):
-        respond(response_type="ephemeral", **simple_message(ONLY_ADMINS))
-        return
+    """After the ack of `/org-proposal settings`: open the modal at once (the trigger id
+    dies 3 s after the command), then ask Slack whether this person is an admin (a slow
+    `users.info` must not expire the trigger) and turn the modal into a polite no if not.
+    The submission is checked again."""
     settings = load_settings(services.store, team_id, default_timezone=services.config.timezone)
-    open_modal(client, trigger_id, settings_modal(settings))
+    view_id = open_modal(
+        client,
+        trigger_id,
+        settings_modal(settings),
+        tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
+        again="run `/org-proposal settings` again",
+    )
+    if view_id is None or services.is_admin(team_id, user_id, client):
+        return
+    try:
+        client.views_update(view_id=view_id, view=only_admins_modal(ONLY_ADMINS))
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not replace the settings modal: %s", error)
+        respond(response_type="ephemeral", **simple_message(ONLY_ADMINS))
 
 
 def handle_settings_submission(
@@ -76,15 +94,20 @@ def confirm_settings(services: Services, client: WebClient, settings: Settings) 
     note = f"Saved. {settings_summary(settings)}"
     if settings.digest_enabled:
         try:
-            client.chat_postMessage(
-                channel=settings.digest_channel, **settings_saved_message(settings)
+            # each post on its own: a 429 on the second must not repeat the first
+            services.background.now_or_later(
+                client.chat_postMessage,
+                channel=settings.digest_channel,
+                **settings_saved_message(settings),
             )
         except SlackApiError as error:
             note += " But I couldn't post in the digest channel: " + explain(
                 error, channel_id=settings.digest_channel, retry="save the settings again"
             )
-    with contextlib.suppress(SlackApiError):
-        client.chat_postMessage(channel=settings.updated_by, **simple_message(note))
+    with contextlib.suppress(SlackApiError, OSError):
+        services.background.now_or_later(
+            client.chat_postMessage, channel=settings.updated_by, **simple_message(note)
+        )
 
 
 def register(app: App) -> None:

@@ -14,6 +14,7 @@ from slackbot.ratelimit import (
     RepeatSafeServerErrorRetryHandler,
 )
 from slackbot.services import CATALOG_KEY, CONTEXT_KEY, Services
+from slackbot.store.database import REQUEST_BUSY_TIMEOUT_MS
 
 # How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
 RATE_LIMIT_RETRIES = 5
@@ -69,6 +70,9 @@ def create_app(
     @app.middleware
     def put_services_in_context(context, next):
         context[CONTEXT_KEY] = services
+        # a listener must answer within Slack's 3 s even when another writer holds the
+        # database: it waits less, and the person is told to try again
+        services.store.use_busy_timeout(REQUEST_BUSY_TIMEOUT_MS)
         # the workspace's catalog (its own roles over the shipped ones), cached per change
         context[CATALOG_KEY] = services.catalog_for(context.team_id)
         next()

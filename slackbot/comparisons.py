@@ -11,6 +11,14 @@ from slackbot.ui import comparison as ui
 from slackbot.ui.common import context, escape, simple_message
 from slackbot.ui.role_form import own_role_note
 
+# The picker's private_metadata when it was opened where orgbot cannot post.
+NOT_HERE = "-"
+CANNOT_SHARE = (
+    "I can't post in a conversation between other people, so there is no Share button "
+    "here. To share a comparison, run `/role-compare` in a channel (invite me with "
+    "`/invite @orgbot` if I'm not there) or in your DM with me."
+)
+
 
 @dataclass(frozen=True)
 class CompareAnswer:
@@ -119,11 +127,13 @@ def picker_answer(catalog: Catalog, view: dict[str, Any]) -> PickerAnswer:
         errors[missing or ids.PICKER_ROLE_BLOCKS[1]] = "Pick at least two roles to compare."
     if errors:
         return PickerAnswer(errors=errors)
+    where = view.get("private_metadata") or ""
     return PickerAnswer(
         view=comparison_view(
             catalog,
             ",".join(role_id for _, role_id in picked),
-            channel_id=view.get("private_metadata") or None,
+            channel_id=where if where not in ("", NOT_HERE) else None,
+            note=CANNOT_SHARE if where == NOT_HERE else None,
         )
     )
 

@@ -34,3 +34,21 @@ def explain(error: Exception, *, channel_id: str | None = None, retry: str = "tr
     if hint:
         return hint.format(channel=channel, retry=retry)
     return f"Slack answered `{code}`. Nothing you entered is lost; {retry} in a moment."
+
+
+def explain_modal(error: Exception, *, again: str = "try again") -> str:
+    """Why a form could not be opened, and what to do: a person clicked and saw nothing."""
+    code = error_code(error)
+    if code == "ratelimited" or code == "http_429":
+        return (
+            "Slack is asking me to slow down, so I couldn't open the form just now. "
+            f"Nothing was lost; {again} in a minute."
+        )
+    if code in ("expired_trigger_id", "exchanged_trigger_id") or not isinstance(
+        error, SlackApiError
+    ):
+        return f"Slack was too slow to answer, so I couldn't open the form. Please {again}."
+    hint = _CHANNEL_HINTS.get(code)
+    if hint and code in ("invalid_auth", "account_inactive", "missing_scope"):
+        return f"I couldn't open the form. {hint}"
+    return f"I couldn't open the form (Slack answered `{code}`). Please {again} in a moment."

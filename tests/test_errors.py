@@ -41,9 +41,23 @@ def test_a_failing_modal_submission_keeps_the_modal_open_with_the_apology(fake, 
     assert fake.open_view("dana") is not None  # what the person typed is still there
 
 
-def test_a_failing_button_answers_200(fake, bot, monkeypatch):
+def test_a_failing_button_answers_200_and_tells_the_person(fake, bot, monkeypatch, caplog):
     fake.slash("dana", "/role-compare", "coo vs cfo")
     [ephemeral] = fake.ephemerals("dana")
-    monkeypatch.setattr("handlers.role_compare.after_ack", boom)
+    monkeypatch.setattr("handlers.role_compare.for_person", boom)
     response = fake.click("dana", ephemeral, ids.SHARE_COMPARISON)
-    assert response.status == 200
+    assert response.status == 200 and response.body == b""
+    fake.wait_for("response_url")
+    note = fake.ephemerals("dana")[-1]
+    assert "Something went wrong on orgbot's side and nothing was changed" in note.message["text"]
+    ref = note.message["text"].rsplit(" ", 1)[-1]
+    assert any(ref in r.getMessage() for r in caplog.records)
+
+
+def test_a_failure_after_the_ack_of_a_button_is_told_too(fake, bot, monkeypatch):
+    fake.slash("dana", "/role-compare", "coo vs cfo")
+    [ephemeral] = fake.ephemerals("dana")
+    monkeypatch.setattr("handlers.role_compare.share_comparison", boom)
+    assert fake.click("dana", ephemeral, ids.SHARE_COMPARISON).status == 200
+    fake.wait_for("response_url")
+    assert "Something went wrong" in fake.ephemerals("dana")[-1].message["text"]

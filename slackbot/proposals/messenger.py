@@ -4,6 +4,11 @@ thread replies, and DMs to reviewers and the author. Called after the ack (see
 
 A failed call never loses anything: the proposal was stored before any of this runs, a
 card that could not be posted is marked so, and its author is told how to fix it.
+
+A 429 is not a failure: on the posting lane it raises `RateLimited`. Posting the card
+lets it through (the whole task is run again later: nothing was sent yet); each later
+step (a redraw, a thread reply, one DM) is put back on its own with
+`background.now_or_later`, so a repeat never sends an earlier step twice.
 """
 
 from __future__ import annotations
@@ -117,7 +122,7 @@ class ProposalMessenger:
         """After the current org changes, every open proposal's "what changes" does too."""
         for proposal in self.proposals.open_proposals(team_id, limit=10_000):
             if proposal.id != except_id:
-                self.update_card(proposal)
+                self._step(self.update_card, proposal)
 
     def reply(self, outcome: Outcome) -> None:
         p = outcome.proposal
@@ -142,7 +147,7 @@ class ProposalMessenger:
     def ask_reviewers(self, proposal: Proposal, reviewers: tuple[str, ...] | None = None) -> None:
         link = self.permalink(proposal)
         for reviewer in reviewers if reviewers is not None else proposal.reviewers:
-            self.dm(reviewer, ui.review_request(proposal, link=link))
+            self._step(self.dm, reviewer, ui.review_request(proposal, link=link))
 
     # what happened ------------------------------------------------------------------------
 
@@ -153,8 +158,8 @@ class ProposalMessenger:
             posted = self.post_card(p)
             self.ask_reviewers(posted)
             return
-        self.update_card(p)
-        self.reply(outcome)
+        self._step(self.update_card, p)
+        self._step(self.reply, outcome)
         if outcome.org_version is not None:
             self.refresh_open_cards(p.team_id, except_id=p.id)
         if outcome.kind == EDITED:
@@ -163,4 +168,8 @@ class ProposalMessenger:
             outcome.kind in (APPROVE, REQUEST_CHANGES, REJECT, COMMENTED)
             and outcome.actor_id != p.author_id
         ):
-            self.dm(p.author_id, ui.author_update(outcome, link=self.permalink(p)))
+            self._step(self.dm, p.author_id, ui.author_update(outcome, link=self.permalink(p)))
+
+    def _step(self, fn: Any, *args: Any) -> Any:
+        """One step of a longer task: a 429 puts back this step alone."""
+        return self.services.background.now_or_later(fn, *args)

@@ -1,0 +1,122 @@
+"""Always an answer, in time: a person waiting is never queued behind background posting,
+every failure they caused reaches them in words, and the Home tab and the bot's own
+messages show what happened. Signed HTTP requests in, Web API calls to the fake Slack."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+
+from slackbot import ids
+from slackbot.devslack.server import Fault
+from tests.conftest import eventually
+from tests.test_e2e_proposals import ALEX, form_values, open_form, propose, text_of
+
+
+def last_ephemeral_text(fake, user="dana"):
+    return text_of(fake.ephemerals(user)[-1].message["blocks"])
+
+
+# --- item 6: one rate-limited method does not starve the rest ------------------------------
+
+
+def test_a_new_modal_opens_at_once_while_posts_wait_out_a_rate_limit(fake, bot):
+    """Eight cards meet `chat.postMessage` answering 429 (Retry-After 8): the next
+    /org-proposal still opens its modal within a second, and no worker sleeps."""
+    fake.rate_limit_next("chat.postMessage", times=100, retry_after=8)
+    for n in range(8):
+        open_form(fake)
+        fake.submit("dana", form_values(**{ids.TITLE_BLOCK: f"Proposal {n}"}))
+    fake.wait_for("chat.postMessage", 8)
+    opened = len(fake.calls_to("views.open"))
+    started = time.monotonic()
+    fake.slash("dana", "/org-proposal", "", channel="org-design")
+    [call] = fake.wait_for("views.open", opened + 1, timeout=1.0)[opened:]
+    assert time.monotonic() - started < 1.0
+    assert call.response["ok"], call.response
+    assert fake.open_view("dana")["callback_id"] == ids.PROPOSAL_MODAL
+    # the eight posts wait on a timer, not in a worker
+    assert bot.services.background.pending == 8
+
+
+def test_a_rate_limited_post_is_sent_later_and_each_step_once(fake, bot):
+    """The card meets a 429: it is put back and posted after Retry-After; then one DM
+    meets a 429 and only that DM is sent again."""
+    fake.rate_limit_next("chat.postMessage", times=1, retry_after=1)
+    open_form(fake)
+    fake.submit("dana", form_values())
+    eventually(lambda: bot.services.background.pending == 1)
+    # card, alex's DM, then sam's DM is limited
+    fake.set_rate_limit("chat.postMessage", per_second=0.5, burst=2)
+    fake.wait_for("chat.postMessage", 3 + 1 + 1, timeout=8)
+    statuses = [c.status for c in fake.calls_to("chat.postMessage")]
+    assert statuses == [429, 200, 200, 429, 200]
+    cards = [m for m in fake.messages("org-design") if "thread_ts" not in m]
+    assert len(cards) == 1
+    assert len(fake.dms("alex")) == 1 and len(fake.dms("sam")) == 1
+
+
+# --- item 7: silence on failure ---------------------------------------------------------
+
+
+def _answer_views_open_with(fake, how):
+    if how == "429":
+        fake.rate_limit_next("views.open", retry_after=5)
+    elif how == "5xx":
+        with fake.lock:
+            fake.faults.setdefault("views.open", []).append(Fault("internal_error", 1, status=503))
+    elif how == "invalid_auth":
+        fake.fail("views.open", "invalid_auth")
+    elif how == "slow":
+        fake.delay_next("views.open", 3.5)  # past the trigger's 3 s
+
+
+@pytest.mark.parametrize(
+    "how, says",
+    [
+        ("429", "Slack is asking me to slow down"),
+        ("5xx", "I couldn't open the form"),
+        ("invalid_auth", "My Slack token was refused. Ask the admin"),
+        ("slow", "Slack was too slow to answer"),
+    ],
+)
+def test_a_modal_that_cannot_open_is_explained_in_words(fake, bot, how, says):
+    _answer_views_open_with(fake, how)
+    response = fake.slash("dana", "/org-proposal", "", channel="org-design")
+    assert response.status == 200 and response.body == b""
+    fake.wait_for("response_url", timeout=8)
+    text = last_ephemeral_text(fake)
+    assert says in text
+    if how != "invalid_auth":
+        assert "run /org-proposal again" in text
+    assert fake.open_view("dana") is None
+
+
+def test_a_click_on_a_database_held_by_another_writer_is_answered_in_time(fake, bot, config):
+    card = propose(fake)
+    holder = sqlite3.connect(config.db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        started = time.monotonic()
+        response = fake.click("alex", card, ids.APPROVE)
+        assert response.status == 200 and time.monotonic() - started < 3.0
+        fake.wait_for("response_url")
+        text = last_ephemeral_text(fake, "alex")
+        assert "database is busy" in text and "try again in a few seconds" in text
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    fake.click("alex", card, ids.APPROVE)
+    eventually(lambda: bot.services.proposals.get(fake.ws.team_id, 1).decisions)
+
+
+def test_settings_open_before_the_admin_check_so_a_slow_users_info_cannot_expire_them(fake, bot):
+    fake.delay_next("users.info", 4)
+    fake.slash("alex", "/org-proposal", "settings")
+    [call] = fake.wait_for("views.open")
+    assert call.response["ok"], call.response
+    assert fake.open_view("alex")["callback_id"] == ids.SETTINGS_MODAL
+    eventually(lambda: bot.services.is_admin(fake.ws.team_id, ALEX, cached=True), timeout=8)
+    assert fake.open_view("alex")["callback_id"] == ids.SETTINGS_MODAL
