@@ -8,7 +8,6 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import after_ack
 from slackbot import ids
 from slackbot.proposals.home import build_home
 from slackbot.services import Services, services_from
@@ -21,8 +20,8 @@ def handle_app_home_opened(ack: Ack, event: dict, context: BoltContext, client: 
     publishes the same view again)."""
     ack()
     if event.get("tab") == "home":
-        after_ack(
-            context, publish_home, services_from(context), client, context.team_id, event["user"]
+        services_from(context).background.interactive(
+            publish_home, services_from(context), client, context.team_id, event["user"]
         )
 
 

@@ -10,7 +10,6 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.common import (
     action_value,
-    after_ack,
     command_text,
     for_person,
     open_modal,
@@ -47,8 +46,11 @@ def handle_role_compare(
     request = role_form_request(text)
     if request is not None:
         ack()
-        after_ack(
+        for_person(
             context,
+            command,
+            client,
+            respond,
             open_role_form,
             services,
             catalog,
@@ -149,7 +151,15 @@ def handle_share(
 ) -> None:
     ack()
     for_person(
-        context, body, client, respond, share_comparison, catalog_from(context), body, respond, client
+        context,
+        body,
+        client,
+        respond,
+        share_comparison,
+        catalog_from(context),
+        body,
+        respond,
+        client,
     )
 
 

@@ -52,7 +52,13 @@ def open_role_form(
         respond(response_type="ephemeral", **simple_message(problem))
         return
     view = role_form_modal(catalog, mode=request.mode, role=role, channel_id=channel_id)
-    open_modal(client, trigger_id, view)
+    open_modal(
+        client,
+        trigger_id,
+        view,
+        tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
+        again="run the command again",
+    )
 
 
 def handle_role_form_submission(ack: Ack, view: dict, context: BoltContext) -> None:

@@ -106,6 +106,8 @@ def test_a_replayed_request_for_changes_answers_as_the_first_did(fake, bot):
 def test_replayed_settings_are_saved_and_announced_once(fake, bot):
     fake.slash("alex", "/org-proposal", "settings")
     fake.wait_for("views.open")
+    # the admin check follows the modal's opening
+    eventually(lambda: bot.services.is_admin(fake.ws.team_id, "U0ALEX0001", cached=True))
     bad = fake.submit("alex", {"digest_channel": None})
     assert "digest_channel" in bad.json["errors"]
     # the same view, fixed and submitted again, goes through: a refusal records nothing
