@@ -3,7 +3,6 @@ shortcut, the Home tab button, the button under a role comparison, and Edit."""
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import partial
 
@@ -24,11 +23,17 @@ from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.metadata import BadMetadata, ProposalFormMetadata
 from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 
 logger = logging.getLogger("orgbot.handlers")
+
+FORM_CHANGED = (
+    "This form came back from Slack changed, so orgbot saved nothing. Close it and start "
+    "again with /org-proposal."
+)
 
 
 def handle_org_proposal(
@@ -101,13 +106,16 @@ def handle_proposal_submission(
     """Validate; store (a new proposal, or a new version); close the modal; then post or
     update the card and tell the reviewers. Mistakes come back inline, each on its field."""
     services = services_from(context)
-    metadata = json.loads(view.get("private_metadata") or "{}")
-    editing, base = metadata.get("proposal_id"), metadata.get("base")
+    try:
+        metadata = ProposalFormMetadata.loads(view.get("private_metadata"))
+    except BadMetadata as error:
+        logger.warning("refused a proposal form with bad private_metadata: %s", error)
+        ack(response_action="errors", errors={ids.TITLE_BLOCK: FORM_CHANGED})
+        return
+    editing, base = metadata.proposal_id, metadata.base
     try:
         # an edit keeps the proposal's channel; the form has no channel field then
-        channel = (
-            services.proposals.get(context.team_id, int(editing)).channel_id if editing else None
-        )
+        channel = services.proposals.get(context.team_id, editing).channel_id if editing else None
         form = read_proposal_form(
             view["state"]["values"],
             catalog=catalog_from(context),
@@ -122,7 +130,7 @@ def handle_proposal_submission(
             act = partial(
                 services.proposals.edit,
                 context.team_id,
-                int(editing),
+                editing,
                 context.user_id,
                 form.draft,
                 base_org_version=base,

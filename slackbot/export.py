@@ -70,9 +70,10 @@ def export_json(store: Store) -> str:
 
 
 def export_csv(store: Store) -> str:
-    """One row per history event, with the proposal it belongs to."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    """One row per history event, with the proposal it belongs to (RFC 4180: rows end in
+    CRLF, so a carriage return inside a comment is quoted rather than ending the row)."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in store.db.query(
         """
@@ -83,5 +84,19 @@ def export_csv(store: Store) -> str:
         order by e.team_id, p.number, e.id
         """
     ):
-        writer.writerow(row)
+        writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
     return out.getvalue()
+
+
+# Cells a spreadsheet would read as a formula (OWASP, "CSV Injection"): people's text goes
+# into titles and comments, so `=HYPERLINK(...)` must arrive as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A CSV cell as text a spreadsheet shows rather than runs: text starting with `=`, `+`,
+    `-`, `@`, a tab or a carriage return gets a leading `'`. Numbers stay numbers; the
+    JSON export keeps every value exactly."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

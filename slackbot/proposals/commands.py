@@ -118,7 +118,9 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
     if current is not None and current.version != proposal.base_org_version:
         since = services.proposals.org_version(proposal.team_id, proposal.base_org_version)
         changes = diff(since.structure if since else Structure(), current.structure)
-        listed = "; ".join(f"{c.kind} {c.title}" for c in changes[:8]) or "no visible change"
+        listed = (
+            "; ".join(f"{c.kind} {escape(c.title)}" for c in changes[:8]) or "no visible change"
+        )
         note = (
             f"The org chart changed since this proposal was written (now version "
             f"{current.version}: {listed}). The structure below replaces the whole chart, so "

@@ -67,6 +67,8 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
 
 
 def get_proposal(db: Database, team_id: str, proposal_id: int) -> Proposal | None:
+    if not _fits(proposal_id):
+        return None
     rows = list(
         db.query("select * from proposals where id = ? and team_id = ?", [proposal_id, team_id])
     )
@@ -74,10 +76,18 @@ def get_proposal(db: Database, team_id: str, proposal_id: int) -> Proposal | Non
 
 
 def get_by_number(db: Database, team_id: str, number: int) -> Proposal | None:
+    if not _fits(number):
+        return None
     rows = list(
         db.query("select * from proposals where team_id = ? and number = ?", [team_id, number])
     )
     return proposal_from_row(db, rows[0]) if rows else None
+
+
+def _fits(number: int) -> bool:
+    """A number SQLite can compare (its INTEGER is 64-bit): `/org-proposal
+    99999999999999999999` must find nothing rather than fail to bind."""
+    return -(2**63) <= number < 2**63
 
 
 def list_proposals(

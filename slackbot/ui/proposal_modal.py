@@ -9,6 +9,7 @@ from typing import Any
 from slackbot import ids
 from slackbot.orgchart import EXAMPLE, MAX_POSITIONS
 from slackbot.proposals.form import MAX_RATIONALE, MAX_REVIEWERS, MAX_STRUCTURE, MAX_TITLE
+from slackbot.proposals.metadata import ProposalFormMetadata
 from slackbot.proposals.model import REQUEST_CHANGES, Proposal
 from slackbot.ui.common import Block, context, escape, input_block, modal, plain, section
 
@@ -128,16 +129,16 @@ def proposal_modal(
             )
         )
     # the org version the author sees now: what the proposal is written against
-    metadata: dict[str, Any] = {"base": base_org_version}
-    if proposal:
-        metadata["proposal_id"] = proposal.id
+    metadata = ProposalFormMetadata(
+        base=base_org_version, proposal_id=proposal.id if proposal else None
+    )
     return modal(
         f"Edit proposal #{proposal.number}" if proposal else "New org proposal",
         blocks,
         callback_id=ids.PROPOSAL_MODAL,
         submit="Save" if editing else "Submit",
         close="Cancel",
-        private_metadata=json.dumps(metadata),
+        private_metadata=metadata.dumps(),
     )
 
 

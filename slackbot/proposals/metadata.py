@@ -1,0 +1,62 @@
+"""What the proposal modal carries in `private_metadata`, written and read in one place.
+
+Slack hands `private_metadata` back as the app set it, but a submission is still input:
+it is read strictly (a JSON object, whole numbers in range), and anything else is refused
+with `BadMetadata` instead of being stored or reaching the database as the wrong type.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+# SQLite's INTEGER is 64-bit: a larger id matches no row and cannot even be bound
+MAX_ID = 2**63 - 1
+
+
+class BadMetadata(ValueError):
+    """`private_metadata` that orgbot did not write."""
+
+
+@dataclass(frozen=True)
+class ProposalFormMetadata:
+    """The proposal modal's hidden state.
+
+    Attributes:
+        base: the org version the author saw when the form opened (None from forms
+            opened before orgbot recorded it: the current version is used then).
+        proposal_id: the proposal being edited; None for a new proposal.
+    """
+
+    base: int | None = None
+    proposal_id: int | None = None
+
+    def dumps(self) -> str:
+        data: dict[str, Any] = {"base": self.base}
+        if self.proposal_id is not None:
+            data["proposal_id"] = self.proposal_id
+        return json.dumps(data)
+
+    @classmethod
+    def loads(cls, text: str | None) -> ProposalFormMetadata:
+        """Raises: BadMetadata."""
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            raise BadMetadata("not JSON") from None
+        if not isinstance(data, dict):
+            raise BadMetadata("not a JSON object")
+        return cls(
+            base=whole_number(data.get("base"), "base", minimum=0),
+            proposal_id=whole_number(data.get("proposal_id"), "proposal_id", minimum=1),
+        )
+
+
+def whole_number(value: Any, name: str, *, minimum: int) -> int | None:
+    """`value` if it is None or an int from `minimum` to `MAX_ID`. Raises: BadMetadata."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_ID:
+        raise BadMetadata(f"{name} is not a whole number from {minimum}")
+    return value
