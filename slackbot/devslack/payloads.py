@@ -368,3 +368,9 @@ def app_home_opened(ws: Workspace, user: User, *, tab: str = "home") -> dict[str
     if home_id:
         event["view"] = copy.deepcopy(ws.views[home_id].view)
     return event_callback(ws, event)
+
+
+def url_verification(challenge: str) -> dict[str, Any]:
+    """What Slack sends when a Request URL is saved in the app's settings (Events API
+    "url_verification"): signed like every request; the app must echo `challenge`."""
+    return {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}

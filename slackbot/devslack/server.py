@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import hashlib
 import http.client
 import json
 import math
@@ -569,6 +570,21 @@ class FakeSlack:
             trigger = self.api.issue_trigger(person.id)
             body = payloads.global_shortcut(self.ws, person, callback_id, trigger_id=trigger)
         return self.send_payload(body)
+
+    def verify_request_url(self, **kwargs: Any) -> bool:
+        """Save the Request URL, as an admin does in the app's Event Subscriptions: Slack
+        sends a signed `url_verification` and accepts the URL only when the answer carries
+        the challenge back (as JSON `{"challenge": ...}`, or the bare value as text)."""
+        challenge = hashlib.sha256(f"{time.time()}".encode()).hexdigest()[:48]
+        response = self.send_event(payloads.url_verification(challenge), **kwargs)
+        if response.status != 200:
+            return False
+        if response.headers.get("content-type", "").startswith("application/json"):
+            try:
+                return response.json.get("challenge") == challenge
+            except ValueError:
+                return False
+        return response.text.strip() == challenge
 
     def open_home(self, user: str, **kwargs: Any) -> AppResponse:
         """Open the app's Home tab: sends `app_home_opened`."""
