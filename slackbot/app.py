@@ -8,6 +8,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from slackbot.config import Config
+from slackbot.own_workspace import learn_app_id
 from slackbot.ratelimit import (
     RateLimitHandler,
     RepeatSafeConnectionRetryHandler,
@@ -56,6 +57,7 @@ def create_app(
         `services.background`, so no request waits on Bolt's 10 ms ack polling.
     """
     from handlers import register_listeners
+    from handlers.own_workspace import own_workspace_only
 
     app = App(
         # the token travels in the client (Bolt takes it from there)
@@ -77,5 +79,8 @@ def create_app(
         context[CATALOG_KEY] = services.catalog_for(context.team_id)
         next()
 
+    app.middleware(
+        own_workspace_only(config.app_id or (learn_app_id(app.client) if verify_token else None))
+    )
     register_listeners(app)
     return app

@@ -6,6 +6,7 @@ The variable names are part of orgbot's interface contract (see `docs/configurat
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ class Config:
     port: int = 3000
     timezone: str = "UTC"
     admins: frozenset[str] = field(default_factory=frozenset)
+    app_id: str | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -94,6 +96,13 @@ class Config:
         if not api_url.endswith("/"):
             api_url += "/"
 
+        app_id = get("SLACK_APP_ID")
+        if app_id is not None and not re.fullmatch(r"A[A-Z0-9]{4,}", app_id):
+            raise ConfigError(
+                f"SLACK_APP_ID must be the app's ID, such as A0123ABCDEF (Slack app settings > "
+                f"Basic Information > App Credentials), not {app_id!r}; or leave it unset."
+            )
+
         config = cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -106,6 +115,7 @@ class Config:
             admins=frozenset(
                 part.strip() for part in (get("ORGBOT_ADMINS") or "").split(",") if part.strip()
             ),
+            app_id=app_id,
         )
         config._check_token_kinds()
         return config

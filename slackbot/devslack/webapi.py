@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slackbot.blockkit.limits import check_message, check_view
-from slackbot.devslack.workspace import Channel, Ephemeral, ViewState, Workspace
+from slackbot.devslack.workspace import APP_ID, Channel, Ephemeral, ViewState, Workspace
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
 MAX_VIEW_STACK = 3
@@ -149,6 +149,8 @@ class WebApi:
             "team_id": self.ws.team_id,
             "user_id": self.ws.bot.id,
             "bot_id": "B0ORGBOT1",
+            "app_id": APP_ID,
+            "app_name": "orgbot",
             "is_enterprise_install": False,
         }
 
