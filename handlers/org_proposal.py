@@ -23,17 +23,12 @@ from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
 from slackbot.proposals.messenger import ProposalMessenger
-from slackbot.proposals.metadata import BadMetadata, ProposalFormMetadata
+from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, ProposalFormMetadata
 from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
 
 logger = logging.getLogger("orgbot.handlers")
-
-FORM_CHANGED = (
-    "This form came back from Slack changed, so orgbot saved nothing. Close it and start "
-    "again with /org-proposal."
-)
 
 
 def handle_org_proposal(

@@ -8,7 +8,6 @@ follow after it. Who may do what is checked on every click, against the record.
 
 from __future__ import annotations
 
-import json
 import logging
 from functools import partial
 
@@ -20,6 +19,7 @@ from handlers.common import action_value, after_ack, open_modal_for, proposal_re
 from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, read_decision_metadata
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
 from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
@@ -97,7 +97,14 @@ def handle_words_click(
 def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
     """The words are required; then the decision (or comment) is recorded and the modal closes."""
     services = services_from(context)
-    metadata = json.loads(view.get("private_metadata") or "{}")
+    try:
+        metadata = read_decision_metadata(
+            view.get("private_metadata"), kinds=frozenset({REQUEST_CHANGES, COMMENTED})
+        )
+    except BadMetadata as error:
+        logger.warning("refused a decision form with bad private_metadata: %s", error)
+        ack(response_action="errors", errors={ids.COMMENT_BLOCK: FORM_CHANGED})
+        return
     text = (
         (view["state"]["values"].get(ids.COMMENT_BLOCK, {}).get("value") or {}).get("value") or ""
     ).strip()

@@ -55,15 +55,42 @@ def test_a_button_naming_a_proposal_too_big_for_the_database_is_answered(fake, b
 )
 def test_forged_modal_metadata_is_refused_inline_and_nothing_is_stored(fake, bot, metadata):
     open_form(fake)
-    with fake.lock:  # what no Slack client can do: change the modal's hidden state
-        top = fake.ws.stacks[fake.ws.user("dana").id][-1]
-        fake.ws.views[top].view["private_metadata"] = metadata
+    forge_metadata(fake, "dana", metadata)
     response = fake.submit("dana", {ids.TITLE_BLOCK: "Forged", ids.REVIEWERS_BLOCK: [ALEX]})
     assert response.status == 200
     answer = response.json
     assert answer["response_action"] == "errors"
     assert "came back from Slack changed" in answer["errors"][ids.TITLE_BLOCK]
     assert bot.services.store.db["proposals"].count == 0
+
+
+def forge_metadata(fake, user: str, metadata: str) -> None:
+    with fake.lock:  # what no Slack client can do: change the modal's hidden state
+        top = fake.ws.stacks[fake.ws.user(user).id][-1]
+        fake.ws.views[top].view["private_metadata"] = metadata
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        '{"proposal_id": "1", "kind": "commented"}',
+        '{"proposal_id": 1, "kind": "approved"}',
+        '{"proposal_id": 1, "kind": "commented", "version": "x"}',
+        f'{{"proposal_id": {HUGE}, "kind": "commented"}}',
+        '{"kind": "commented"}',
+        "",
+        "null",
+    ],
+)
+def test_forged_metadata_on_the_comment_modal_is_refused_inline(fake, bot, metadata):
+    card = propose(fake)
+    fake.click("kenji", card, ids.COMMENT, value="1:1")
+    fake.wait_for("views.open", 2)
+    forge_metadata(fake, "kenji", metadata)
+    response = fake.submit("kenji", {ids.COMMENT_BLOCK: "What about the CFO?"})
+    assert response.json["response_action"] == "errors"
+    assert "came back from Slack changed" in response.json["errors"][ids.COMMENT_BLOCK]
+    assert fake.ws.replies("C0ORGDES02", card["ts"]) == []
 
 
 def test_position_titles_in_the_edit_note_mention_nobody(fake, bot):

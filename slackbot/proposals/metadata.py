@@ -11,6 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+# what the person sees instead of a traceback when a form's hidden state is not orgbot's
+FORM_CHANGED = (
+    "This form came back from Slack changed, so orgbot saved nothing. Close it and start again."
+)
 # SQLite's INTEGER is 64-bit: a larger id matches no row and cannot even be bound
 MAX_ID = 2**63 - 1
 
@@ -60,3 +64,21 @@ def whole_number(value: Any, name: str, *, minimum: int) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_ID:
         raise BadMetadata(f"{name} is not a whole number from {minimum}")
     return value
+
+
+def read_decision_metadata(text: str | None, *, kinds: frozenset[str]) -> dict[str, Any]:
+    """The Request changes / Comment modal's hidden state: `proposal_id` (a whole number),
+    `kind` (one of `kinds`) and `version` (a whole number or absent) are checked; the
+    rest (where the button was) is returned as it is. Raises: BadMetadata."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        raise BadMetadata("not JSON") from None
+    if not isinstance(data, dict):
+        raise BadMetadata("not a JSON object")
+    if whole_number(data.get("proposal_id"), "proposal_id", minimum=1) is None:
+        raise BadMetadata("no proposal_id")
+    whole_number(data.get("version"), "version", minimum=1)
+    if data.get("kind") not in kinds:
+        raise BadMetadata("kind is not a decision in words")
+    return data
