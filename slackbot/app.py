@@ -35,6 +35,14 @@ def make_client(config: Config, *, timeout: int = 10) -> WebClient:
     return client
 
 
+class _TokenInClientNotice(logging.Filter):
+    """Bolt warns "`token` will be unused" whenever SLACK_BOT_TOKEN is set and a client is
+    given, which is exactly how orgbot is meant to run; the warning only adds noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def create_app(
     config: Config,
     services: Services,
@@ -59,6 +67,9 @@ def create_app(
     from handlers import register_listeners
     from handlers.own_workspace import own_workspace_only
 
+    bolt_logger = logging.getLogger("orgbot.bolt")
+    if not any(isinstance(f, _TokenInClientNotice) for f in bolt_logger.filters):
+        bolt_logger.addFilter(_TokenInClientNotice())
     app = App(
         # the token travels in the client (Bolt takes it from there)
         signing_secret=config.signing_secret or "",
@@ -66,7 +77,7 @@ def create_app(
         process_before_response=True,
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=verify_token,
-        logger=logging.getLogger("orgbot.bolt"),
+        logger=bolt_logger,
     )
 
     @app.middleware

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
@@ -26,6 +27,13 @@ def run_checks(config: Config) -> list[CheckResult]:
     ]
 
 
+def _open(config: Config):
+    """The database for a check: it must exist (a check never creates one)."""
+    from slackbot.store import Store
+
+    return Store(config.db_path, create=False)
+
+
 def check_config(config: Config) -> CheckResult:
     missing = config.missing_for_run()
     if missing:
@@ -38,33 +46,53 @@ def check_token(config: Config) -> CheckResult:
     if not config.bot_token:
         return CheckResult("token", False, "SLACK_BOT_TOKEN is not set")
     from slackbot.app import make_client
+    from slackbot.runner import quiet, unreachable
 
     try:
-        auth = make_client(config, timeout=5).auth_test()
+        with quiet("slack_sdk"):  # one line below says it; not an ERROR per retry too
+            auth = make_client(config, timeout=5).auth_test()
     except SlackApiError as error:
         return CheckResult("token", False, f"auth.test answered {error.response.get('error')}")
-    except OSError as error:
-        return CheckResult("token", False, f"cannot reach {config.api_url}: {error}")
+    except (OSError, ValueError) as error:
+        return CheckResult("token", False, str(unreachable(config, error)))
     return CheckResult(
         "token", True, f"bot @{auth.get('user')} in {auth.get('team')} ({auth.get('team_id')})"
     )
 
 
 def check_database(config: Config) -> CheckResult:
-    from slackbot.store import Store
+    """Opens it (applying migrations, refusing a newer orgbot's), then SQLite's quick check."""
+    from slackbot.store import StoreError
 
     try:
-        store = Store(config.db_path)
-    except Exception as error:  # any failure to open is the finding itself
-        return CheckResult("database", False, f"{config.db_path}: {error}")
+        store = _open(config)
+    except StoreError as error:  # any failure to open is the finding itself
+        return CheckResult("database", False, f"ORGBOT_DB: {error}")
     try:
+        problems = store.quick_check()
+        if problems:
+            shown = "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+            return CheckResult(
+                "database",
+                False,
+                f"{config.db_path}: SQLite's quick check found damage ({shown}). Restore a "
+                "backup (docs/operations.md, Backups).",
+            )
+        problem = store.health_problem()
+        if problem:
+            return CheckResult("database", False, f"ORGBOT_DB: {problem}")
         applied = store.db["_sqlite_migrations"].count
         proposals = store.db["proposals"].count
         return CheckResult(
             "database",
-            store.ping(),
-            f"{config.db_path}: {applied} migrations applied, {proposals} proposals",
+            True,
+            f"{config.db_path}: {applied} migrations applied, {proposals} proposals, "
+            "quick check ok",
         )
+    except sqlite3.DatabaseError as error:
+        from slackbot.store.database import describe
+
+        return CheckResult("database", False, f"ORGBOT_DB: {describe(config.db_path, error)}")
     finally:
         store.close()
 
@@ -81,14 +109,16 @@ def check_manifest() -> CheckResult:
 def check_deliveries(config: Config) -> CheckResult:
     """Digests and reminders that failed, were given up, or have an unknown outcome."""
     from slackbot.delivery import Deliveries
-    from slackbot.store import Store
+    from slackbot.store import StoreError
 
     try:
-        store = Store(config.db_path)
-    except Exception as error:
-        return CheckResult("deliveries", False, f"cannot open the database: {error}")
+        store = _open(config)
+    except StoreError:
+        return CheckResult("deliveries", False, "not checked: the database cannot be used (above)")
     try:
         troubles = Deliveries(store).troubles()
+    except sqlite3.DatabaseError as error:
+        return CheckResult("deliveries", False, f"not checked: {error}")
     finally:
         store.close()
     if not troubles:

@@ -12,33 +12,38 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from slackbot import __version__
 from slackbot.config import Config, ConfigError
 from slackbot.logsafe import use_one_line_records
 
 log = logging.getLogger("orgbot")
+VERBOSE_HELP = "-v: the libraries' log lines too (Bolt, APScheduler, waitress); -vv: debug detail"
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The bot and its scheduler, in Socket Mode or HTTP mode."""
-    from slack_bolt.error import BoltError
-
-    from slackbot.runner import Orgbot
+    from slackbot.runner import Orgbot, StartError
 
     config = Config.from_env()
     config.require_run()
     try:
-        bot = Orgbot(config)
-    except BoltError as error:
-        raise ConfigError(
-            f"Slack refused the bot token ({error}). Check SLACK_BOT_TOKEN (xoxb-...) and "
-            f"SLACK_API_URL ({config.api_url}); `orgbot check` tells more."
-        ) from None
+        bot = Orgbot(config, scheduler=False)
+    except StartError as error:
+        raise ConfigError(str(error)) from None
     try:
         if config.socket_mode:
             log.info("orgbot is starting in Socket Mode")
-            bot.serve_socket_mode()
+            handler = bot.connect_socket_mode()
         else:
             server = bot.http_server()
+    except StartError as error:
+        bot.close()
+        raise ConfigError(str(error)) from None
+    bot.scheduler.start()
+    try:
+        if config.socket_mode:
+            bot.serve_socket_mode(handler)
+        else:
             log.info(
                 "orgbot is listening on http://%s:%s (POST /slack/events, GET /healthz)",
                 config.host,
@@ -90,12 +95,12 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _catalogs():
+def _catalogs(*, create: bool = False):
+    """The workspaces' catalogs; reading needs an existing database, `create` for writes."""
     from roles import load_catalog
-    from slackbot.store import Store
     from slackbot.workspace_roles import CatalogProvider
 
-    store = Store(Config.from_env().db_path)
+    store = _open_store(Config.from_env(), create=create)
     try:
         yield CatalogProvider(store, load_catalog())
     finally:
@@ -128,7 +133,7 @@ def _roles_import(args: argparse.Namespace) -> int:
             except OSError as error:
                 raise ConfigError(f"{name}: {error.strerror or error}") from None
             entries.extend(read_roles(text, source=name))
-        with _catalogs() as catalogs:
+        with _catalogs(create=not args.check) as catalogs:
             if args.check:
                 roles = catalogs.check(args.team, entries)
             else:
@@ -179,7 +184,7 @@ def _roles_remove(args: argparse.Namespace) -> int:
 
     from roles import CatalogError
 
-    with _catalogs() as catalogs:
+    with _catalogs(create=True) as catalogs:
         try:
             removed = catalogs.remove(
                 args.team,
@@ -231,6 +236,16 @@ def _parse_at(text: str | None, config: Config):
     return moment if moment.tzinfo else moment.replace(tzinfo=config.tz)
 
 
+def _open_store(config: Config, *, create: bool):
+    """The database named by ORGBOT_DB; its problems as a `ConfigError` naming it."""
+    from slackbot.store import Store, StoreError
+
+    try:
+        return Store(config.db_path, create=create)
+    except StoreError as error:
+        raise ConfigError(f"ORGBOT_DB: {error}") from None
+
+
 def _scheduled_pass(args: argparse.Namespace, which: str) -> int:
     from slackbot.app import make_client
     from slackbot.scheduled import ScheduledPosts
@@ -240,9 +255,11 @@ def _scheduled_pass(args: argparse.Namespace, which: str) -> int:
     if not args.dry_run and not config.bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is needed to post; use --dry-run to only print.")
     at = _parse_at(args.at, config)
-    services = Services.open(config)
+    # a dry run only reads: it needs an existing database and no Slack (people Slack
+    # would describe get the workspace's time zone; messages go without permalinks)
+    services = Services(config=config, store=_open_store(config, create=not args.dry_run))
     try:
-        posts = ScheduledPosts(services, make_client(config))
+        posts = ScheduledPosts(services, None if args.dry_run else make_client(config))
         if not args.dry_run:
             posts.upkeep()
         report = getattr(posts, which)(at=at, dry_run=args.dry_run)
@@ -277,10 +294,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     """Proposals, reviews and their history, as JSON or CSV."""
     from slackbot.export import export_csv, export_json
-    from slackbot.store import Store
 
     config = Config.from_env()
-    store = Store(config.db_path)
+    store = _open_store(config, create=False)
     try:
         text = export_json(store) if args.format == "json" else export_csv(store)
     finally:
@@ -300,9 +316,11 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
 
     from slackbot.sandbox.repl import Lines, Repl
     from slackbot.sandbox.session import SANDBOX_TIMEZONE, SCRIPT_START, Sandbox
+    from slackbot.store import StoreError
 
     if not args.verbose:
         logging.getLogger().setLevel(logging.ERROR)  # the sandbox's own output is the story
+        logging.getLogger("orgbot").setLevel(logging.ERROR)
     source = None
     if args.script:
         if args.script == "tour":
@@ -318,7 +336,10 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
     start = _parse_at(args.start, Config(timezone=SANDBOX_TIMEZONE)) if args.start else None
     if start is None and args.script:
         start = SCRIPT_START  # scripts see the same week every time they run
-    sandbox = Sandbox(db_path=args.db, start=start)
+    try:
+        sandbox = Sandbox(db_path=args.db, start=start)
+    except StoreError as error:
+        raise ConfigError(f"--db: {error}") from None
     try:
         lines = Lines(source, echo=print if source else None)
         status = Repl(sandbox, lines).run()
@@ -348,12 +369,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="orgbot: a self-hosted Slack app for org planning.",
         epilog="Configuration comes from the environment and .env; see docs/configuration.md.",
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    parser.add_argument("--version", action="version", version=f"orgbot {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, func, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
+        # `-v` after the subcommand too (`orgbot run -v`); SUPPRESS keeps one given before it
+        p.add_argument(
+            "-v", "--verbose", action="count", default=argparse.SUPPRESS, help=VERBOSE_HELP
+        )
         return p
 
     add("run", cmd_run, "run the bot and its scheduler (Socket Mode when SLACK_APP_TOKEN is set)")
@@ -426,13 +452,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def configure_logging(verbosity: int) -> None:
+    """orgbot's own lines (INFO) by default, the libraries' warnings only; `-v` adds the
+    libraries' INFO (and orgbot's debug lines), `-vv` everything at DEBUG."""
+    logging.basicConfig(
+        level=(logging.WARNING, logging.INFO)[verbosity] if verbosity < 2 else logging.DEBUG,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("orgbot").setLevel(logging.INFO if verbosity == 0 else logging.DEBUG)
+    # Bolt logs under orgbot.bolt, but it is a library: its level follows the libraries'
+    logging.getLogger("orgbot.bolt").setLevel(
+        (logging.WARNING, logging.INFO)[verbosity] if verbosity < 2 else logging.DEBUG
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.verbose)
     use_one_line_records()
     if not getattr(args, "func", None):
         parser.print_help()
@@ -442,6 +479,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"orgbot: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("orgbot: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -93,6 +94,16 @@ class Config:
             ) from None
 
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+        try:
+            parsed = urlsplit(api_url)
+            valid = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ConfigError(
+                f"SLACK_API_URL must be an http(s) URL such as {DEFAULT_API_URL}, not "
+                f"{api_url!r}. Unset it to use Slack's own."
+            )
         if not api_url.endswith("/"):
             api_url += "/"
 

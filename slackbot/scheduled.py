@@ -32,7 +32,10 @@ class PassReport:
 
 
 class ScheduledPosts:
-    def __init__(self, services: Services, client: WebClient):
+    """The digest and reminder passes. `client=None` is for dry runs: nothing is sent and
+    Slack is never asked (people get the workspace's time zone, messages no permalinks)."""
+
+    def __init__(self, services: Services, client: WebClient | None):
         self.services = services
         self.client = client
         self.deliveries = Deliveries(services.store)

@@ -89,7 +89,10 @@ class Services:
         return notes
 
     def workspace_url(self, client: Any) -> str | None:
-        """`https://team.slack.com/`, from auth.test once per process (for permalinks)."""
+        """`https://team.slack.com/`, from auth.test once per process (for permalinks);
+        None without a client (dry runs stay offline)."""
+        if client is None:
+            return None
         with self._lock:
             if self._workspace_url is None:
                 try:

@@ -155,6 +155,7 @@ def test_migrations_apply_once_and_twice_is_harmless(tmp_path):
     assert names[:3] == ["m001_proposals", "m002_scheduling", "m003_verify_and_base_version"]
     assert "m004_view_submissions" in names and len(names) == len(set(names))
     assert "m005_workspace_roles" in names
+    assert "m006_health_probe" in names
     assert next(store.db.query("pragma journal_mode"))["journal_mode"] == "wal"
     assert next(store.db.query("pragma foreign_keys"))["foreign_keys"] == 1
     store.close()

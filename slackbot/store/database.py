@@ -7,10 +7,13 @@ hold, so `sqlite-utils tables orgbot.db` and Datasette show them as they are.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.request import pathname2url
 
 from sqlite_utils import Database
 
@@ -18,6 +21,69 @@ BUSY_TIMEOUT_MS = 10_000
 # On the threads that answer Slack: Slack wants its answer within 3 s, so a request gives
 # up waiting for another writer sooner and tells the person to try again.
 REQUEST_BUSY_TIMEOUT_MS = 1_500
+# how long a health probe waits for another writer before calling the database stuck
+HEALTH_TIMEOUT_S = 3.0
+# the database file (and so its -wal and -shm files, which SQLite creates with the
+# database's own permissions) is readable by its owner only: it holds Slack user ids,
+# proposals and, with OAuth, tokens
+FILE_MODE = 0o600
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is; the message names the file, says what is
+    wrong and what to do about it (one or two lines, for an operator)."""
+
+
+class NewerSchemaError(StoreError):
+    """The database was written by a newer orgbot: it has migrations this one does not know."""
+
+
+def describe(path: str, error: BaseException) -> str:
+    """An operator's sentence for why `path` cannot be opened, read or written."""
+    where = os.path.abspath(path)
+    folder = os.path.dirname(where)
+    text = str(error)
+    lowered = text.lower()
+    if isinstance(error, OSError):
+        blocker = Path(folder)
+        while not blocker.exists() and blocker != blocker.parent:
+            blocker = blocker.parent
+        if blocker.exists() and not blocker.is_dir():
+            return f"cannot create {where}: {blocker} is a file, not a folder. Choose another path."
+        if Path(folder).is_dir():
+            return (
+                f"cannot create {where} ({error.strerror or text}). Let the user running "
+                f"orgbot write to {folder} (SQLite writes -wal and -shm files there too), or "
+                "choose another path."
+            )
+        return (
+            f"cannot create the folder for {where} ({error.strerror or text}). Create "
+            f"{folder} and let the user running orgbot write to it, or choose another path."
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            f"{where} is read-only for the user running orgbot ({text}). Let that user "
+            f"write to the file and to {folder} (SQLite writes -wal and -shm files beside it)."
+        )
+    if "unable to open" in lowered:
+        return (
+            f"cannot open or create {where} ({text}). Check that {folder} exists, that the "
+            "path is not a folder, and that the user running orgbot can write there "
+            "(SQLite writes -wal and -shm files beside the database)."
+        )
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return (
+            f"{where} is damaged or is not an orgbot database ({text}). Restore it from a "
+            "backup (docs/operations.md, Backups), or point to the right file."
+        )
+    if "disk is full" in lowered or "disk i/o" in lowered:
+        return f"cannot write {where} ({text}). Free space on its disk, then start again."
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"{where} is locked by another process ({text}); it held the lock for longer "
+            "than the busy timeout. Look for a stuck process using the file."
+        )
+    return f"cannot use {where} ({text})."
 
 
 class Store:
@@ -29,23 +95,70 @@ class Store:
     in WAL mode let readers run while one thread writes.
     """
 
-    def __init__(self, path: str | Path, *, migrate: bool = True):
+    def __init__(self, path: str | Path, *, migrate: bool = True, create: bool = True):
+        """Open the database.
+
+        Args:
+            path: the SQLite file, or `:memory:`.
+            migrate: apply pending migrations (refusing a database from a newer orgbot).
+            create: create the file when it is missing (`orgbot run`); read-only
+                commands pass False, so a typo in the path is an error, not a new file.
+
+        Raises:
+            StoreError: the file is missing (with `create=False`), cannot be created,
+                opened, read or written, or is damaged.
+            NewerSchemaError: a newer orgbot has migrated it (with `migrate=True`).
+        """
         self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        else:
+        self.memory = self.path == ":memory:"
+        if self.memory:
             # one shared in-memory database for every thread of this Store
             self.path = f"file:orgbot-{id(self)}?mode=memory&cache=shared"
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        if migrate:
-            from slackbot.store.schema import migrations
+        try:
+            if not self.memory:
+                self._create_file(create=create)
+            if migrate:
+                self._migrate()
+            else:
+                self.db.execute("select count(*) from sqlite_master").fetchone()
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            raise StoreError(describe(self.path, error)) from error
+        except StoreError:
+            self.close()
+            raise
 
-            # inside one write transaction, so two processes starting on a new file do
-            # not both try to create the tables
-            with self.write() as db:
-                migrations.apply(db)
+    def _create_file(self, *, create: bool) -> None:
+        target = Path(self.path)
+        if target.exists():
+            return
+        if not create:
+            raise StoreError(
+                f"there is no database at {target.absolute()}. `orgbot run` creates it; "
+                "check the path (a relative path is read from the folder you run in)."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):  # another process made it just now
+            os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
+
+    def _migrate(self) -> None:
+        from slackbot.store.schema import migrations, unknown_migrations
+
+        # inside one write transaction, so two processes starting on a new file do
+        # not both try to create the tables
+        with self.write() as db:
+            unknown = unknown_migrations(db)
+            if unknown:
+                raise NewerSchemaError(
+                    f"{os.path.abspath(self.path)} was written by a newer orgbot: it has "
+                    f"migration(s) {', '.join(unknown)}, which this orgbot does not know. Run "
+                    "that newer orgbot, or restore a backup taken before the upgrade; this "
+                    "version will not downgrade it."
+                )
+            migrations.apply(db)
 
     @property
     def db(self) -> Database:
@@ -105,6 +218,46 @@ class Store:
             return next(self.db.query("select 1 as ok"))["ok"] == 1
         except sqlite3.Error:
             return False
+
+    def health_problem(self) -> str | None:
+        """None when the file can be read and written now, else what is wrong, in words.
+
+        A fresh connection each time (nothing cached), which reads the schema and commits
+        a one-row write, so a damaged file, a read-only file or folder, a full disk or a
+        file deleted under the running process all show, not just a dead connection."""
+        try:
+            if self.memory:
+                with self.write() as db:
+                    self._probe(db.conn)
+                return None
+            uri = "file:" + pathname2url(os.path.abspath(self.path)) + "?mode=rw"
+            conn = sqlite3.connect(uri, uri=True, timeout=HEALTH_TIMEOUT_S)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                self._probe(conn)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        except sqlite3.Error as error:
+            return describe(self.path, error)
+        return None
+
+    @staticmethod
+    def _probe(conn: sqlite3.Connection) -> None:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        conn.execute(
+            "insert or replace into health_probe (id, checked_at) values (1, ?)",
+            [datetime.now(UTC).isoformat(timespec="seconds")],
+        )
+
+    def quick_check(self) -> list[str]:
+        """SQLite's `PRAGMA quick_check`: [] when the file is sound, else its findings.
+
+        Raises:
+            sqlite3.DatabaseError: the file is too damaged to check.
+        """
+        rows = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
+        return [] if rows == ["ok"] else rows
 
     def close(self) -> None:
         with self._lock:

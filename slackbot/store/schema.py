@@ -12,6 +12,12 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("orgbot")
 
 
+def unknown_migrations(db: Database) -> list[str]:
+    """Migrations applied to `db` that this orgbot does not have: a newer orgbot wrote it."""
+    known = {m.name for m in migrations.pending(Database(memory=True))}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
+
+
 @migrations()
 def m001_proposals(db: Database) -> None:
     db["proposals"].create(
@@ -263,3 +269,9 @@ def m005_workspace_roles(db: Database) -> None:
         not_null={"team_id", "role_id", "action", "changed_by", "changed_at"},
     )
     db["workspace_role_changes"].create_index(["team_id", "id"])
+
+
+@migrations()
+def m006_health_probe(db: Database) -> None:
+    # one row, rewritten by every `GET /healthz`: proof that the file can still be written
+    db["health_probe"].create({"id": int, "checked_at": str}, pk="id")

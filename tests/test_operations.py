@@ -1,0 +1,378 @@
+"""Clean failures for operators, as a real `orgbot` process: each way `orgbot run` (and
+`orgbot check`) cannot start is one or two lines naming the setting or the file, exit 2,
+no traceback; health tells the truth about the database; read-only commands never create
+one; the files are private; the default log is orgbot's own.
+
+The machine's temp folders stand in for the operator's: files made read-only with chmod,
+a port already bound, junk written over a database, a migration from a "newer orgbot"
+inserted into the migrations table."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import signal
+import socket
+import sqlite3
+import stat
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+
+import pytest
+
+from slackbot.clock import ManualClock
+from slackbot.config import Config
+from slackbot.services import Services
+from slackbot.store import Store
+from tests.scheduling_helpers import create_proposal
+from tests.test_run import free_port, run_env, wait_healthy
+
+ORGBOT = [sys.executable, "-m", "slackbot"]
+
+
+def as_ordinary_user():
+    """A `preexec_fn` that, when the tests run as root, drops the capabilities that let
+    root ignore file permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the child's
+    bounding set, so chmod means to it what it means to the `orgbot` service user."""
+    if os.geteuid() != 0:
+        return None
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def drop() -> None:
+        for capability in (1, 2):
+            libc.prctl(24, capability, 0, 0, 0)  # PR_CAPBSET_DROP
+
+    return drop
+
+
+@pytest.fixture
+def permissions_apply(tmp_path):
+    """Skip when file permissions cannot be made to bind the orgbot process here."""
+    probe = tmp_path / "probe"
+    probe.write_text("")
+    probe.chmod(0o444)
+    result = subprocess.run(
+        [sys.executable, "-c", f"open({str(probe)!r}, 'a')"],
+        preexec_fn=as_ordinary_user(),
+        capture_output=True,
+    )
+    probe.chmod(0o644)
+    if result.returncode == 0:
+        pytest.skip("this machine lets the test process write read-only files")
+
+
+def orgbot(args, env, cwd, *, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*ORGBOT, *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=as_ordinary_user(),
+    )
+
+
+def assert_named_failure(result: subprocess.CompletedProcess, *needles: str) -> None:
+    """Exit 2, no traceback, and a message of at most two lines saying what to do."""
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output
+    assert "Traceback" not in output and " ERROR " not in output, output
+    assert "orgbot stopped" not in output, output
+    message = [line for line in result.stderr.splitlines() if " INFO " not in line]
+    assert 1 <= len(message) <= 2, output
+    for needle in needles:
+        assert needle in result.stderr, output
+
+
+def closed_port() -> int:
+    return free_port()  # nothing listens there once the probe socket is closed
+
+
+# 16. `orgbot run` cannot start ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variables", "needles"),
+    [
+        (
+            {"SLACK_API_URL": "http://127.0.0.1:{closed}/api/"},
+            ["SLACK_API_URL=http://127.0.0.1:", "cannot reach Slack", "Connection refused"],
+        ),
+        ({"SLACK_API_URL": "not-a-url"}, ["SLACK_API_URL must be", "'not-a-url'"]),
+        (
+            {"SLACK_API_URL": "http://orgbot-test.invalid/api/"},
+            ["SLACK_API_URL=http://orgbot-test.invalid/api/", "host name does not resolve"],
+        ),
+        ({"ORGBOT_DB": "{tmp}/a-file/orgbot.db"}, ["ORGBOT_DB", "a-file is a file, not a folder"]),
+        ({"ORGBOT_DB": "{tmp}/junk.db"}, ["ORGBOT_DB", "junk.db is damaged", "backup"]),
+        ({"SLACK_APP_TOKEN": "xapp-1-revoked"}, ["SLACK_APP_TOKEN", "invalid_auth", "xapp-"]),
+        ({"HOST": "orgbot-test.invalid"}, ["HOST=orgbot-test.invalid", "not an address"]),
+    ],
+    ids=[
+        "unreachable",
+        "not-a-url",
+        "no-such-host",
+        "db-under-a-file",
+        "corrupt-db",
+        "bad-xapp",
+        "bad-host",
+    ],
+)
+def test_run_names_what_stops_it(fake, tmp_path, variables, needles):
+    (tmp_path / "a-file").write_text("not a folder")
+    (tmp_path / "junk.db").write_bytes(b"this is not an orgbot database\n" * 200)
+    fill = {"closed": closed_port(), "tmp": tmp_path}
+    env = run_env(fake, tmp_path, **{k: v.format(**fill) for k, v in variables.items()})
+    assert_named_failure(orgbot(["run"], env, tmp_path), *needles)
+
+
+def test_run_names_a_port_in_use_before_saying_anything_else(fake, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = run_env(fake, tmp_path, PORT=str(port))
+        result = orgbot(["run"], env, tmp_path)
+    assert_named_failure(result, f"PORT={port}", "already in use", "set PORT")
+    assert "listening" not in result.stderr and "scheduler started" not in result.stderr
+
+
+@pytest.mark.usefixtures("permissions_apply")
+@pytest.mark.parametrize("which", ["folder", "file"])
+def test_run_names_a_database_it_cannot_write(fake, tmp_path, which):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "orgbot.db"
+    if which == "file":
+        Store(path).close()
+        path.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        result = orgbot(["run"], run_env(fake, tmp_path, ORGBOT_DB=str(path)), tmp_path)
+    finally:
+        folder.chmod(0o755)
+    expected = "is read-only" if which == "file" else "cannot create"
+    assert_named_failure(result, "ORGBOT_DB", str(path), expected)
+
+
+def test_check_names_an_unreachable_slack_without_a_traceback(fake, tmp_path):
+    Store(tmp_path / "run.db").close()
+    env = run_env(fake, tmp_path, SLACK_API_URL=f"http://127.0.0.1:{closed_port()}/api/")
+    result = orgbot(["check"], env, tmp_path)
+    assert result.returncode == 1
+    assert "[FAIL] token: cannot reach Slack at SLACK_API_URL=" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "ERROR" not in result.stderr
+
+
+# 17. health that tells the truth -------------------------------------------------------------
+
+
+def add_future_migration(path) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute(
+            "insert into _sqlite_migrations (migration_set, name, applied_at) "
+            "values ('orgbot', 'm999_from_a_newer_orgbot', '2027-01-01')"
+        )
+
+
+def test_a_database_from_a_newer_orgbot_stops_run_and_fails_check(fake, tmp_path):
+    path = tmp_path / "run.db"
+    Store(path).close()
+    add_future_migration(path)
+    before = path.read_bytes()
+    env = run_env(fake, tmp_path, ORGBOT_DB=str(path))
+    assert_named_failure(
+        orgbot(["run"], env, tmp_path), "newer orgbot", "m999_from_a_newer_orgbot", str(path)
+    )
+    check = orgbot(["check"], env, tmp_path)
+    assert check.returncode == 1
+    assert "[FAIL] database: ORGBOT_DB:" in check.stdout and "newer orgbot" in check.stdout
+    assert path.read_bytes() == before  # nothing applied, nothing downgraded
+
+
+def test_check_runs_sqlites_quick_check(fake, tmp_path):
+    path = tmp_path / "run.db"
+    services = Services.open(
+        Config(db_path=str(path)), clock=ManualClock(datetime(2026, 11, 25, tzinfo=UTC))
+    )
+    for _ in range(40):
+        create_proposal(services)
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        page = conn.execute(
+            "select pageno from dbstat where name = 'idx_proposals_team_id_status'"
+        ).fetchone()[0]
+        size = conn.execute("pragma page_size").fetchone()[0]
+    services.store.close()
+    with open(path, "r+b") as f:  # junk over one index page: plain queries still work
+        f.seek((page - 1) * size + 8)
+        f.write(b"\xff" * 64)
+    result = orgbot(["check"], run_env(fake, tmp_path, ORGBOT_DB=str(path)), tmp_path)
+    assert result.returncode == 1
+    assert "[FAIL] database:" in result.stdout, result.stdout
+    assert "quick check found damage" in result.stdout or "damaged" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def get_health(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@contextlib.contextmanager
+def running(fake, tmp_path, *args: str, **variables: str):
+    env = run_env(fake, tmp_path, **variables)
+    proc = subprocess.Popen(
+        [*ORGBOT, "run", *args],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=as_ordinary_user(),
+    )
+    base = f"http://127.0.0.1:{env['PORT']}"
+    output: list[str] = []
+    try:
+        wait_healthy(f"{base}/healthz", proc)
+        yield base, output
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output.append(proc.communicate(timeout=20)[0])
+
+
+def test_healthz_is_503_with_the_reason_when_the_database_is_damaged(fake, tmp_path):
+    path = tmp_path / "run.db"
+    with running(fake, tmp_path) as (base, _):
+        assert get_health(f"{base}/healthz")[0] == 200
+        with contextlib.closing(sqlite3.connect(path)) as conn:  # everything into the file
+            conn.execute("pragma wal_checkpoint(truncate)")
+        with open(path, "r+b") as f:
+            f.write(b"junk" * 32)  # over SQLite's header, as a bad disk or a stray cp would
+        status, body = get_health(f"{base}/healthz")
+    assert status == 503
+    assert body["status"] == "unhealthy" and body["database"] == "unavailable"
+    assert str(path) in body["reason"] and "damaged" in body["reason"]
+
+
+def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):
+    """A full disk, without root: a file-size limit on the process (RLIMIT_FSIZE), so the
+    database's write-ahead log cannot grow past 1 MB; writes then fail as on a full disk."""
+    import resource
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write instead of dying
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
+
+    env = run_env(fake, tmp_path)
+    proc = subprocess.Popen(
+        [*ORGBOT, "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=small_disk,
+    )
+    url = f"http://127.0.0.1:{env['PORT']}/healthz"
+    try:
+        wait_healthy(url, proc)
+        for _ in range(1000):  # each check commits a write: the log grows to the limit
+            status, body = get_health(url)
+            if status != 200:
+                break
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output = proc.communicate(timeout=20)[0]
+    assert status == 503, output
+    assert str(tmp_path / "run.db") in body["reason"] and "Free space" in body["reason"]
+
+
+# 18. read-only commands, dry runs, private files ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["export"], ["export", "--format", "csv"], ["digest", "--dry-run"], ["remind", "--dry-run"]],
+)
+def test_read_only_commands_refuse_a_missing_database(fake, tmp_path, args):
+    env = run_env(fake, tmp_path, ORGBOT_DB="typo.db")
+    assert_named_failure(orgbot(args, env, tmp_path), "ORGBOT_DB", str(tmp_path / "typo.db"))
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_check_does_not_create_a_database(fake, tmp_path):
+    result = orgbot(["check"], run_env(fake, tmp_path, ORGBOT_DB="typo.db"), tmp_path)
+    assert result.returncode == 1
+    assert f"[FAIL] database: ORGBOT_DB: there is no database at {tmp_path / 'typo.db'}" in (
+        result.stdout
+    )
+    assert not (tmp_path / "typo.db").exists()
+
+
+def test_a_dry_run_stays_offline(fake, tmp_path):
+    path = tmp_path / "run.db"
+    services = Services.open(
+        Config(db_path=str(path)), clock=ManualClock(datetime(2026, 11, 23, 8, tzinfo=UTC))
+    )
+    create_proposal(services)  # a reviewer orgbot has never looked up
+    services.store.close()
+    env = run_env(fake, tmp_path, ORGBOT_DB=str(path))
+    result = orgbot(["remind", "--dry-run", "--at", "2026-11-24T09:30+00:00"], env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 remind message(s) would be sent" in result.stdout
+    assert fake.calls == []
+    assert result.stderr == ""
+
+
+def test_the_database_and_its_wal_files_are_private(fake, tmp_path):
+    path = tmp_path / "run.db"
+    with running(fake, tmp_path) as (base, _):
+        get_health(f"{base}/healthz")  # a write: the -wal and -shm files exist now
+        modes = {
+            name: stat.S_IMODE(os.stat(f"{path}{name}").st_mode) for name in ("", "-wal", "-shm")
+        }
+    assert modes == {"": 0o600, "-wal": 0o600, "-shm": 0o600}
+
+
+# 19. noise -----------------------------------------------------------------------------------
+
+
+def test_run_logs_only_orgbots_own_lines_by_default(fake, tmp_path):
+    with running(fake, tmp_path) as (_, output):
+        pass
+    lines = output[0].splitlines()
+    assert any("orgbot is listening on" in line for line in lines)
+    assert all(" orgbot" in line for line in lines), output[0]  # orgbot's loggers only
+    assert "will be unused" not in output[0]
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_v_brings_the_libraries_info(fake, tmp_path, where):
+    args = ["-v"] if where == "after" else []
+    env = run_env(fake, tmp_path)
+    command = [*ORGBOT, *(["-v", "run"] if where == "before" else ["run", *args])]
+    proc = subprocess.Popen(
+        command, env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{env['PORT']}/healthz", proc)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output = proc.communicate(timeout=20)[0]
+    assert "INFO apscheduler.scheduler: Scheduler started" in output
+
+
+def test_version():
+    result = subprocess.run([*ORGBOT, "--version"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0
+    assert result.stdout.strip().startswith("orgbot ")
