@@ -302,7 +302,14 @@ def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):
 
 @pytest.mark.parametrize(
     "args",
-    [["export"], ["export", "--format", "csv"], ["digest", "--dry-run"], ["remind", "--dry-run"]],
+    [
+        ["export"],
+        ["export", "--format", "csv"],
+        ["digest", "--dry-run"],
+        ["remind", "--dry-run"],
+        ["roles", "export", "--team", "T0ORGBOT1"],
+        ["roles", "--team", "T0ORGBOT1"],
+    ],
 )
 def test_read_only_commands_refuse_a_missing_database(fake, tmp_path, args):
     env = run_env(fake, tmp_path, ORGBOT_DB="typo.db")
