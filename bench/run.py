@@ -280,11 +280,14 @@ def bench_proposal(n: int) -> str:
             ids.CHANNEL_BLOCK: "C0ORGDES02",
         }
         view["state"] = {"values": payloads.view_state(view, values)}
-        body = payloads.view_submission(fake.ws, fake.ws.user("dana"), view)
         acks, posted = [], []
         try:
             start = time.perf_counter()
-            for _i in range(n):
+            for i in range(n):
+                # each submission from a modal of its own: a repeated view id is a replay
+                # (issue 8, item 2), which stores nothing
+                submitted = {**view, "id": f"V0BENCH{i:05d}"}
+                body = payloads.view_submission(fake.ws, fake.ws.user("dana"), submitted)
                 before = len(fake.calls_to("chat.postMessage"))
                 t0_wall, t0 = time.time(), time.perf_counter()
                 response = fake.send_payload(body)
