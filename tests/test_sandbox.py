@@ -8,7 +8,7 @@ import pytest
 from slackbot.cli import main
 from slackbot.devslack.workspace import Workspace
 from slackbot.sandbox.forms import Field, FieldError, parse_answer
-from slackbot.sandbox.repl import parse_duration, parse_when
+from slackbot.sandbox.repl import StepFailed, parse_duration, parse_when
 
 
 def test_the_shipped_tour_passes(capsys):
@@ -119,3 +119,115 @@ def test_jobs_due_at_the_same_instant_all_fire():
         assert f"reminder:{team}:1:v1:U0SAM00003:2026-11-24" in keys
     finally:
         sandbox.close()
+
+
+# issue 8, item 20: the sandbox does not wedge ------------------------------------------------
+
+
+def run_script(tmp_path, capsys, text: str) -> tuple[int, str]:
+    script = tmp_path / "s.txt"
+    script.write_text(text)
+    status = main(["sandbox", "--script", str(script)])
+    return status, capsys.readouterr().out
+
+
+def test_invite_makes_orgbot_a_member_so_the_advice_can_be_followed(tmp_path, capsys):
+    status, out = run_script(
+        tmp_path,
+        capsys,
+        """in #random
+/org-proposal
+Put operations under a COO
+Why not.
+.
+CEO
+COO reports to CEO
+.
+@alex
++7d
+#random
+dms
+expect /invite @orgbot
+/invite @orgbot
+expect @orgbot joined #random
+dms
+click Post again
+expect Proposal #1: Put operations under a COO
+channels
+expect-not orgbot is not a member
+""",
+    )
+    assert status == 0, out
+
+
+def test_enter_after_a_form_error_keeps_what_the_prompt_shows(tmp_path, capsys):
+    """The form refuses @dana as her own reviewer; asked again, the prompt shows what she
+    typed, and Enter submits exactly that (refused again), not something else."""
+    status, out = run_script(
+        tmp_path,
+        capsys,
+        """/org-proposal
+Put operations under a COO
+Why not.
+.
+CEO
+COO reports to CEO
+.
+@dana @sam
+
+
+
+@sam
+expect Proposal #1
+""",
+    )
+    assert status == 0, out
+    assert out.count("The form has problems") == 2  # Enter resubmitted what was shown
+    assert out.count("  > [@dana @sam] ") == 2  # asked again twice, each time showing it
+
+
+def test_a_message_slack_rejects_is_reported_once(capsys):
+    from slackbot.sandbox.repl import Lines, Repl
+    from slackbot.sandbox.session import SCRIPT_START, Sandbox
+
+    sandbox = Sandbox(start=SCRIPT_START)
+    said: list[str] = []
+    try:
+        repl = Repl(sandbox, Lines(None), out=said.append)
+        repl.command("/role-compare coo vs cfo")
+        sandbox.fake.api.problems.append("chat.postMessage: a block Slack would refuse")
+        with pytest.raises(StepFailed, match="a block Slack would refuse"):
+            repl.command("/role-compare coo vs cmo")
+        repl.command("/role-compare coo vs cto")  # no longer wedged on the old failure
+        repl.command("home")
+    finally:
+        sandbox.close()
+
+
+def test_ctrl_c_leaves_the_sandbox_without_a_traceback(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slackbot", "sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    try:
+        for line in proc.stdout:  # the welcome, then the prompt waits for a line
+            if line.startswith("Try:"):
+                break
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
+    assert "interrupted" in out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
@@ -20,6 +21,7 @@ HELP = """\
 Commands (type them as the person you are; `as` changes who):
   /role-compare COO vs Operations Director    any slash command, in the current channel
   /org-proposal                                opens the proposal form (you fill it field by field)
+  /invite @orgbot                              add orgbot (or anyone) to the current channel
   click 3   (or just 3)   click Approve        press button [3], or the button called Approve
   show              dms                        the latest messages here / your DMs from orgbot
   home                                         open your Home tab
@@ -80,11 +82,19 @@ class Repl:
         self.lines = lines
         self.out = out
         self.last_output = ""
+        self._problems_seen = 0  # the stand-in Slack's complaints already reported
 
     # the loop -------------------------------------------------------------------------------
 
     def run(self) -> int:
-        """Read commands until the end or `quit`. Returns the exit status."""
+        """Read commands until the end, `quit` or Ctrl-C. Returns the exit status."""
+        try:
+            return self._loop()
+        except KeyboardInterrupt:
+            self.say("\n(interrupted; the sandbox is closed)")
+            return 130 if self.lines.scripted else 0
+
+    def _loop(self) -> int:
         if not self.lines.scripted:
             self.say(self._welcome())
         while True:
@@ -113,7 +123,12 @@ class Repl:
     def command(self, line: str) -> None:
         words = line.split(maxsplit=1)
         verb, rest = words[0], (words[1] if len(words) > 1 else "")
-        if verb.startswith("/"):
+        if verb == "/invite":  # Slack's own command: it never reaches the app
+            if not rest.split():
+                raise ValueError("say whom, e.g. /invite @orgbot")
+            self.last_output = "\n".join(self.sb.invite(name) for name in rest.split())
+            self.say(self.last_output)
+        elif verb.startswith("/"):
             response = self.sb.slash(verb, rest)
             self._check_response(response)
             self.show()
@@ -227,6 +242,8 @@ class Repl:
         ask = fields
         while True:
             for f in ask:
+                if f.block_id in values:  # asked again: Enter keeps what was typed last
+                    f = replace(f, initial=values[f.block_id])
                 answer = self._ask(f, error=self.sb.modal_errors().get(f.block_id))
                 if answer is _CANCEL:
                     self.sb.cancel()
@@ -300,7 +317,8 @@ class Repl:
     def _check_response(self, response: Any) -> None:
         if response is not None and response.status != 200:
             raise StepFailed(f"orgbot answered HTTP {response.status}: {response.text[:200]}")
-        problems = self.sb.fake.problems
+        problems = self.sb.fake.problems[self._problems_seen :]  # each one is told once
+        self._problems_seen += len(problems)
         if problems:
             raise StepFailed("Slack would reject or mangle a message: " + "; ".join(problems[:3]))
 

@@ -101,6 +101,19 @@ class Sandbox:
         self.user = self.ws.user(name).id
         self._seen = self._snapshot()  # a new person starts with a clean screen
 
+    def invite(self, name: str) -> str:
+        """`/invite @someone` in the current channel, as Slack does it (the app is not
+        asked): they become a member, so orgbot can post here once invited."""
+        user = self.ws.user(name.strip())
+        channel = self.ws.channels[self.channel]
+        if channel.is_im:
+            raise ValueError("/invite works in channels, not in direct messages")
+        with self.fake.lock:
+            if user.id in channel.members:
+                return f"@{user.name} is already in #{channel.name}."
+            channel.members.add(user.id)
+        return f"@{user.name} joined #{channel.name} (added by @{self.user_name})."
+
     def switch_channel(self, name: str) -> None:
         channel = self.ws.channel(name)
         if self.user not in channel.members:
