@@ -184,3 +184,24 @@ def test_orgbot_run_answers_a_genuine_request_past_150_idle_connections(fake, tm
     assert "refused a request from 127.0.0.1: bad signature" in output
     assert "gave up on digest" not in output
     assert "Traceback" not in output
+
+
+def test_the_cli_logs_through_the_one_line_formatter(tmp_path):
+    script = (
+        "import logging, sys\n"
+        "from slackbot.cli import main\n"
+        "main(['roles'])\n"
+        "logging.getLogger('orgbot.test').warning('sent %s', sys.argv[1])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "x" + FORGED],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    [line] = [x for x in result.stderr.splitlines() if "orgbot.test" in x]
+    assert line.endswith(
+        "sent x\\n2026-11-25 10:00:00,000 ERROR orgbot.delivery: gave up on digest\\n"
+    )
+    assert "gave up" not in result.stderr.replace(line, "")
