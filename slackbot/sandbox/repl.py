@@ -117,6 +117,17 @@ class Repl:
                     self.say(f"  (script line {self.lines.number})")
                     return 1
 
+    def _channel_line(self, channel: Any) -> str:
+        ws = self.sb.ws
+        if channel.is_im or channel.is_mpim:
+            names = [f"@{ws.users[m].name}" for m in sorted(channel.members)]
+            names = ", ".join(names[:-1]) + " and " + names[-1]
+            kind = "DM" if channel.is_im else "group DM"
+            return f"#{channel.name}  ({kind} between {names}; orgbot is not in it)"
+        private = "  (private)" if channel.is_private else ""
+        member = "" if ws.bot.id in channel.members else "  (orgbot is not a member)"
+        return f"#{channel.name}{private}{member}"
+
     def say(self, text: str) -> None:
         self.out(text)
 
@@ -171,13 +182,9 @@ class Repl:
                 )
             )
         elif verb == "channels":
-            self.say(
-                "\n".join(
-                    f"#{c.name}{'  (private)' if c.is_private else ''}{'' if self.sb.ws.bot.id in c.members else '  (orgbot is not a member)'}"
-                    for c in self.sb.ws.channels.values()
-                    if not c.is_im
-                )
-            )
+            bot = self.sb.ws.bot.id
+            places = [c for c in self.sb.ws.channels.values() if not (c.is_im and bot in c.members)]
+            self.say("\n".join(self._channel_line(c) for c in places))
         elif verb == "expect":
             self.expect(_unquote(rest), present=True)
         elif verb == "expect-not":
