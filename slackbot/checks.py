@@ -21,6 +21,7 @@ def run_checks(config: Config) -> list[CheckResult]:
     return [
         check_config(config),
         check_token(config),
+        *([check_app_token(config)] if config.socket_mode else []),
         check_database(config),
         check_manifest(),
         check_deliveries(config),
@@ -58,6 +59,30 @@ def check_token(config: Config) -> CheckResult:
     return CheckResult(
         "token", True, f"bot @{auth.get('user')} in {auth.get('team')} ({auth.get('team_id')})"
     )
+
+
+def check_app_token(config: Config) -> CheckResult:
+    """Socket Mode: Slack accepts SLACK_APP_TOKEN (`apps.connections.open`; the WebSocket
+    address it hands out is left unused and expires)."""
+    from slack_sdk import WebClient
+
+    from slackbot.runner import quiet, unreachable
+
+    client = WebClient(token=config.app_token, base_url=config.api_url, timeout=5)
+    try:
+        with quiet("slack_sdk"):
+            client.apps_connections_open(app_token=config.app_token)
+    except SlackApiError as error:
+        code = error.response.get("error")
+        return CheckResult(
+            "app token",
+            False,
+            f"Slack refused SLACK_APP_TOKEN ({code}): use the app-level token (xapp-...) "
+            "with the connections:write scope, and turn Socket Mode on for the app",
+        )
+    except (OSError, ValueError) as error:
+        return CheckResult("app token", False, str(unreachable(config, error)))
+    return CheckResult("app token", True, "Slack accepts SLACK_APP_TOKEN (Socket Mode)")
 
 
 def check_database(config: Config) -> CheckResult:

@@ -171,6 +171,22 @@ def test_check_names_an_unreachable_slack_without_a_traceback(fake, tmp_path):
     assert "ERROR" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("token", "line"),
+    [
+        ("xapp-1-revoked", "[FAIL] app token: Slack refused SLACK_APP_TOKEN (invalid_auth)"),
+        (None, "[ok  ] app token: Slack accepts SLACK_APP_TOKEN (Socket Mode)"),
+    ],
+)
+def test_check_tries_the_app_level_token(fake, tmp_path, token, line):
+    fake.enable_socket_mode()
+    Store(tmp_path / "run.db").close()
+    env = run_env(fake, tmp_path, SLACK_APP_TOKEN=token or fake.app_token)
+    result = orgbot(["check"], env, tmp_path)
+    assert line in result.stdout, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
 # 17. health that tells the truth -------------------------------------------------------------
 
 
