@@ -98,6 +98,10 @@ class Orgbot:
             self.services = Services.open(config, clock=clock)
         except StoreError as error:
             raise StartError(f"ORGBOT_DB: {error}") from None
+        problem = self.services.store.health_problem()  # opened, but can it be written?
+        if problem is not None:
+            self.services.store.close()
+            raise StartError(f"ORGBOT_DB: {problem}")
         self.client = make_client(config)
         try:
             with quiet("slack_sdk"):

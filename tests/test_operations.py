@@ -144,20 +144,21 @@ def test_run_names_a_port_in_use_before_saying_anything_else(fake, tmp_path):
 
 
 @pytest.mark.usefixtures("permissions_apply")
-@pytest.mark.parametrize("which", ["folder", "file"])
+@pytest.mark.parametrize("which", ["folder", "file and folder", "file"])
 def test_run_names_a_database_it_cannot_write(fake, tmp_path, which):
     folder = tmp_path / "data"
     folder.mkdir()
     path = folder / "orgbot.db"
-    if which == "file":
+    if "file" in which:
         Store(path).close()
         path.chmod(0o444)
-    folder.chmod(0o555)
+    if "folder" in which:
+        folder.chmod(0o555)
     try:
         result = orgbot(["run"], run_env(fake, tmp_path, ORGBOT_DB=str(path)), tmp_path)
     finally:
         folder.chmod(0o755)
-    expected = "is read-only" if which == "file" else "cannot create"
+    expected = "is read-only" if "file" in which else "cannot create"
     assert_named_failure(result, "ORGBOT_DB", str(path), expected)
 
 
@@ -210,6 +211,7 @@ def test_a_database_from_a_newer_orgbot_stops_run_and_fails_check(fake, tmp_path
     check = orgbot(["check"], env, tmp_path)
     assert check.returncode == 1
     assert "[FAIL] database: ORGBOT_DB:" in check.stdout and "newer orgbot" in check.stdout
+    assert "Traceback" not in check.stdout + check.stderr
     assert path.read_bytes() == before  # nothing applied, nothing downgraded
 
 
@@ -278,6 +280,19 @@ def test_healthz_is_503_with_the_reason_when_the_database_is_damaged(fake, tmp_p
     assert status == 503
     assert body["status"] == "unhealthy" and body["database"] == "unavailable"
     assert str(path) in body["reason"] and "damaged" in body["reason"]
+
+
+@pytest.mark.usefixtures("permissions_apply")
+def test_healthz_is_503_with_the_reason_when_the_database_turns_read_only(fake, tmp_path):
+    path = tmp_path / "run.db"
+    with running(fake, tmp_path) as (base, _):
+        assert get_health(f"{base}/healthz")[0] == 200
+        path.chmod(0o444)
+        status, body = get_health(f"{base}/healthz")
+        path.chmod(0o600)
+        assert get_health(f"{base}/healthz")[0] == 200  # and back, once it is fixed
+    assert status == 503
+    assert str(path) in body["reason"] and "read-only" in body["reason"]
 
 
 def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):

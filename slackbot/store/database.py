@@ -230,7 +230,15 @@ class Store:
                 with self.write() as db:
                     self._probe(db.conn)
                 return None
-            uri = "file:" + pathname2url(os.path.abspath(self.path)) + "?mode=rw"
+            where = os.path.abspath(self.path)
+            if os.path.exists(where) and not os.access(where, os.R_OK | os.W_OK):
+                # connections opened before may still write, but new ones (a new worker
+                # thread, a restart) cannot; and SQLite could quietly reuse an old
+                # descriptor for the probe below, so ask the file system
+                return describe(
+                    where, sqlite3.OperationalError("attempt to write a readonly database")
+                )
+            uri = "file:" + pathname2url(where) + "?mode=rw"
             conn = sqlite3.connect(uri, uri=True, timeout=HEALTH_TIMEOUT_S)
             try:
                 conn.execute("BEGIN IMMEDIATE")
