@@ -30,15 +30,18 @@ def test_no_level_sentence_when_levels_match():
     assert not any("higher level" in d for d in result.differences)
 
 
-def test_shared_and_only_partition_every_responsibility():
+def test_shared_only_and_mainly_partition_every_responsibility():
     for a, b in itertools.combinations(
-        ["coo", "operations-director", "cfo", "finance-director"], 2
+        ["coo", "operations-director", "cfo", "finance-director", "ceo", "project-manager"], 2
     ):
         result = compare(catalog, roles(a, b))
         shared_themes = {entry.theme for entry in result.shared}
-        for role, only in result.only:
+        only = {d for _, duties in result.only for d in duties}
+        mainly = {d for _, duties in result.mainly for d in duties}
+        for role in result.roles:
             for duty in role.responsibilities:
-                assert (duty.theme in shared_themes) != (duty in only)
+                places = [duty.theme in shared_themes, duty in only, duty in mainly]
+                assert places.count(True) == 1, (a, b, duty)
 
 
 def test_three_roles_share_a_theme_two_of_them_cover():

@@ -93,14 +93,15 @@ def comparison_blocks(
             for role, duties in entry.duties:
                 lines.append(f"      {escape(role.short_name)}: {escape('; '.join(duties))}")
         blocks.extend(long_sections("\n".join(lines)))
-    for role, duties in comparison.only:
-        if duties:
-            blocks.extend(
-                long_sections(
-                    f"*Only the {escape(role.short_name)}*\n"
-                    + bullets(escape(d.text) for d in duties)
+    for word, per_role in (("Only", comparison.only), ("Mainly", comparison.mainly)):
+        for role, duties in per_role:
+            if duties:
+                blocks.extend(
+                    long_sections(
+                        f"*{word} the {escape(role.short_name)}*\n"
+                        + bullets(escape(d.text) for d in duties)
+                    )
                 )
-            )
     choose = ["*When to choose which*"]
     for role, signs in comparison.choose:
         choose.append(f"_Signs you need the {escape(role.short_name)}:_")
