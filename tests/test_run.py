@@ -121,3 +121,24 @@ def test_a_wrong_token_is_named(fake, tmp_path, token, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_output_into_a_closed_pipe_is_not_an_error():
+    """`orgbot compare … | grep -q x` ends quietly: no BrokenPipeError traceback, exit 0."""
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before orgbot writes a byte
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "slackbot", "compare", "COO", "vs", "Operations Director"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr
+    assert done.returncode == 0
