@@ -411,3 +411,16 @@ def test_an_updated_view_that_slack_would_refuse_is_refused(fake):
     submit_with_answer(fake, {"response_action": "update", "view": bad})
     assert fake.open_view("alex")["title"]["text"] == "Title"
     assert any("must be plain_text" in p for p in fake.problems)
+
+
+def test_the_answer_to_a_repeated_submission_is_checked_too(fake):
+    app = StubApp({"response_action": "errors", "errors": {"intro": "Wrong"}})
+    try:
+        fake.connect(app.url)
+        assert open_modal(fake, FORM)["ok"]
+        fake.submit("alex", {"title": "x"})
+        assert len(fake.problems) == 1
+        fake.resubmit("alex")
+        assert len(fake.problems) == 2
+    finally:
+        app.close()

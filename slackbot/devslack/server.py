@@ -550,7 +550,13 @@ class FakeSlack:
             body = self._submissions.get(self.ws.user(user).id)
             if body is None:
                 raise AssertionError(f"{user} has submitted no modal")
-        return self.send_payload(body)
+        response = self.send_payload(body)
+        # the answer to a repeat is checked like any answer (its view may be gone by now)
+        if response.status == 200 and response.body:
+            with self.changed:
+                problems = view_response_problems(body["view"], response.json)
+                self.api.problems.extend(f"view_submission response: {p}" for p in problems)
+        return response
 
     def close(self, user: str) -> AppResponse | None:
         """Press Cancel/Close on the top modal; the app hears it when notify_on_close is set."""
