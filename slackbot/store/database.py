@@ -137,8 +137,9 @@ class Store:
             return
         if not create:
             raise StoreError(
-                f"there is no database at {target.absolute()}. `orgbot run` creates it; "
-                "check the path (a relative path is read from the folder you run in)."
+                f"there is no database at {target.absolute()}. `orgbot run` creates it (so "
+                "before the first start this is expected); otherwise check the path (a "
+                "relative path is read from the folder you run in)."
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(FileExistsError):  # another process made it just now
