@@ -59,3 +59,14 @@ def test_a_short_list_says_nothing_more(fake, services, posts, clock):
     [message] = digests(fake)
     assert "more:" not in fake.render(message["blocks"])
     assert message["text"].endswith("1 new, 1 awaiting review, 0 decided")
+
+
+def test_the_list_command_counts_every_open_proposal(fake, bot):
+    for n in range(60):
+        create_proposal(bot.services, title=f"P{n}")
+    response = fake.slash("dana", "/org-proposal", "list")
+    assert response.json["text"] == "60 open org proposals"
+    text = fake.render(response.json["blocks"])
+    assert "Open (60)" in text
+    assert "…and 10 older: `/org-proposal show N`" in text
+    assert "#60 P59" in text and "#10 P9" not in text

@@ -36,7 +36,11 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
         return CommandAnswer(ui.help_message())
     if lowered in ("list", "ls", "all"):
         return CommandAnswer(
-            ui.list_message(proposals.open_proposals(team_id), proposals.recent(team_id))
+            ui.list_message(
+                proposals.open_proposals(team_id),
+                proposals.recent(team_id),
+                open_total=proposals.count_open(team_id),
+            )
         )
     if lowered in ("current", "org", "chart", "current org"):
         return CommandAnswer(current_org_message(services, team_id))

@@ -60,10 +60,24 @@ def list_line(p: Proposal) -> str:
     )
 
 
-def list_message(open_ones: Sequence[Proposal], recent: Sequence[Proposal]) -> dict[str, Any]:
+def list_message(
+    open_ones: Sequence[Proposal],
+    recent: Sequence[Proposal],
+    *,
+    open_total: int | None = None,
+) -> dict[str, Any]:
+    """Open proposals (newest first) and recently closed ones. `open_ones` may be the first
+    few; `open_total` is how many are open in all."""
+    total = len(open_ones) if open_total is None else open_total
     blocks: list[Block] = [header("Org proposals")]
     if open_ones:
-        blocks.extend(long_sections("*Open*\n" + "\n".join(list_line(p) for p in open_ones)))
+        lines = [list_line(p) for p in open_ones]
+        if total > len(open_ones):
+            lines.append(
+                f"…and {total - len(open_ones)} older: `/org-proposal show N` shows any of "
+                "them, and each reviewer's Home tab lists what waits on them."
+            )
+        blocks.extend(long_sections(f"*Open* ({total})\n" + "\n".join(lines)))
     else:
         blocks.append(section("*Open*\nNo open proposals. Start one with `/org-proposal`."))
     closed = [p for p in recent if not p.is_open][:10]
@@ -72,7 +86,7 @@ def list_message(open_ones: Sequence[Proposal], recent: Sequence[Proposal]) -> d
             long_sections("*Recently closed*\n" + "\n".join(list_line(p) for p in closed))
         )
     blocks.append(context("`/org-proposal show N` for one proposal and its history."))
-    return message(f"{len(open_ones)} open org proposal(s)", blocks)
+    return message(f"{total} open org proposal{'' if total == 1 else 's'}", blocks)
 
 
 def history_lines(events: Sequence[Event]) -> list[str]:
