@@ -94,42 +94,63 @@ def closed_port() -> int:
     return free_port()  # nothing listens there once the probe socket is closed
 
 
+START_FAILURES = [
+    (
+        {"SLACK_API_URL": "http://127.0.0.1:{closed}/api/"},
+        ["SLACK_API_URL=http://127.0.0.1:", "cannot reach Slack", "Connection refused"],
+    ),
+    ({"SLACK_API_URL": "not-a-url"}, ["SLACK_API_URL must be", "'not-a-url'"]),
+    (
+        {"SLACK_API_URL": "http://orgbot-test.invalid/api/"},
+        ["SLACK_API_URL=http://orgbot-test.invalid/api/", "host name does not resolve"],
+    ),
+    ({"ORGBOT_DB": "{tmp}/a-file/orgbot.db"}, ["ORGBOT_DB", "a-file is a file, not a folder"]),
+    ({"ORGBOT_DB": "{tmp}/junk.db"}, ["ORGBOT_DB", "junk.db is damaged", "backup"]),
+    ({"SLACK_APP_TOKEN": "xapp-1-revoked"}, ["SLACK_APP_TOKEN", "invalid_auth", "xapp-"]),
+    ({"HOST": "orgbot-test.invalid"}, ["HOST=orgbot-test.invalid", "not an address"]),
+]
+START_FAILURE_IDS = [
+    "unreachable",
+    "not-a-url",
+    "no-such-host",
+    "db-under-a-file",
+    "corrupt-db",
+    "bad-xapp",
+    "bad-host",
+]
+
+
 # 16. `orgbot run` cannot start ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("variables", "needles"),
-    [
-        (
-            {"SLACK_API_URL": "http://127.0.0.1:{closed}/api/"},
-            ["SLACK_API_URL=http://127.0.0.1:", "cannot reach Slack", "Connection refused"],
-        ),
-        ({"SLACK_API_URL": "not-a-url"}, ["SLACK_API_URL must be", "'not-a-url'"]),
-        (
-            {"SLACK_API_URL": "http://orgbot-test.invalid/api/"},
-            ["SLACK_API_URL=http://orgbot-test.invalid/api/", "host name does not resolve"],
-        ),
-        ({"ORGBOT_DB": "{tmp}/a-file/orgbot.db"}, ["ORGBOT_DB", "a-file is a file, not a folder"]),
-        ({"ORGBOT_DB": "{tmp}/junk.db"}, ["ORGBOT_DB", "junk.db is damaged", "backup"]),
-        ({"SLACK_APP_TOKEN": "xapp-1-revoked"}, ["SLACK_APP_TOKEN", "invalid_auth", "xapp-"]),
-        ({"HOST": "orgbot-test.invalid"}, ["HOST=orgbot-test.invalid", "not an address"]),
-    ],
-    ids=[
-        "unreachable",
-        "not-a-url",
-        "no-such-host",
-        "db-under-a-file",
-        "corrupt-db",
-        "bad-xapp",
-        "bad-host",
-    ],
-)
+@pytest.mark.parametrize(("variables", "needles"), START_FAILURES, ids=START_FAILURE_IDS)
 def test_run_names_what_stops_it(fake, tmp_path, variables, needles):
+    env = failing_env(fake, tmp_path, variables)
+    assert_named_failure(orgbot(["run"], env, tmp_path), *needles)
+
+
+@pytest.mark.parametrize(("variables", "needles"), START_FAILURES, ids=START_FAILURE_IDS)
+def test_check_reports_the_same_without_a_traceback(fake, tmp_path, variables, needles):
+    fake.enable_socket_mode()
+    Store(tmp_path / "run.db").close()
+    result = orgbot(["check"], failing_env(fake, tmp_path, variables), tmp_path)
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output and " ERROR " not in output, output
+    if "HOST" in variables:  # only `orgbot run` listens
+        assert result.returncode == 0, output
+    elif result.returncode == 2:  # a setting wrong in itself: the same one or two lines
+        assert_named_failure(result, *needles)
+    else:  # a [FAIL] line naming the variable
+        assert result.returncode == 1, output
+        fails = [line for line in result.stdout.splitlines() if line.startswith("[FAIL]")]
+        assert any(needles[0] in line for line in fails), output
+
+
+def failing_env(fake, tmp_path, variables) -> dict[str, str]:
     (tmp_path / "a-file").write_text("not a folder")
     (tmp_path / "junk.db").write_bytes(b"this is not an orgbot database\n" * 200)
     fill = {"closed": closed_port(), "tmp": tmp_path}
-    env = run_env(fake, tmp_path, **{k: v.format(**fill) for k, v in variables.items()})
-    assert_named_failure(orgbot(["run"], env, tmp_path), *needles)
+    return run_env(fake, tmp_path, **{k: v.format(**fill) for k, v in variables.items()})
 
 
 def test_run_names_a_port_in_use_before_saying_anything_else(fake, tmp_path):
