@@ -176,7 +176,7 @@ def retry_post(
             text=f"Proposal #{proposal.number} is already posted in <#{proposal.channel_id}>.",
         )
         return
-    posted = ProposalMessenger(client, services).post_card(proposal)
+    posted = ProposalMessenger(client, services).post_card(proposal, again=True)
     if posted.message_ts:
         respond(
             replace_original=True,

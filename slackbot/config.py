@@ -38,6 +38,9 @@ class Config:
     timezone: str = "UTC"
     admins: frozenset[str] = field(default_factory=frozenset)
     app_id: str | None = None
+    # how often the scheduler's upkeep sends what is queued or due again (cards, DMs,
+    # redraws, failed posts); it also runs once at start
+    upkeep_seconds: float = 30.0
 
     @property
     def socket_mode(self) -> bool:
@@ -93,6 +96,17 @@ class Config:
                 f"America/New_York, not {timezone!r}."
             ) from None
 
+        upkeep_text = get("ORGBOT_UPKEEP_SECONDS") or "30"
+        try:
+            upkeep_seconds = float(upkeep_text)
+            if not 0 < upkeep_seconds <= 3600:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                f"ORGBOT_UPKEEP_SECONDS must be a number of seconds from 0.1 to 3600, not "
+                f"{upkeep_text!r}."
+            ) from None
+
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
         try:
             parsed = urlsplit(api_url)
@@ -127,6 +141,7 @@ class Config:
                 part.strip() for part in (get("ORGBOT_ADMINS") or "").split(",") if part.strip()
             ),
             app_id=app_id,
+            upkeep_seconds=upkeep_seconds,
         )
         config._check_token_kinds()
         return config

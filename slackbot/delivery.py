@@ -10,18 +10,27 @@ Every digest and reminder has a key (`digest:T1:2026-11-30`,
 3. record **sent** (with the message ts) or **failed** (with Slack's reason, retried later
    with backoff; 429s are waited out by the client first).
 
-A process killed between 2 and 3 leaves a `sending` row. After its lease runs out the
-row is **reconciled**: the channel's recent history is searched for a message carrying
+A process killed between 2 and 3 leaves a `sending` row. After its lease runs out, or at
+once when the process that claimed it is known to be gone (same host, its pid no longer
+running, or this very pid in an earlier life), the row is **reconciled**: the channel's recent history is searched for a message carrying
 the key. Found, it is marked sent; not found, it is retried. When history cannot be read
 the row becomes `unknown` and is shown to admins (`orgbot check`, Home tab) instead of
 being sent blindly a second time.
+
+Proposal messages (cards, reviewer and author DMs, thread replies) use the same rows. They
+can also be **queued** (`pending`, due now) before anyone claims them, so the scheduler's
+upkeep sends whatever a dead process queued; their message is kept in the row when it
+cannot be rebuilt later. A 429 is not slept on: the row is due again at `Retry-After`.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import os
 import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,6 +38,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from slackbot.slack_errors import error_code
 from slackbot.slack_history import Found, find_posted, outcome_uncertain
@@ -36,14 +46,17 @@ from slackbot.store import Store
 
 logger = logging.getLogger("orgbot.delivery")
 
-SENDING, SENT, FAILED, UNKNOWN, GAVE_UP, SKIPPED = (
+SENDING, SENT, FAILED, UNKNOWN, GAVE_UP, SKIPPED, PENDING = (
     "sending",
     "sent",
     "failed",
     "unknown",
     "gave_up",
     "skipped",
+    "pending",  # queued, due at next_attempt_at, not claimed yet
 )
+DUE = (FAILED, PENDING)
+RETRYABLE = (FAILED, GAVE_UP, UNKNOWN, PENDING)  # what a person may ask to send again now
 LEASE = timedelta(minutes=10)  # longer than any one post can take, retries included
 BACKOFF = (
     timedelta(minutes=1),
@@ -54,7 +67,60 @@ BACKOFF = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 METADATA_EVENT = "orgbot_delivery"
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
+# kinds that are not posts: redoing one cannot double anything (card redraws, chat.update)
+REPEATABLE_KINDS = ("redraw",)
+HOST = socket.gethostname()
+# host:pid:life. `life` tells this process from an earlier one with the same pid (a
+# container restarted: pid 1 again), whose claims are then known to be orphaned.
+OWNER = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def owner_gone(owner: str | None, *, me: str = OWNER) -> bool:
+    """True when the process that claimed a row surely no longer runs: it ran on this host
+    and its pid is gone, or it had this process's pid in an earlier life. Other hosts, and
+    owners recorded before `life` existed on another pid that still runs, wait out the
+    lease."""
+    if not owner or owner == me:
+        return False
+    host, _, rest = owner.partition(":")
+    pid_text, _, life = rest.partition(":")
+    if host != HOST or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return bool(life)  # our pid, another life: that process is gone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # exists, owned by someone else
+        return False
+    return False
+
+
+def retry_after(error: Exception) -> float | None:
+    """Seconds Slack asked to wait (a 429's `Retry-After`), or None when it was not a 429."""
+    if not isinstance(error, SlackApiError) or error.response.status_code != 429:
+        return None
+    headers = error.response.headers or {}
+    for key, value in headers.items():
+        if key.lower() == "retry-after":
+            value = value[0] if isinstance(value, list) else value
+            try:
+                return max(0.0, float(value))
+            except ValueError:
+                break
+    return 1.0
+
+
+def deferring(client: WebClient) -> WebClient:
+    """The same client, except that a 429 is returned at once (as `SlackApiError`) instead of
+    being waited out: the delivery is then due again at `Retry-After`, and no worker sleeps."""
+    quick = copy.copy(client)
+    quick.retry_handlers = [
+        h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)
+    ]
+    return quick
 
 
 @dataclass(frozen=True)
@@ -71,6 +137,8 @@ class Delivery:
     claimed_at: datetime | None
     proposal_id: int | None = None
     verify: bool = False  # check the channel's history before sending again
+    message: dict[str, Any] | None = None  # kept for messages that cannot be rebuilt
+    redo: bool = False  # asked for again while it was being sent (card redraws)
 
 
 def _row(row: dict[str, Any]) -> Delivery:
@@ -87,6 +155,8 @@ def _row(row: dict[str, Any]) -> Delivery:
         claimed_at=datetime.fromisoformat(row["claimed_at"]) if row["claimed_at"] else None,
         proposal_id=row["proposal_id"],
         verify=bool(row.get("verify")),
+        message=json.loads(row["message"]) if row.get("message") else None,
+        redo=bool(row.get("redo")),
     )
 
 
@@ -108,9 +178,10 @@ class Deliveries:
         target: str,
         now: datetime,
         proposal_id: int | None = None,
+        message: dict[str, Any] | None = None,
     ) -> bool:
         """Take the key for sending. True when this caller should send now: the key is
-        new, or it failed earlier and its retry is due."""
+        new, or it is queued or failed earlier and due."""
         stamp = now.isoformat(timespec="seconds")
         with self.store.write() as db:
             existing = list(db.query("select * from deliveries where key = ?", [key]))
@@ -127,15 +198,59 @@ class Deliveries:
                         "claimed_at": stamp,
                         "claimed_by": self.owner,
                         "created_at": stamp,
+                        "message": json.dumps(message) if message is not None else None,
                     }
                 )
                 return True
             cursor = db.execute(
                 "update deliveries set status = ?, attempts = attempts + 1, claimed_at = ?, "
-                "claimed_by = ? where key = ? and status = ? and next_attempt_at <= ?",
-                [SENDING, stamp, self.owner, key, FAILED, stamp],
+                "claimed_by = ? where key = ? and status in (?, ?) and next_attempt_at <= ?",
+                [SENDING, stamp, self.owner, key, *DUE, stamp],
             )
             return cursor.rowcount == 1
+
+    def queue(
+        self,
+        key: str,
+        *,
+        team_id: str,
+        kind: str,
+        target: str,
+        now: datetime,
+        proposal_id: int | None = None,
+        message: dict[str, Any] | None = None,
+    ) -> bool:
+        """Record that `key` is to be sent (`pending`, due now) unless it is known already;
+        True when it was new. Joins the caller's transaction, so a message can be queued
+        together with the change it announces."""
+        stamp = now.isoformat(timespec="seconds")
+        with self.store.write() as db:
+            if list(db.query("select 1 from deliveries where key = ?", [key])):
+                return False
+            db["deliveries"].insert(
+                {
+                    "key": key,
+                    "team_id": team_id,
+                    "kind": kind,
+                    "target": target,
+                    "proposal_id": proposal_id,
+                    "status": PENDING,
+                    "attempts": 0,
+                    "next_attempt_at": stamp,
+                    "created_at": stamp,
+                    "message": json.dumps(message) if message is not None else None,
+                }
+            )
+            return True
+
+    def make_due(self, key: str, *, now: datetime, verify: bool = False) -> None:
+        """A person asked to send it again now (Post again): whatever its backoff said."""
+        with self.store.write() as db:
+            db.execute(
+                "update deliveries set status = ?, next_attempt_at = ?, attempts = 0, "
+                "verify = max(verify, ?) where key = ? and status in (?, ?, ?, ?)",
+                [FAILED, now.isoformat(timespec="seconds"), int(verify), key, *RETRYABLE],
+            )
 
     def mark_sent(self, key: str, *, channel_id: str, ts: str, now: datetime) -> None:
         self._update(key, verify=0)
@@ -148,11 +263,29 @@ class Deliveries:
             last_error=None,
         )
 
-    def mark_failed(self, key: str, error: str, *, now: datetime, uncertain: bool = False) -> str:
+    def mark_failed(
+        self,
+        key: str,
+        error: str,
+        *,
+        now: datetime,
+        uncertain: bool = False,
+        wait: float | None = None,
+    ) -> str:
         """Record a failure; retried with backoff, until MAX_ATTEMPTS, then given up.
 
         `uncertain` means Slack may have posted it anyway (a timeout, a dropped
-        connection, a 5xx): the retry looks in the channel's history first."""
+        connection, a 5xx): the retry looks in the channel's history first. `wait` is a
+        429's `Retry-After`: due again then, and not counted as an attempt."""
+        if wait is not None:
+            with self.store.write() as db:
+                db.execute(
+                    "update deliveries set status = ?, last_error = ?, next_attempt_at = ?, "
+                    "attempts = max(attempts - 1, 0) where key = ?",
+                    [FAILED, error, (now + timedelta(seconds=wait)).isoformat(), key],
+                )
+            logger.info("%s rate-limited; due again in %.0f s", key, wait)
+            return FAILED
         # a definite answer ("channel_not_found") settles any earlier doubt
         self._update(key, verify=1 if uncertain else 0)
         delivery = self.get(key)
@@ -192,23 +325,32 @@ class Deliveries:
             )
             return True
 
-    def due_retries(self, now: datetime) -> list[Delivery]:
-        return [
+    def due_retries(
+        self,
+        now: datetime,
+        *,
+        kinds: tuple[str, ...] | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> list[Delivery]:
+        """Failed deliveries whose retry is due, and queued ones (oldest first)."""
+        rows = [
             _row(r)
             for r in self.store.db.query(
-                "select * from deliveries where status = ? and next_attempt_at <= ? order by next_attempt_at",
-                [FAILED, now.isoformat(timespec="seconds")],
+                "select * from deliveries where status in (?, ?) and next_attempt_at <= ? "
+                "order by next_attempt_at, created_at",
+                [*DUE, now.isoformat(timespec="seconds")],
             )
         ]
+        return [d for d in rows if (kinds is None or d.kind in kinds) and d.kind not in exclude]
 
     def stale(self, now: datetime) -> list[Delivery]:
-        """`sending` rows whose sender has had longer than the lease: it probably died."""
+        """`sending` rows whose sender has had longer than the lease (it probably died), or
+        whose sender is known to be gone (see `owner_gone`)."""
         cutoff = (now - LEASE).isoformat(timespec="seconds")
         return [
             _row(r)
-            for r in self.store.db.query(
-                "select * from deliveries where status = ? and claimed_at < ?", [SENDING, cutoff]
-            )
+            for r in self.store.db.query("select * from deliveries where status = ?", [SENDING])
+            if (r["claimed_at"] or "") < cutoff or owner_gone(r["claimed_by"], me=self.owner)
         ]
 
     def troubles(self, team_id: str | None = None) -> list[Delivery]:
@@ -240,6 +382,7 @@ class Outgoing:
     target: str  # channel id, or the user id for a DM
     message: dict[str, Any]
     proposal_id: int | None = None
+    keep: bool = False  # store the message with the claim (it cannot be rebuilt later)
 
 
 def metadata_for(key: str) -> dict[str, Any]:
@@ -264,9 +407,25 @@ class Sender:
             target=item.target,
             now=self.now(),
             proposal_id=item.proposal_id,
+            message=item.message if item.keep else None,
         ):
             return "taken"
         return self._post(item.key, item.target, item.message)
+
+    def send_queued(self, key: str) -> str:
+        """Send a queued delivery (its message kept in the row) if it is due and not taken."""
+        delivery = self.deliveries.get(key)
+        if delivery is None or delivery.message is None:
+            return "taken"
+        if not self.deliveries.claim(
+            key,
+            team_id=delivery.team_id,
+            kind=delivery.kind,
+            target=delivery.target,
+            now=self.now(),
+        ):
+            return "taken"
+        return self._post(key, delivery.target, delivery.message)
 
     def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
         try:
@@ -275,7 +434,11 @@ class Sender:
             )
         except (SlackApiError, OSError) as error:
             return self.deliveries.mark_failed(
-                key, error_code(error), now=self.now(), uncertain=outcome_uncertain(error)
+                key,
+                error_code(error),
+                now=self.now(),
+                uncertain=outcome_uncertain(error),
+                wait=retry_after(error),
             )
         self.deliveries.mark_sent(
             key, channel_id=result["channel"], ts=result["ts"], now=self.now()
@@ -288,6 +451,15 @@ class Sender:
         `retry_failed`), or mark it `unknown` when the history can't be read."""
         counts = {"found": 0, "retry": 0, "unknown": 0}
         for delivery in self.deliveries.stale(self.now()):
+            if delivery.kind in REPEATABLE_KINDS:  # chat.update: doing it again is harmless
+                self.deliveries._update(
+                    delivery.key,
+                    status=FAILED,
+                    last_error="interrupted",
+                    next_attempt_at=self.now().isoformat(timespec="seconds"),
+                )
+                counts["retry"] += 1
+                continue
             found = self._find_in_history(delivery)
             if found is None:
                 self.deliveries._update(
@@ -315,10 +487,18 @@ class Sender:
                 counts["retry"] += 1
         return counts
 
-    def retry_failed(self, rebuild: Callable[[Delivery], dict[str, Any] | None]) -> int:
-        """Send again every failed delivery whose retry is due (with a fresh message)."""
+    def retry_failed(
+        self,
+        rebuild: Callable[[Delivery], dict[str, Any] | None],
+        *,
+        kinds: tuple[str, ...] | None = None,
+        exclude: tuple[str, ...] = (),
+    ) -> int:
+        """Send again every failed delivery whose retry is due (with a fresh message), and
+        every queued one (of `kinds`, when given)."""
         sent = 0
-        for delivery in self.deliveries.due_retries(self.now()):
+        exclude = (*exclude, *REPEATABLE_KINDS)
+        for delivery in self.deliveries.due_retries(self.now(), kinds=kinds, exclude=exclude):
             # first: did the last attempt arrive after all? (then it is sent, whatever now)
             if delivery.verify:
                 found = self._find_in_history(delivery)
@@ -355,6 +535,12 @@ class Sender:
         """Look for the delivery's message from a little before its claim (clocks drift)."""
         oldest = (delivery.claimed_at or self.now()) - timedelta(minutes=10)
         channel = delivery.channel_id or delivery.target
+        thread_ts = (delivery.message or {}).get("thread_ts")
         return find_posted(
-            self.client, channel, METADATA_EVENT, {"key": delivery.key}, oldest=oldest
+            self.client,
+            channel,
+            METADATA_EVENT,
+            {"key": delivery.key},
+            oldest=None if thread_ts else oldest,
+            thread_ts=thread_ts,
         )

@@ -13,7 +13,7 @@ from slackbot import digest, reminders
 from slackbot.blockkit.render import render_blocks
 from slackbot.delivery import Deliveries, Delivery, Outgoing, Sender
 from slackbot.people import People
-from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.messenger import CARD, DM, PROPOSAL_KINDS, REPLY, ProposalMessenger
 from slackbot.services import Services
 from slackbot.settings import known_teams, load_settings
 
@@ -74,9 +74,17 @@ class ScheduledPosts:
     # upkeep ---------------------------------------------------------------------------------
 
     def upkeep(self) -> dict[str, int]:
-        """Reconcile posts a crash interrupted, then retry failed ones that are due."""
+        """Reconcile posts a crash interrupted, then send failed ones that are due and
+        queued ones: proposal cards a dead process left (linked once posted, and their
+        reviewers asked), DMs and replies, and card redraws."""
         counts = self.sender.reconcile()
-        counts["retried"] = self.sender.retry_failed(self._rebuild)
+        self.messenger.queue_missing_cards()
+        counts["retried"] = self.sender.retry_failed(self._rebuild, exclude=PROPOSAL_KINDS)
+        proposal_posts = self.messenger.sender  # answers a 429 at once: due at Retry-After
+        counts["retried"] += proposal_posts.retry_failed(self.messenger.rebuild, kinds=(CARD,))
+        self.messenger.settle_cards()  # link the cards just posted or found; queue their DMs
+        counts["retried"] += proposal_posts.retry_failed(self.messenger.rebuild, kinds=(DM, REPLY))
+        counts["retried"] += self.messenger.redraw_due()
         return counts
 
     def _rebuild(self, delivery: Delivery) -> dict | None:

@@ -7,7 +7,7 @@ Jobs only decide *when* to look; the database records what is due and what was s
 | --- | --- | --- |
 | `digest:<team>` | cron, the workspace's day and time, in its time zone | post that digest |
 | `reminders` | every 15 minutes | DM the reviewers who are due a reminder |
-| `upkeep` | every minute | reconcile interrupted posts, retry failed ones, refresh digest jobs |
+| `upkeep` | every 30 s (`ORGBOT_UPKEEP_SECONDS`) | reconcile interrupted posts, send queued and due ones (proposal cards, DMs, replies, card redraws), retry failed ones, refresh digest jobs |
 | `catch-up` | once, at start | upkeep, then a digest missed while orgbot was down (within the grace period) and due reminders |
 """
 
@@ -30,7 +30,6 @@ from slackbot.settings import Settings, known_teams, load_settings
 logger = logging.getLogger("orgbot.scheduler")
 REMINDER_EVERY = timedelta(minutes=15)
 EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday, midnight
-UPKEEP_EVERY = timedelta(minutes=1)
 _CRON_DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -93,7 +92,7 @@ class Scheduler:
         )
         self._scheduler.add_job(
             self.upkeep,
-            IntervalTrigger(seconds=UPKEEP_EVERY.total_seconds()),
+            IntervalTrigger(seconds=self.services.config.upkeep_seconds),
             id="upkeep",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=2),

@@ -28,7 +28,11 @@ def error_code(error: Exception) -> str:
 
 def explain(error: Exception, *, channel_id: str | None = None, retry: str = "try again") -> str:
     """One or two sentences saying what went wrong and what to do about it."""
-    code = error_code(error)
+    return explain_code(error_code(error), channel_id=channel_id, retry=retry)
+
+
+def explain_code(code: str, *, channel_id: str | None = None, retry: str = "try again") -> str:
+    """`explain` for an error code recorded earlier (a delivery's `last_error`)."""
     channel = f"<#{channel_id}>" if channel_id else "that channel"
     hint = _CHANNEL_HINTS.get(code)
     if hint:

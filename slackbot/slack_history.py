@@ -30,16 +30,21 @@ def find_posted(
     payload: dict[str, Any],
     *,
     oldest: datetime | None = None,
+    thread_ts: str | None = None,
 ) -> Found:
-    """Look in `channel` (a user id means the DM with them) for a message whose metadata
-    has `event_type` and every item of `payload`."""
+    """Look in `channel` (a user id means the DM with them), or in the thread under
+    `thread_ts` there, for a message whose metadata has `event_type` and every item of
+    `payload`."""
     try:
         if channel.startswith(("U", "W")):
             channel = client.conversations_open(users=channel)["channel"]["id"]
         args: dict[str, Any] = {"channel": channel, "include_all_metadata": True, "limit": 200}
         if oldest is not None:
             args["oldest"] = f"{oldest.timestamp():.6f}"
-        history = client.conversations_history(**args)
+        if thread_ts:
+            history = client.conversations_replies(ts=thread_ts, **args)
+        else:
+            history = client.conversations_history(**args)
     except (SlackApiError, OSError) as error:
         logger.warning("could not read the history of %s: %s", channel, error_code(error))
         return None

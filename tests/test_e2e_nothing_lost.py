@@ -125,3 +125,45 @@ def test_a_new_proposal_after_a_replay_is_still_accepted(fake, bot):
     propose(fake, **{ids.TITLE_BLOCK: "Add a CFO"})  # a new modal, a new view id
     assert count(bot, "proposals") == 2
     assert "ADD A CFO" in text_of(card_in(fake)["blocks"])
+
+
+# --- a card redraw that Slack rate-limits ----------------------------------------------------
+
+
+def test_a_rate_limited_card_update_is_redrawn_later_with_the_latest_state(fake, bot, clock):
+    from datetime import timedelta
+
+    card = propose(fake)
+    # more 429s than any client would wait out, Retry-After 2 s each time
+    fake.rate_limit_next("chat.update", times=8, retry_after=2)
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    fake.wait_for("chat.update", 1)
+    fake.click("sam", card, ids.APPROVE, value="1:1")
+    settle()
+    assert bot.services.proposals.get(fake.ws.team_id, 1).status == "approved"
+    assert "⏳ waiting" in text_of(card_in(fake)["blocks"])  # Slack still shows the old card
+    row = bot.services.store.db["deliveries"].get("redraw:T0ORGBOT1:1")
+    assert (row["status"], row["last_error"]) == ("failed", "ratelimited")
+    started = len(fake.calls_to("chat.update"))
+    assert started <= 2  # nobody hammered Slack, nobody slept on it
+    for _ in range(12):  # the scheduler's upkeep, each time Retry-After has passed
+        clock.advance(timedelta(seconds=2))
+        bot.scheduler.upkeep()
+        if [c for c in fake.calls_to("chat.update") if c.status == 200]:
+            break
+    text = text_of(card_in(fake)["blocks"])
+    assert "✅ Approved" in text and "@alex: ✅" in text and "@sam: ✅" in text
+    drawn = [c for c in fake.calls_to("chat.update") if c.status == 200]
+    assert len(drawn) == 1  # the two approvals' redraws collapsed into one, the latest
+    assert bot.services.store.db["deliveries"].get("redraw:T0ORGBOT1:1")["status"] == "sent"
+
+
+def test_a_redraw_asked_for_while_one_is_drawing_runs_once_more(fake, bot):
+    card = propose(fake)
+    fake.delay_next("chat.update", 0.5)  # the first redraw is slow to arrive
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    fake.click("sam", card, ids.APPROVE, value="1:1")
+    fake.wait_for("chat.update", 2)
+    eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
+    settle()
+    assert len(fake.calls_to("chat.update")) == 2

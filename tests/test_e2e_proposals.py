@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 
 from slackbot import ids
-from slackbot.background import MAX_RESCHEDULES
 from slackbot.blockkit.render import render_blocks
 from tests.conftest import eventually
 
@@ -471,23 +470,34 @@ def test_a_failed_post_keeps_the_proposal_and_says_how_to_fix_it(fake, bot):
     assert "Posted proposal #1" in fake.dms("dana")[0]["text"]
 
 
-def test_a_rate_limit_that_outlasts_retries_is_reported_not_lost(fake, bot):
+def test_a_rate_limited_card_is_posted_when_slack_allows_not_reported_lost(fake, bot, clock):
     open_form(fake)
-    # Slack keeps answering 429 for longer than orgbot puts the post back (1 + 8 tries)
-    fake.rate_limit_next("chat.postMessage", times=1 + MAX_RESCHEDULES, retry_after=0)
+    # Slack keeps answering 429 for longer than any client would wait
+    fake.rate_limit_next("chat.postMessage", times=6, retry_after=3)
     fake.submit("dana", form_values())
-    row = eventually(
-        lambda: next(
-            bot.services.store.db.query("select * from proposals where post_error is not null"),
-            None,
-        ),
-        timeout=20,
+    fake.wait_for("chat.postMessage", 1)
+    card = eventually(lambda: bot.services.store.db["deliveries"].get("card:T0ORGBOT1:1"))
+    eventually(
+        lambda: bot.services.store.db["deliveries"].get("card:T0ORGBOT1:1")["status"] == "failed"
     )
-    assert row["post_error"] == "ratelimited"
-    assert row["title"] == "Put operations under a COO"
-    fake.wait_for("chat.postMessage", 2 + MAX_RESCHEDULES)
-    [dm] = fake.dms("dana")
-    assert "Slack asked me to slow down. Nothing is lost" in text_of(dm["blocks"])
+    row = next(bot.services.store.db.query("select * from proposals"))
+    assert (row["post_error"], row["message_ts"]) == (None, None)  # nothing to tell anyone
+    assert len(fake.calls_to("chat.postMessage")) == 1  # not slept on: due at Retry-After
+    assert fake.dms("dana") == []
+    card = bot.services.store.db["deliveries"].get("card:T0ORGBOT1:1")
+    assert card["last_error"] == "ratelimited"
+    for _ in range(10):  # the scheduler's upkeep, each time Retry-After has passed
+        clock.advance(timedelta(seconds=3))
+        bot.scheduler.upkeep()
+        if bot.services.proposals.get(fake.ws.team_id, 1).message_ts:
+            break
+    assert len(cards_in(fake)) == 1
+    assert len(fake.dms("alex")) == 1 and len(fake.dms("sam")) == 1
+    assert fake.dms("dana") == []
+
+
+def cards_in(fake, channel="org-design"):
+    return [m for m in fake.messages(channel) if "thread_ts" not in m]
 
 
 # --- lists, show, home -------------------------------------------------------------------

@@ -64,6 +64,8 @@ class Fault:
     # do the call, then wait `seconds` before answering (the client times out). "drop":
     # do the call, then close the connection without an answer. "5xx": do the call, then
     # answer with `status`. The last three leave the caller unsure whether it worked.
+    # "lose": take the request but never carry it out; hold the connection `seconds`, then
+    # drop it (the request was lost on its way: the caller can't tell either).
     after: str = "answer"
     seconds: float = 0.0
 
@@ -200,6 +202,11 @@ class FakeSlack:
                 Fault("internal_error", times, status=status, after=what, seconds=seconds)
             )
 
+    def lose_next(self, method: str, *, seconds: float = 30.0, times: int = 1) -> None:
+        """Take the next `times` calls of `method` without carrying them out; hold each
+        connection `seconds`, then drop it: the request never reached Slack."""
+        self.after_call(method, "lose", times=times, seconds=seconds)
+
     def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
         """Hold the next `times` calls of `method` for `seconds` before carrying them out,
         so a later call can overtake them (a slow network path)."""
@@ -241,7 +248,9 @@ class FakeSlack:
                 afterwards.times -= 1
                 if afterwards.times <= 0:
                     faults.pop(0)
-                response = self.api.call(method, args)
+                lost = afterwards.after == "lose"
+                response = {"ok": False, "error": "lost"} if lost else self.api.call(method, args)
+                status = 0 if lost else status
                 if afterwards.after == "5xx":
                     status, response = afterwards.status, {"ok": False, "error": "internal_error"}
             elif faults:
@@ -739,9 +748,12 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
                 status, body, headers, afterwards = fake.handle_api(path[5:], args, token)
                 if afterwards is not None and afterwards.after == "stall":
                     time.sleep(afterwards.seconds)
-                if afterwards is not None and afterwards.after == "drop":
+                if afterwards is not None and afterwards.after == "lose":
+                    time.sleep(afterwards.seconds)
+                if afterwards is not None and afterwards.after in ("drop", "lose"):
                     self.close_connection = True
-                    self.connection.shutdown(socket.SHUT_RDWR)
+                    with contextlib.suppress(OSError):  # the caller may be gone already
+                        self.connection.shutdown(socket.SHUT_RDWR)
                     return
                 self._send(status, json.dumps(body), headers)
             elif path.startswith("/respond/"):

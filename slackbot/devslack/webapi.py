@@ -232,6 +232,29 @@ class WebApi:
             messages.append(copy.deepcopy(shown))
         return {"messages": messages, "has_more": False}
 
+    def m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread: its parent first, then the replies, oldest first (as Slack answers)."""
+        channel = self._channel(args.get("channel"))
+        self._require(CONVERSATION_SCOPES["history"][kind_of(channel)])
+        self._visible(channel)
+        if self.ws.bot.id not in channel.members:
+            raise SlackError("not_in_channel")
+        ts = str(args.get("ts") or "")
+        parent = self.ws.find_message(channel.id, ts)
+        if parent is None:
+            raise SlackError("thread_not_found")
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        thread = [
+            parent,
+            *(m for m in channel.messages if m.get("thread_ts") == ts and m is not parent),
+        ]
+        limit = int(args.get("limit") or 1000)
+        messages = [
+            copy.deepcopy({k: v for k, v in m.items() if k != "metadata" or with_metadata})
+            for m in thread[:limit]
+        ]
+        return {"messages": messages, "has_more": False}
+
     # users -----------------------------------------------------------------------------------
 
     def m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -1,49 +1,98 @@
-"""Telling Slack what happened to a proposal: the card (posted, then updated in place),
+"""Telling Slack what happened to a proposal: the card (posted, then redrawn in place),
 thread replies, and DMs to reviewers and the author. Called after the ack (see
-`slackbot.background`), so none of this delays an answer to Slack.
+`slackbot.background`), and by the scheduler's upkeep for whatever is left to do.
 
-A failed call never loses anything: the proposal was stored before any of this runs, a
-card that could not be posted is marked so, and its author is told how to fix it.
+Every one of these is a delivery (`slackbot.delivery`): claimed before the call, posted
+with its key in the message metadata, reconciled from history after a crash, never posted
+twice. Keys:
 
-A 429 is not a failure: on the posting lane it raises `RateLimited`. Posting the card
-lets it through (the whole task is run again later: nothing was sent yet); each later
-step (a redraw, a thread reply, one DM) is put back on its own with
-`background.now_or_later`, so a repeat never sends an earlier step twice.
+| key | what |
+| --- | --- |
+| `card:<team>:<proposal>` | the card in its channel |
+| `redraw:<team>:<proposal>` | the card redrawn from the latest record (`chat.update`); one row a proposal, requests that pile up while one runs collapse into one more |
+| `review-request:<team>:<proposal>:v<version>:<reviewer>` | the DM asking a reviewer to decide |
+| `author-dm:<team>:<proposal>:<what>` / `reply:<team>:<proposal>:<what>` | the author's DM and the thread reply about one change |
+| `post-failed:<team>:<proposal>:<error>` | the DM telling the author why the card could not be posted |
+
+A card that is posted is linked to its proposal (channel and ts) in the same transaction
+that queues the reviewers' DMs. A 429 is not waited out here: the delivery is due again at
+`Retry-After` and the scheduler's upkeep sends it.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.delivery import (
+    FAILED,
+    GAVE_UP,
+    METADATA_EVENT,
+    SENT,
+    SKIPPED,
+    Deliveries,
+    Delivery,
+    Outgoing,
+    Sender,
+    deferring,
+    retry_after,
+)
 from slackbot.proposals.model import (
     APPROVE,
     COMMENTED,
     CREATED,
     EDITED,
+    OPEN_STATUSES,
     REJECT,
     REQUEST_CHANGES,
+    NotFound,
     Outcome,
     Proposal,
 )
 from slackbot.services import Services
-from slackbot.slack_errors import error_code, explain
-from slackbot.slack_history import find_posted, outcome_uncertain
+from slackbot.slack_errors import error_code, explain_code
+from slackbot.slack_history import find_posted
 from slackbot.ui import proposal_card as ui
 
 logger = logging.getLogger("orgbot.proposals")
-CARD_EVENT = "orgbot_proposal_card"
 SLACK_FAILURES = (SlackApiError, OSError)
+CARD, REDRAW, DM, REPLY = "card", "redraw", "dm", "reply"
+PROPOSAL_KINDS = (CARD, REDRAW, DM, REPLY)
+# failures that say nothing about the channel: retried on their own, nobody is told
+TRANSIENT = ("ratelimited", "interrupted before it was posted", "interrupted")
+
+
+def card_key(p: Proposal) -> str:
+    return f"card:{p.team_id}:{p.id}"
+
+
+def redraw_key(p: Proposal) -> str:
+    return f"redraw:{p.team_id}:{p.id}"
+
+
+def review_key(p: Proposal, reviewer: str) -> str:
+    return f"review-request:{p.team_id}:{p.id}:v{p.version}:{reviewer}"
+
+
+def outcome_tag(outcome: Outcome) -> str:
+    """What makes one change unique: its event, or (kind, version, who) where that is."""
+    if outcome.event_id is not None:
+        return f"e{outcome.event_id}"
+    return f"{outcome.kind}:v{outcome.proposal.version}:{outcome.actor_id}"
 
 
 class ProposalMessenger:
     def __init__(self, client: WebClient, services: Services):
         self.client = client
+        self.quick = deferring(client)  # a 429 comes back at once: rescheduled, not slept on
         self.services = services
         self.proposals = services.proposals
+        self.deliveries = Deliveries(services.store)
+        self.sender = Sender(self.deliveries, self.quick, services.clock.now)
 
     # links ------------------------------------------------------------------------------
 
@@ -65,79 +114,193 @@ class ProposalMessenger:
             self.proposals.current_org(proposal.team_id),
         )
 
-    def post_card(self, proposal: Proposal) -> Proposal:
-        """Post the card in its channel, once; on failure, mark it and tell the author how
-        to fix it."""
+    def post_card(self, proposal: Proposal, *, again: bool = False) -> Proposal:
+        """Post the card in its channel, once; on a failure Slack explains, mark it and
+        tell the author how to fix it. `again`: a person pressed Post again, so look for
+        an earlier try first and send now whatever the backoff said."""
         with self.services.card_lock(proposal.id):
             latest = self.proposals.get(proposal.team_id, proposal.id)
             if latest.message_ts:  # posted already (a second "Post again" click)
                 return latest
-            if latest.post_error and (found := self._find_card(latest)):
-                return self.proposals.record_posted(latest, *found)  # an earlier try arrived
-            return self._post_card(latest)
+            key = card_key(latest)
+            self._queue(key, latest, kind=CARD, target=latest.channel_id)
+            if again or latest.post_error:
+                if found := self._find_card(key, latest.channel_id):
+                    self.deliveries.mark_sent(key, channel_id=found[0], ts=found[1], now=self.now())
+                    return self.settle_card(key)
+                self.deliveries.make_due(key, now=self.now())
+            self._send_card(key, latest)
+            return self.settle_card(key)
 
-    def _find_card(self, proposal: Proposal) -> tuple[str, str] | None:
-        found = find_posted(
-            self.client, proposal.channel_id, CARD_EVENT, {"proposal_id": proposal.id}
-        )
+    def _send_card(self, key: str, proposal: Proposal) -> None:
+        if not self.deliveries.claim(
+            key,
+            team_id=proposal.team_id,
+            kind=CARD,
+            target=proposal.channel_id,
+            now=self.now(),
+            proposal_id=proposal.id,
+        ):
+            return  # another thread or process has it, or it is not due yet
+        status = self.sender._post(key, proposal.channel_id, self.card(proposal))
+        delivery = self.deliveries.get(key)
+        # a timeout or a dropped connection: Slack may have posted it; look now
+        uncertain = status != SENT and delivery is not None and delivery.verify
+        if uncertain and (found := self._find_card(key, proposal.channel_id)):
+            self.deliveries.mark_sent(key, channel_id=found[0], ts=found[1], now=self.now())
+
+    def _find_card(self, key: str, channel_id: str) -> tuple[str, str] | None:
+        found = find_posted(self.client, channel_id, METADATA_EVENT, {"key": key})
         return found if isinstance(found, tuple) else None
 
-    def _post_card(self, proposal: Proposal) -> Proposal:
-        try:
-            result = self.client.chat_postMessage(
-                channel=proposal.channel_id,
-                metadata={"event_type": CARD_EVENT, "event_payload": {"proposal_id": proposal.id}},
-                **self.card(proposal),
-            )
-        except SLACK_FAILURES as error:
-            if outcome_uncertain(error) and (found := self._find_card(proposal)):
-                return self.proposals.record_posted(proposal, *found)  # it arrived after all
-            code = error_code(error)
+    def settle_card(self, key: str) -> Proposal:
+        """Bring the proposal in line with its card delivery: a posted card is linked (and
+        the reviewers' DMs queued and sent); a card Slack refused is marked, its author
+        told, and the reviewers asked anyway. Safe to repeat."""
+        delivery = self.deliveries.get(key)
+        assert delivery is not None and delivery.proposal_id is not None
+        latest = self.proposals.get(delivery.team_id, delivery.proposal_id)
+        if latest.message_ts:
+            return latest
+        if delivery.status == SENT and delivery.ts:
+            return self._link(latest, delivery.channel_id or latest.channel_id, delivery.ts)
+        refused = (
+            delivery.status in (FAILED, GAVE_UP)
+            and not delivery.verify
+            and (delivery.last_error or "") not in TRANSIENT
+        )
+        if refused and latest.post_error != delivery.last_error:
+            code = delivery.last_error or "unknown"
             logger.warning(
-                "could not post proposal #%s in %s: %s", proposal.number, proposal.channel_id, code
+                "could not post proposal #%s in %s: %s", latest.number, latest.channel_id, code
             )
-            failed = self.proposals.record_post_failed(proposal, code)
-            note = explain(error, channel_id=proposal.channel_id, retry="press *Post again*")
-            self.dm(proposal.author_id, ui.post_failed_dm(failed, note))
+            failed = self.proposals.record_post_failed(latest, code)
+            note = explain_code(code, channel_id=latest.channel_id, retry="press *Post again*")
+            self._send(
+                f"post-failed:{latest.team_id}:{latest.id}:{code}",
+                latest,
+                target=latest.author_id,
+                message=ui.post_failed_dm(failed, note),
+            )
+            self.ask_reviewers(failed)
             return failed
-        return self.proposals.record_posted(proposal, result["channel"], result["ts"])
+        return latest
 
-    def update_card(self, proposal: Proposal) -> None:
-        """Redraw the card in place from the latest record (not from the change that asked
-        for it, which a later change may already have overtaken)."""
-        with self.services.card_lock(proposal.id):
+    def _link(self, proposal: Proposal, channel_id: str, ts: str) -> Proposal:
+        """Record where the card is and queue the reviewers' DMs, in one transaction."""
+        link = self.permalink(replace(proposal, channel_id=channel_id, message_ts=ts))
+        keys = []
+        with self.services.store.write():
             latest = self.proposals.get(proposal.team_id, proposal.id)
-            if not latest.message_ts:
+            if latest.message_ts:
+                return latest
+            posted = self.proposals.record_posted(latest, channel_id, ts)
+            for reviewer in posted.reviewers if posted.is_open else ():
+                key = review_key(posted, reviewer)
+                message = ui.review_request(posted, link=link)
+                if self._queue(key, posted, kind=DM, target=reviewer, message=message):
+                    keys.append(key)
+        for key in keys:
+            self.sender.send_queued(key)
+        return posted
+
+    def request_redraw(self, proposal: Proposal) -> None:
+        """Redraw the card in place from the latest record (not from the change that asked
+        for it, which a later change may already have overtaken). Requests made while a
+        redraw is under way collapse into one more; a failed redraw is retried by the
+        scheduler (at `Retry-After` after a 429)."""
+        key = redraw_key(proposal)
+        now = self.now()
+        stamp = now.isoformat(timespec="seconds")
+        with self.services.store.write() as db:
+            current = self.deliveries.get(key)
+            if current is None:
+                self._queue(key, proposal, kind=REDRAW, target=proposal.channel_id)
+            elif current.status == "sending":
+                db["deliveries"].update(key, {"redo": 1})
                 return
+            elif current.status == FAILED and current.last_error == "ratelimited":
+                pass  # due at Retry-After already; it will draw the latest then
+            else:
+                db["deliveries"].update(
+                    key,
+                    {
+                        "status": "pending",
+                        "next_attempt_at": stamp,
+                        "attempts": 0,
+                        "last_error": None,
+                        "redo": 0,
+                    },
+                )
+        self.redraw(key)
+
+    def redraw(self, key: str) -> str:
+        """Run a due redraw: claim it, draw the latest record, record how it went."""
+        while True:
+            delivery = self.deliveries.get(key)
+            if delivery is None or not self.deliveries.claim(
+                key,
+                team_id=delivery.team_id,
+                kind=REDRAW,
+                target=delivery.target,
+                now=self.now(),
+            ):
+                return "taken"
             try:
-                self.client.chat_update(
+                latest = self.proposals.get(delivery.team_id, delivery.proposal_id or 0)
+            except NotFound:
+                latest = None
+            if latest is None or not latest.message_ts:
+                # no card yet: when it is posted, it is drawn from the latest record anyway
+                self.deliveries._update(key, status=SKIPPED, last_error="no card to redraw")
+                return SKIPPED
+            try:
+                self.quick.chat_update(
                     channel=latest.channel_id, ts=latest.message_ts, **self.card(latest)
                 )
             except SLACK_FAILURES as error:
                 logger.warning(
                     "could not update the card of #%s: %s", latest.number, error_code(error)
                 )
+                return self.deliveries.mark_failed(
+                    key, error_code(error), now=self.now(), wait=retry_after(error)
+                )
+            with self.services.store.write() as db:
+                again = self.deliveries.get(key)
+                if again is not None and again.redo:
+                    # asked for again while this one drew: draw once more, from the latest
+                    db["deliveries"].update(
+                        key,
+                        {"status": "pending", "redo": 0, "next_attempt_at": self.now().isoformat()},
+                    )
+                    continue
+                self.deliveries.mark_sent(
+                    key, channel_id=latest.channel_id, ts=latest.message_ts, now=self.now()
+                )
+            return SENT
 
     def refresh_open_cards(self, team_id: str, *, except_id: int | None = None) -> None:
         """After the current org changes, every open proposal's "what changes" does too."""
         for proposal in self.proposals.open_proposals(team_id, limit=10_000):
             if proposal.id != except_id:
-                self._step(self.update_card, proposal)
+                self.request_redraw(proposal)
 
     def reply(self, outcome: Outcome) -> None:
         p = outcome.proposal
         if not p.message_ts:
             return
-        try:
-            self.client.chat_postMessage(
-                channel=p.channel_id, thread_ts=p.message_ts, **ui.outcome_reply(outcome)
-            )
-        except SLACK_FAILURES as error:
-            logger.warning("could not reply under #%s: %s", p.number, error_code(error))
+        self._send(
+            f"reply:{p.team_id}:{p.id}:{outcome_tag(outcome)}",
+            p,
+            target=p.channel_id,
+            message={"thread_ts": p.message_ts, **ui.outcome_reply(outcome)},
+            kind=REPLY,
+        )
 
     # DMs --------------------------------------------------------------------------------
 
     def dm(self, user_id: str, message: dict[str, Any]) -> dict[str, Any] | None:
+        """A DM that is not a delivery (nothing to key it on)."""
         try:
             return self.client.chat_postMessage(channel=user_id, **message).data  # type: ignore[return-value]
         except SLACK_FAILURES as error:
@@ -147,7 +310,59 @@ class ProposalMessenger:
     def ask_reviewers(self, proposal: Proposal, reviewers: tuple[str, ...] | None = None) -> None:
         link = self.permalink(proposal)
         for reviewer in reviewers if reviewers is not None else proposal.reviewers:
-            self._step(self.dm, reviewer, ui.review_request(proposal, link=link))
+            self._send(
+                review_key(proposal, reviewer),
+                proposal,
+                target=reviewer,
+                message=ui.review_request(proposal, link=link),
+            )
+
+    # the scheduler's part -----------------------------------------------------------------
+
+    def queue_missing_cards(self) -> int:
+        """Open proposals with no card and no card delivery: a process died between storing
+        one and claiming its card. Queue them; the upkeep posts them."""
+        rows = list(
+            self.services.store.db.query(
+                "select id, team_id from proposals p where message_ts is null "
+                "and post_error is null and status in (?, ?) and not exists "
+                "(select 1 from deliveries d where d.key = 'card:' || p.team_id || ':' || p.id)",
+                list(OPEN_STATUSES),
+            )
+        )
+        for row in rows:
+            proposal = self.proposals.get(row["team_id"], row["id"])
+            self._queue(card_key(proposal), proposal, kind=CARD, target=proposal.channel_id)
+        return len(rows)
+
+    def settle_cards(self) -> None:
+        """Link cards a retry or a reconciliation found posted; tell authors of refusals."""
+        rows = self.services.store.db.query(
+            "select d.key from deliveries d join proposals p on p.id = d.proposal_id "
+            "where d.kind = ? and p.message_ts is null and d.status in (?, ?, ?)",
+            [CARD, SENT, FAILED, GAVE_UP],
+        )
+        for row in list(rows):
+            self.settle_card(row["key"])
+
+    def rebuild(self, delivery: Delivery) -> dict[str, Any] | None:
+        """The message of a due proposal delivery: the card from the latest record, or the
+        message kept with the claim."""
+        if delivery.kind == CARD:
+            try:
+                latest = self.proposals.get(delivery.team_id, delivery.proposal_id or 0)
+            except NotFound:
+                return None
+            return None if latest.message_ts else self.card(latest)
+        return delivery.message
+
+    def redraw_due(self) -> int:
+        """Redraws that failed (a 429, Slack down) or were left by a dead process."""
+        done = 0
+        for delivery in self.deliveries.due_retries(self.now(), kinds=(REDRAW,)):
+            if self.redraw(delivery.key) == SENT:
+                done += 1
+        return done
 
     # what happened ------------------------------------------------------------------------
 
@@ -155,11 +370,10 @@ class ProposalMessenger:
         """Everything Slack should show after a change: the card, a thread reply, DMs."""
         p = outcome.proposal
         if outcome.kind == CREATED:
-            posted = self.post_card(p)
-            self.ask_reviewers(posted)
+            self.post_card(p)  # the reviewers are asked once it is posted (or refused)
             return
-        self._step(self.update_card, p)
-        self._step(self.reply, outcome)
+        self.request_redraw(p)
+        self.reply(outcome)
         if outcome.org_version is not None:
             self.refresh_open_cards(p.team_id, except_id=p.id)
         if outcome.kind == EDITED:
@@ -168,8 +382,49 @@ class ProposalMessenger:
             outcome.kind in (APPROVE, REQUEST_CHANGES, REJECT, COMMENTED)
             and outcome.actor_id != p.author_id
         ):
-            self._step(self.dm, p.author_id, ui.author_update(outcome, link=self.permalink(p)))
+            self._send(
+                f"author-dm:{p.team_id}:{p.id}:{outcome_tag(outcome)}",
+                p,
+                target=p.author_id,
+                message=ui.author_update(outcome, link=self.permalink(p)),
+            )
 
-    def _step(self, fn: Any, *args: Any) -> Any:
-        """One step of a longer task: a 429 puts back this step alone."""
-        return self.services.background.now_or_later(fn, *args)
+    # internals ----------------------------------------------------------------------------
+
+    def now(self):
+        return self.services.clock.now()
+
+    def _queue(
+        self,
+        key: str,
+        p: Proposal,
+        *,
+        kind: str,
+        target: str,
+        message: dict[str, Any] | None = None,
+    ) -> bool:
+        return self.deliveries.queue(
+            key,
+            team_id=p.team_id,
+            kind=kind,
+            target=target,
+            now=self.now(),
+            proposal_id=p.id,
+            message=message,
+        )
+
+    def _send(
+        self, key: str, p: Proposal, *, target: str, message: dict[str, Any], kind: str = DM
+    ) -> str:
+        """Send a DM or reply once, keeping its message with the claim for a retry."""
+        return self.sender.send(
+            Outgoing(
+                key=key,
+                team_id=p.team_id,
+                kind=kind,
+                target=target,
+                message=message,
+                proposal_id=p.id,
+                keep=True,
+            )
+        )

@@ -140,6 +140,7 @@ class Outcome:
     org_version: OrgVersion | None = None
     previous_reviewers: tuple[str, ...] = field(default=())
     org_changed: bool = False  # every reviewer approved, but the org changed meanwhile
+    event_id: int | None = None  # the history event, where one kind can happen many times
 
 
 class ProposalError(Exception):

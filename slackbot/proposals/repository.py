@@ -166,18 +166,23 @@ def add_event(
     at: datetime,
     comment: str = "",
     detail: dict[str, Any] | None = None,
-) -> None:
-    db["proposal_events"].insert(
-        {
-            "team_id": team_id,
-            "proposal_id": proposal_id,
-            "version": version,
-            "kind": kind,
-            "actor_id": actor_id,
-            "comment": comment,
-            "detail": json.dumps(detail or {}),
-            "at": iso(at),
-        }
+) -> int:
+    """Append to the history; returns the event's id."""
+    return (
+        db["proposal_events"]
+        .insert(
+            {
+                "team_id": team_id,
+                "proposal_id": proposal_id,
+                "version": version,
+                "kind": kind,
+                "actor_id": actor_id,
+                "comment": comment,
+                "detail": json.dumps(detail or {}),
+                "at": iso(at),
+            }
+        )
+        .last_pk
     )
 
 
@@ -190,9 +195,9 @@ def add_event_for(
     at: datetime,
     comment: str = "",
     detail: dict[str, Any] | None = None,
-) -> None:
+) -> int:
     """`add_event` for something that happened to the current version of `proposal`."""
-    add_event(
+    return add_event(
         db,
         team_id=proposal.team_id,
         proposal_id=proposal.id,

@@ -408,7 +408,7 @@ class ProposalService:
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            repo.add_event_for(
+            event_id = repo.add_event_for(
                 db,
                 proposal,
                 COMMENTED,
@@ -416,7 +416,9 @@ class ProposalService:
                 at=now,
                 comment=text,
             )
-        return Outcome(proposal=proposal, kind=COMMENTED, actor_id=user_id, comment=text)
+        return Outcome(
+            proposal=proposal, kind=COMMENTED, actor_id=user_id, comment=text, event_id=event_id
+        )
 
     def withdraw(self, team_id: str, proposal_id: int, user_id: str) -> Outcome:
         now = self.clock.now()

@@ -275,3 +275,12 @@ def m005_workspace_roles(db: Database) -> None:
 def m006_health_probe(db: Database) -> None:
     # one row, rewritten by every `GET /healthz`: proof that the file can still be written
     db["health_probe"].create({"id": int, "checked_at": str}, pk="id")
+
+
+@migrations()
+def m007_proposal_deliveries(db: Database) -> None:
+    # proposal cards, their redraws, DMs and thread replies are deliveries too: a DM or a
+    # reply keeps its message (it cannot be rebuilt later), and a redraw asked for while
+    # another is under way is marked to run once more
+    db["deliveries"].add_column("message", str)
+    db["deliveries"].add_column("redo", int, not_null_default=0)
