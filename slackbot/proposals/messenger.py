@@ -246,6 +246,8 @@ class ProposalMessenger:
                 now=self.now(),
             ):
                 return "taken"
+            # what was asked for until now is drawn by this run: it reads the record next
+            self.deliveries._update(key, redo=0)
             try:
                 latest = self.proposals.get(delivery.team_id, delivery.proposal_id or 0)
             except NotFound:
