@@ -139,6 +139,7 @@ class Delivery:
     verify: bool = False  # check the channel's history before sending again
     message: dict[str, Any] | None = None  # kept for messages that cannot be rebuilt
     redo: bool = False  # asked for again while it was being sent (card redraws)
+    next_attempt_at: datetime | None = None
 
 
 def _row(row: dict[str, Any]) -> Delivery:
@@ -157,6 +158,9 @@ def _row(row: dict[str, Any]) -> Delivery:
         verify=bool(row.get("verify")),
         message=json.loads(row["message"]) if row.get("message") else None,
         redo=bool(row.get("redo")),
+        next_attempt_at=(
+            datetime.fromisoformat(row["next_attempt_at"]) if row.get("next_attempt_at") else None
+        ),
     )
 
 

@@ -143,6 +143,7 @@ class ProposalMessenger:
         ):
             return  # another thread or process has it, or it is not due yet
         status = self.sender._post(key, proposal.channel_id, self.card(proposal))
+        self._when_allowed(key)
         delivery = self.deliveries.get(key)
         # a timeout or a dropped connection: Slack may have posted it; look now
         uncertain = status != SENT and delivery is not None and delivery.verify
@@ -150,7 +151,7 @@ class ProposalMessenger:
             self.deliveries.mark_sent(key, channel_id=found[0], ts=found[1], now=self.now())
 
     def _find_card(self, key: str, channel_id: str) -> tuple[str, str] | None:
-        found = find_posted(self.client, channel_id, METADATA_EVENT, {"key": key})
+        found = find_posted(self.quick, channel_id, METADATA_EVENT, {"key": key})
         return found if isinstance(found, tuple) else None
 
     def settle_card(self, key: str) -> Proposal:
@@ -202,6 +203,7 @@ class ProposalMessenger:
                     keys.append(key)
         for key in keys:
             self.sender.send_queued(key)
+            self._when_allowed(key)
         return posted
 
     def request_redraw(self, proposal: Proposal) -> None:
@@ -264,9 +266,11 @@ class ProposalMessenger:
                 logger.warning(
                     "could not update the card of #%s: %s", latest.number, error_code(error)
                 )
-                return self.deliveries.mark_failed(
+                status = self.deliveries.mark_failed(
                     key, error_code(error), now=self.now(), wait=retry_after(error)
                 )
+                self._when_allowed(key)
+                return status
             with self.services.store.write() as db:
                 again = self.deliveries.get(key)
                 if again is not None and again.redo:
@@ -419,7 +423,7 @@ class ProposalMessenger:
         self, key: str, p: Proposal, *, target: str, message: dict[str, Any], kind: str = DM
     ) -> str:
         """Send a DM or reply once, keeping its message with the claim for a retry."""
-        return self.sender.send(
+        status = self.sender.send(
             Outgoing(
                 key=key,
                 team_id=p.team_id,
@@ -430,3 +434,32 @@ class ProposalMessenger:
                 keep=True,
             )
         )
+        self._when_allowed(key)
+        return status
+
+    def _when_allowed(self, key: str) -> None:
+        """After a 429: try again when Slack's `Retry-After` has passed, from a timer that
+        holds no worker (`background.later`). The row is due then too, so the scheduler's
+        upkeep sends it if this process dies meanwhile."""
+        delivery = self.deliveries.get(key)
+        if delivery is None or delivery.status != FAILED or delivery.last_error != "ratelimited":
+            return
+        wait = (delivery.next_attempt_at or self.now()) - self.now()
+        self.services.background.later(max(0.0, wait.total_seconds()), self.retry_limited, key)
+
+    def retry_limited(self, key: str) -> None:
+        """The timer's call, once `Retry-After` has passed: send the delivery now."""
+        delivery = self.deliveries.get(key)
+        if delivery is None or delivery.status != FAILED or delivery.last_error != "ratelimited":
+            return  # sent or settled meanwhile (the upkeep, another process)
+        self.deliveries.make_due(key, now=self.now())
+        if delivery.kind == CARD:
+            proposal = self.proposals.get(delivery.team_id, delivery.proposal_id or 0)
+            with self.services.card_lock(proposal.id):
+                self._send_card(key, proposal)
+                self.settle_card(key)
+        elif delivery.kind == REDRAW:
+            self.redraw(key)
+        else:
+            self.sender.send_queued(key)
+            self._when_allowed(key)
