@@ -88,7 +88,8 @@ def outcome_tag(outcome: Outcome) -> str:
 class ProposalMessenger:
     def __init__(self, client: WebClient, services: Services):
         self.client = client
-        self.quick = deferring(client)  # a 429 comes back at once: rescheduled, not slept on
+        # a 429 comes back at once: rescheduled, not slept on (None: a dry run, offline)
+        self.quick = deferring(client) if client is not None else client
         self.services = services
         self.proposals = services.proposals
         self.deliveries = Deliveries(services.store)
