@@ -9,9 +9,11 @@ from datetime import date
 
 from slackbot.blockkit.limits import check_message
 from slackbot.digest import LISTED
+from slackbot.proposals.model import APPROVE
 from tests.scheduling_helpers import (
     ALEX,
     DANA,
+    SAM,
     TEAM,
     create_proposal,
     set_digest,
@@ -70,3 +72,15 @@ def test_the_list_command_counts_every_open_proposal(fake, bot):
     assert "Open (60)" in text
     assert "…and 10 older: `/org-proposal show N`" in text
     assert "#60 P59" in text and "#10 P9" not in text
+
+
+def test_the_home_tab_counts_everything_waiting_on_you(fake, bot):
+    made = [create_proposal(bot.services, title=f"P{n}", reviewers=(ALEX, SAM)) for n in range(15)]
+    for p in made[:2]:
+        bot.services.proposals.decide(TEAM, p.id, ALEX, APPROVE)
+    fake.open_home("alex")
+    fake.wait_for("views.publish")
+    text = fake.render(fake.home("alex")["blocks"])
+    assert "Waiting on your review (13)" in text
+    assert "…and 3 more waiting on you" in text
+    assert "#1 P0" not in text.split("Your proposals")[0]  # decided: not waiting on alex

@@ -29,6 +29,7 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         user_id=user_id,
         today=services.today(team_id),
         awaiting=proposals.awaiting(team_id, user_id),
+        awaiting_total=proposals.count_awaiting(team_id, user_id),
         mine=proposals.authored(team_id, user_id),
         decisions=decisions,
         current=current,

@@ -117,17 +117,33 @@ class ProposalService:
     def recent(self, team_id: str, limit: int = 20) -> list[Proposal]:
         return repo.list_proposals(self.store.db, team_id, limit=limit)
 
+    # open proposals where the person is a reviewer with no decision on the current version
+    _AWAITING = (
+        "status in (?, ?) and id in (select proposal_id from proposal_reviewers where user_id = ?) "
+        "and not exists (select 1 from decisions d where d.proposal_id = proposals.id "
+        "and d.version = proposals.version and d.reviewer_id = ?)"
+    )
+
     def awaiting(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
-        """Open proposals where `user_id` is a reviewer who has not decided this version."""
-        candidates = repo.list_proposals(
+        """Open proposals where `user_id` is a reviewer who has not decided this version,
+        the earliest review-by date first."""
+        return repo.list_proposals(
             self.store.db,
             team_id,
-            where="status in (?, ?) and id in (select proposal_id from proposal_reviewers where user_id = ?)",
-            params=[IN_REVIEW, CHANGES_REQUESTED, user_id],
+            where=self._AWAITING,
+            params=[IN_REVIEW, CHANGES_REQUESTED, user_id, user_id],
             order="review_by, number",
-            limit=100,
+            limit=limit,
         )
-        return [p for p in candidates if user_id in p.waiting_on][:limit]
+
+    def count_awaiting(self, team_id: str, user_id: str) -> int:
+        """How many proposals `awaiting` would list without a limit."""
+        return repo.count_proposals(
+            self.store.db,
+            team_id,
+            where=self._AWAITING,
+            params=[IN_REVIEW, CHANGES_REQUESTED, user_id, user_id],
+        )
 
     def authored(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
         return repo.list_proposals(

@@ -28,6 +28,7 @@ def home_view(
     user_id: str,
     today: date,
     awaiting: Sequence[Proposal],
+    awaiting_total: int | None = None,
     mine: Sequence[Proposal],
     decisions: Sequence[tuple[Event, Proposal]],
     current: OrgVersion | None,
@@ -35,7 +36,9 @@ def home_view(
     admin_notes: Sequence[str] = (),
     link: Any = None,
 ) -> dict[str, Any]:
-    """Build the Home tab. `link(proposal)` gives a card's permalink, or None."""
+    """Build the Home tab. `link(proposal)` gives a card's permalink, or None.
+    `awaiting` may be the first few; `awaiting_total` is how many wait on the person."""
+    total = len(awaiting) if awaiting_total is None else awaiting_total
     blocks: list[Block] = [
         header("orgbot"),
         section(
@@ -47,7 +50,7 @@ def home_view(
             block_id="home_actions",
         ),
         divider(),
-        section(f"*Waiting on your review* ({len(awaiting)})"),
+        section(f"*Waiting on your review* ({total})"),
     ]
     if not awaiting:
         blocks.append(context("Nothing waits on you. :tada:"))
@@ -61,6 +64,14 @@ def home_view(
             )
         )
         blocks.append(review_actions(proposal))
+    shown = min(len(awaiting), 10)
+    if total > shown:
+        blocks.append(
+            context(
+                f"…and {total - shown} more waiting on you (the earliest review-by dates are "
+                "above): `/org-proposal list` shows every open proposal."
+            )
+        )
     blocks += [divider(), section("*Your proposals*")]
     if mine:
         blocks.append(section("\n".join(list_line(p) for p in mine[:10])))
