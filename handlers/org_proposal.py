@@ -22,7 +22,7 @@ from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
-from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.messenger import ProposalMessenger, announcement_key, recorded
 from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, ProposalFormMetadata
 from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
@@ -141,7 +141,7 @@ def handle_proposal_submission(
         outcome = once(
             services.store,
             Submission.of(view, team_id=context.team_id, user_id=context.user_id),
-            act,
+            partial(recorded, services, act),
             now=services.clock.now(),
             result=lambda o: {"proposal_id": o.proposal.id, "version": o.proposal.version},
         )
@@ -156,7 +156,7 @@ def handle_proposal_submission(
 
 
 def announce(services: Services, client: WebClient, outcome) -> None:
-    ProposalMessenger(client, services).announce(outcome)
+    ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
 
 
 def register(app: App) -> None:

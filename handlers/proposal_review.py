@@ -18,7 +18,7 @@ from slack_sdk.webhook import WebhookClient
 from handlers.common import action_value, after_ack, open_modal_for, proposal_ref, tell, tell_soon
 from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
-from slackbot.proposals.messenger import ProposalMessenger
+from slackbot.proposals.messenger import ProposalMessenger, announcement_key, recorded
 from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, read_decision_metadata
 from slackbot.proposals.model import APPROVE, COMMENTED, REJECT, REQUEST_CHANGES
 from slackbot.services import Services, catalog_from, services_from
@@ -41,15 +41,19 @@ def handle_decision_click(
     proposal_id, version = proposal_ref(body)
     try:
         if action_id == ids.WITHDRAW:
-            outcome = services.proposals.withdraw(context.team_id, proposal_id, context.user_id)
+            change = partial(
+                services.proposals.withdraw, context.team_id, proposal_id, context.user_id
+            )
         else:
-            outcome = services.proposals.decide(
+            change = partial(
+                services.proposals.decide,
                 context.team_id,
                 proposal_id,
                 context.user_id,
                 BUTTON_DECISIONS[action_id],
                 version=version,
             )
+        outcome = recorded(services, change)
     except ProposalError as error:
         ack()
         tell_soon(context, body, client, respond, str(error))
@@ -63,7 +67,7 @@ def announce_click(
 ) -> None:
     """Update the card, reply in its thread, DM the author; a DM that was clicked in
     becomes the record of the decision."""
-    ProposalMessenger(client, services).announce(outcome)
+    ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
     if _clicked_in_dm(body) and outcome.kind in BUTTON_DECISIONS.values():
         respond(replace_original=True, **decided_dm(outcome.proposal, outcome.kind))
 
@@ -132,7 +136,7 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
         outcome = once(
             services.store,
             Submission.of(view, team_id=context.team_id, user_id=context.user_id),
-            act,
+            partial(recorded, services, act),
             now=services.clock.now(),
             result=lambda o: {"proposal_id": proposal_id, "kind": o.kind},
         )
@@ -147,7 +151,7 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
 
 
 def announce_words(services: Services, client: WebClient, outcome: Outcome, origin: dict) -> None:
-    ProposalMessenger(client, services).announce(outcome)
+    ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
     if origin.get("in_dm") and origin.get("response_url") and outcome.kind == REQUEST_CHANGES:
         WebhookClient(origin["response_url"]).send_dict(
             {"replace_original": True, **decided_dm(outcome.proposal, outcome.kind)}

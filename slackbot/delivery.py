@@ -67,8 +67,9 @@ BACKOFF = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 METADATA_EVENT = "orgbot_delivery"
-# kinds that are not posts: redoing one cannot double anything (card redraws, chat.update)
-REPEATABLE_KINDS = ("redraw",)
+# kinds that are not posts: redoing one cannot double anything (card redraws with
+# chat.update; announcements, whose messages each have their own key)
+REPEATABLE_KINDS = ("redraw", "announce")
 HOST = socket.gethostname()
 # host:pid:life. `life` tells this process from an earlier one with the same pid (a
 # container restarted: pid 1 again), whose claims are then known to be orphaned.

@@ -78,8 +78,9 @@ class ScheduledPosts:
         queued ones: proposal cards a dead process left (linked once posted, and their
         reviewers asked), DMs and replies, and card redraws."""
         counts = self.sender.reconcile()
+        counts["retried"] = self.messenger.announcements_due()  # changes a dead process left
         self.messenger.queue_missing_cards()
-        counts["retried"] = self.sender.retry_failed(self._rebuild, exclude=PROPOSAL_KINDS)
+        counts["retried"] += self.sender.retry_failed(self._rebuild, exclude=PROPOSAL_KINDS)
         proposal_posts = self.messenger.sender  # answers a 429 at once: due at Retry-After
         counts["retried"] += proposal_posts.retry_failed(self.messenger.rebuild, kinds=(CARD,))
         self.messenger.settle_cards()  # link the cards just posted or found; queue their DMs

@@ -167,3 +167,51 @@ def test_a_redraw_asked_for_while_one_is_drawing_runs_once_more(fake, bot):
     eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
     settle()
     assert len(fake.calls_to("chat.update")) == 2
+
+
+# --- a change whose announcement died with the process ---------------------------------------
+
+
+def test_a_decision_the_process_died_before_announcing_is_announced_by_the_upkeep(
+    fake, bot, monkeypatch
+):
+    from handlers import proposal_review
+
+    bot.scheduler._scheduler.pause()  # the test runs the upkeep itself
+    card = propose(fake)
+    # the process dies right after the ack: nothing after it runs
+    monkeypatch.setattr(proposal_review, "announce_click", lambda *args, **kwargs: None)
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    settle()
+    assert fake.calls_to("chat.update") == [] and fake.dms("dana") == []
+    monkeypatch.undo()
+
+    bot.scheduler.upkeep()  # the restarted process's first upkeep
+    fake.wait_for("chat.update")
+    assert "@alex: ✅" in text_of(card_in(fake)["blocks"])
+    [reply] = fake.ws.replies("C0ORGDES02", card["ts"])
+    assert "@alex approved version 1" in text_of(reply["blocks"])
+    assert len(fake.dms("dana")) == 1  # the author is told
+    bot.scheduler.upkeep()
+    settle()
+    assert len(fake.ws.replies("C0ORGDES02", card["ts"])) == 1 and len(fake.dms("dana")) == 1
+    assert len(fake.calls_to("chat.update")) == 1
+
+
+def test_a_comment_the_process_died_before_announcing_is_replied_once(fake, bot, monkeypatch):
+    from handlers import proposal_review
+
+    bot.scheduler._scheduler.pause()
+    card = propose(fake)
+    fake.click("kenji", card, ids.COMMENT, value="1:1")
+    fake.wait_for("views.open", 2)
+    monkeypatch.setattr(proposal_review, "announce_words", lambda *args, **kwargs: None)
+    fake.submit("kenji", {ids.COMMENT_BLOCK: "What about the CFO?"})
+    settle()
+    assert fake.ws.replies("C0ORGDES02", card["ts"]) == []
+    monkeypatch.undo()
+    bot.scheduler.upkeep()
+    bot.scheduler.upkeep()
+    [reply] = eventually(lambda: fake.ws.replies("C0ORGDES02", card["ts"]))
+    assert "What about the CFO?" in reply["text"]
+    assert len(events(bot, "commented")) == 1

@@ -8,12 +8,15 @@ twice. Keys:
 
 | key | what |
 | --- | --- |
+| `announce:<team>:<proposal>:<what>` | everything one change should show (queued in the change's own transaction by `recorded`); re-running it is safe, since each message below has its own key |
 | `card:<team>:<proposal>` | the card in its channel |
 | `redraw:<team>:<proposal>` | the card redrawn from the latest record (`chat.update`); one row a proposal, requests that pile up while one runs collapse into one more |
 | `review-request:<team>:<proposal>:v<version>:<reviewer>` | the DM asking a reviewer to decide |
 | `author-dm:<team>:<proposal>:<what>` / `reply:<team>:<proposal>:<what>` | the author's DM and the thread reply about one change |
 | `post-failed:<team>:<proposal>:<error>` | the DM telling the author why the card could not be posted |
 
+Nothing a change should show is lost to a crash: the change and its `announce:` row are
+committed together, and the scheduler's upkeep runs any announcement a dead process left.
 A card that is posted is linked to its proposal (channel and ts) in the same transaction
 that queues the reviewers' DMs. A 429 is not waited out here: the delivery is due again at
 `Retry-After` and the scheduler's upkeep sends it.
@@ -22,6 +25,7 @@ that queues the reviewers' DMs. A 429 is not waited out here: the delivery is du
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -60,8 +64,8 @@ from slackbot.ui import proposal_card as ui
 
 logger = logging.getLogger("orgbot.proposals")
 SLACK_FAILURES = (SlackApiError, OSError)
-CARD, REDRAW, DM, REPLY = "card", "redraw", "dm", "reply"
-PROPOSAL_KINDS = (CARD, REDRAW, DM, REPLY)
+CARD, REDRAW, DM, REPLY, ANNOUNCE = "card", "redraw", "dm", "reply", "announce"
+PROPOSAL_KINDS = (CARD, REDRAW, DM, REPLY, ANNOUNCE)
 # failures that say nothing about the channel: retried on their own, nobody is told
 TRANSIENT = ("ratelimited", "interrupted before it was posted", "interrupted")
 
@@ -83,6 +87,63 @@ def outcome_tag(outcome: Outcome) -> str:
     if outcome.event_id is not None:
         return f"e{outcome.event_id}"
     return f"{outcome.kind}:v{outcome.proposal.version}:{outcome.actor_id}"
+
+
+def announcement_key(outcome: Outcome) -> str:
+    p = outcome.proposal
+    return f"announce:{p.team_id}:{p.id}:{outcome_tag(outcome)}"
+
+
+def recorded(services: Services, change: Callable[[], Outcome]) -> Outcome:
+    """Make a change (a `ProposalService` call) and queue its announcement in the same
+    transaction: if the process dies right after, the scheduler's upkeep announces it."""
+    with services.store.write():
+        outcome = change()
+        p = outcome.proposal
+        Deliveries(services.store).queue(
+            announcement_key(outcome),
+            team_id=p.team_id,
+            kind=ANNOUNCE,
+            target=p.channel_id,
+            now=services.clock.now(),
+            proposal_id=p.id,
+            message={
+                "kind": outcome.kind,
+                "actor_id": outcome.actor_id,
+                "comment": outcome.comment,
+                "status_changed": outcome.status_changed,
+                "org_version": outcome.org_version.version if outcome.org_version else None,
+                "previous_reviewers": list(outcome.previous_reviewers),
+                "org_changed": outcome.org_changed,
+                "event_id": outcome.event_id,
+            },
+        )
+    return outcome
+
+
+def outcome_from(services: Services, delivery: Delivery) -> Outcome | None:
+    """The change an announcement row stands for, with the proposal as it is now."""
+    saved = delivery.message or {}
+    try:
+        proposal = services.proposals.get(delivery.team_id, delivery.proposal_id or 0)
+    except NotFound:
+        return None
+    org_version = (
+        services.proposals.org_version(delivery.team_id, saved["org_version"])
+        if saved.get("org_version")
+        else None
+    )
+    return Outcome(
+        proposal=proposal,
+        kind=saved.get("kind", ""),
+        actor_id=saved.get("actor_id", ""),
+        comment=saved.get("comment") or "",
+        status_changed=bool(saved.get("status_changed")),
+        org_version=org_version,
+        previous_reviewers=tuple(saved.get("previous_reviewers") or ()),
+        org_changed=bool(saved.get("org_changed")),
+        event_id=saved.get("event_id"),
+    )
 
 
 class ProposalMessenger:
@@ -372,6 +433,43 @@ class ProposalMessenger:
         return done
 
     # what happened ------------------------------------------------------------------------
+
+    def announce_queued(self, key: str, outcome: Outcome | None = None) -> str:
+        """Run a queued announcement (see `recorded`) unless another thread or process has
+        it; `outcome`: the change as the caller has it (else rebuilt from the row)."""
+        delivery = self.deliveries.get(key)
+        if delivery is None:  # not queued (a caller that did not use `recorded`)
+            if outcome is not None:
+                self.announce(outcome)
+            return SENT
+        if not self.deliveries.claim(
+            key,
+            team_id=delivery.team_id,
+            kind=ANNOUNCE,
+            target=delivery.target,
+            now=self.now(),
+        ):
+            return "taken"
+        try:
+            outcome = outcome or outcome_from(self.services, delivery)
+            if outcome is not None:
+                self.announce(outcome)
+        except Exception as error:  # retried by the upkeep, with backoff
+            self.deliveries.mark_failed(key, type(error).__name__, now=self.now())
+            raise
+        self.deliveries.mark_sent(key, channel_id=delivery.target, ts="", now=self.now())
+        return SENT
+
+    def announcements_due(self) -> int:
+        """Announcements a dead process left, or that failed and are due again."""
+        done = 0
+        for delivery in self.deliveries.due_retries(self.now(), kinds=(ANNOUNCE,)):
+            try:
+                if self.announce_queued(delivery.key) == SENT:
+                    done += 1
+            except Exception:
+                logger.exception("announcing %s failed; retried later", delivery.key)
+        return done
 
     def announce(self, outcome: Outcome) -> None:
         """Everything Slack should show after a change: the card, a thread reply, DMs."""
