@@ -255,17 +255,6 @@ MODIFIERS = {
 CONNECTORS = {"of", "and", "for", "to", "in", "at", "on"}
 LONGEST_PHRASE = 3
 
-RANK_PHRASES = {
-    0: "board",
-    1: "head of the organization",
-    2: "deputy head",
-    3: "C-suite",
-    4: "VP",
-    5: "director",
-    6: "manager",
-    7: "individual contributor",
-}
-
 
 @dataclass(frozen=True)
 class TitleReading:
@@ -347,13 +336,3 @@ def grammar_vocabulary() -> frozenset[str]:
     for phrase in (*FUNCTION_WORDS, *RANK_WORDS):
         words.update(phrase.split())
     return frozenset(words)
-
-
-def describe(reading: TitleReading, *, function_label) -> str:
-    """`a C-suite innovation role`, for the answer to an unknown title."""
-    parts = []
-    if reading.rank is not None:
-        parts.append(RANK_PHRASES[min(7, max(0, round(reading.rank - 0.01)))])
-    if reading.functions:
-        parts.append(" / ".join(function_label(f).lower() for f in reading.functions))
-    return " ".join(parts)
