@@ -59,12 +59,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """The same comparison as /role-compare, printed in the terminal."""
-    from roles import load_catalog
     from slackbot.blockkit.render import render_blocks
     from slackbot.comparisons import answer_compare
 
     text = " ".join(args.roles)
-    answer = answer_compare(load_catalog(), text, can_propose=False)
+    answer = answer_compare(_team_catalog(args.team), text, can_propose=False)
     if answer.open_picker:
         print("Name two to four roles, e.g. `orgbot compare COO vs Operations Director`.")
         return 2
@@ -387,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("compare", cmd_compare, "compare two to four roles, as /role-compare does")
     p.add_argument("roles", nargs="*", help="e.g. COO vs Operations Director")
     p.add_argument("--width", type=int, default=88, help="wrap text at this many columns")
+    p.add_argument("--team", metavar="T", help="as workspace T sees it (its own roles too)")
     p = add("roles", cmd_roles, "list, import and export roles (a workspace's own, too)")
     p.add_argument("--team", metavar="T", help="as workspace T sees it (its own roles too)")
     actions = p.add_subparsers(dest="roles_action", metavar="ACTION")

@@ -160,6 +160,10 @@ def test_roles_export_and_import_with_the_cli(fake, bot, config, monkeypatch, tm
     assert body["blocks"][0]["text"]["text"] == "Guild Lead vs Chapter Lead"
     assert "Guild Lead and Chapter Lead are this workspace's own roles" in shown(body)
 
+    assert cli.main(["compare", "--team", team, "Guild Lead vs Chapter Lead"]) == 0
+    assert "this workspace's own roles" in capsys.readouterr().out
+    assert cli.main(["compare", "Guild Lead vs Chapter Lead"]) == 1  # not shipped
+
     bad = tmp_path / "bad.toml"
     bad.write_text(text.replace('level = "', 'level = "boss-', 1))
     assert cli.main(["roles", "import", str(bad), "--team", team]) == 2
