@@ -61,6 +61,9 @@ class NameIndex:
     owners: tuple[str, ...]  # role id of keys[i]
     longest: int  # most words in any name
     vocabulary: tuple[str, ...]  # every word of every name, and the grammar's words
+    # the words a typo may be read as: the vocabulary without abbreviations that are names
+    # by themselves (`csio` must not become `cio`, a real title)
+    spellable: tuple[str, ...]
     readings: dict[str, TitleReading]  # normalized name -> its reading
     by_words: dict[frozenset[str], tuple[str, ...]]  # a name's words, in any order -> ids
 
@@ -95,6 +98,7 @@ class NameIndex:
             owners=tuple(i for _, i in pairs),
             longest=max(len(k.split()) for k in owners),
             vocabulary=tuple(sorted(words)),
+            spellable=tuple(sorted(w for w in words if not (w in owners and _is_abbreviation(w)))),
             readings={k: read_title(k.split()) for k in owners},
             by_words=by_words,
         )
@@ -179,7 +183,7 @@ def _spell(index: NameIndex, words: list[str]) -> list[str]:
             spelled.append(word)
             continue
         match = process.extractOne(
-            word, index.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_MATCH
+            word, index.spellable, scorer=fuzz.ratio, score_cutoff=WORD_MATCH
         )
         spelled.append(match[0] if match else word)
     return spelled

@@ -241,3 +241,11 @@ def test_head_of_x_names_the_director_or_vp_level(catalog):
         for alias in role.aliases:
             if alias.lower().startswith("head of"):
                 assert role.rank in (4, 5), (role.id, alias)
+
+
+def test_every_shipped_role_says_what_its_focus_means_in_its_own_words(catalog):
+    notes = [role.focus_note for role in catalog]
+    assert all(notes) and len(set(notes)) == len(notes)
+    for role in catalog:
+        if role.id != "coo":
+            assert "overall goals" not in role.focus_meaning, role.id

@@ -156,10 +156,12 @@ def test_a_typo_never_turns_one_real_title_into_another():
         for name in role.names():
             words = normalize(name).split()
             for n, word in enumerate(words):
-                if len(word) < 6:
+                if len(word) < 4:
                     continue
                 for typo in _typos(word):
                     typed = " ".join([*words[:n], typo, *words[n + 1 :]])
+                    if catalog.names.is_name(typed):
+                        continue  # a real name of its own (`cdao` -> `cao`)
                     r = resolve(catalog, typed)
                     assert r.role is None or r.role.id == role.id, (name, typed, r.role.id)
 
