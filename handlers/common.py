@@ -10,6 +10,7 @@ from typing import Any
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
 
 from slackbot.services import services_from
 from slackbot.slack_errors import error_code, explain_modal
@@ -157,3 +158,47 @@ def tell_soon(
 ) -> None:
     """`tell` the person right after the ack, on the interactive lane."""
     services_from(context).background.interactive(tell, body, client, respond, message)
+
+
+def clicked_message(body: dict[str, Any]) -> tuple[str, str] | None:
+    """(channel id, ts) of the bot's own message that holds the clicked button, or None
+    (an ephemeral message, a modal, the Home tab)."""
+    container = body.get("container") or {}
+    if (
+        container.get("type") == "message"
+        and not container.get("is_ephemeral")
+        and container.get("channel_id")
+        and container.get("message_ts")
+    ):
+        return container["channel_id"], container["message_ts"]
+    return None
+
+
+def replace_message(
+    client: WebClient,
+    where: tuple[str, str] | None,
+    message: dict[str, Any] | str,
+    *,
+    response_url: str | None = None,
+) -> None:
+    """Replace a message orgbot showed: its own with `chat.update` (the bot owns it, and a
+    `response_url` works only 5 times within 30 minutes), an ephemeral one through the
+    response_url it came with."""
+    payload = simple_message(message) if isinstance(message, str) else message
+    try:
+        if where is not None:
+            client.chat_update(channel=where[0], ts=where[1], **payload)
+        elif response_url:
+            WebhookClient(response_url).send_dict({"replace_original": True, **payload})
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not replace the message: %s", error_code(error))
+
+
+def replace_clicked(body: dict[str, Any], client: WebClient, message: dict[str, Any] | str) -> None:
+    """Replace the message whose button was clicked (see `replace_message`)."""
+    replace_message(client, clicked_message(body), message, response_url=body.get("response_url"))
+
+
+def from_home(body: dict[str, Any]) -> bool:
+    """The click came from the app's Home tab."""
+    return (body.get("view") or {}).get("type") == "home"

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slackbot import ids
 from slackbot.proposals.home import build_home
 from slackbot.services import Services, services_from
+from slackbot.slack_errors import error_code
 
 logger = logging.getLogger("orgbot.handlers")
 
@@ -29,8 +30,15 @@ def publish_home(services: Services, client: WebClient, team_id: str, user_id: s
     view = build_home(services, client, team_id, user_id)
     try:
         client.views_publish(user_id=user_id, view=view)
-    except SlackApiError as error:
-        logger.warning("could not publish the Home tab: %s", error.response.get("error"))
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not publish the Home tab: %s", error_code(error))
+
+
+def republish_home(context: BoltContext, client: WebClient, team_id: str, user_id: str) -> None:
+    """After an action taken on the Home tab: show that person what it changed (the
+    buttons they used go away), on the interactive lane."""
+    services = services_from(context)
+    services.background.interactive(publish_home, services, client, team_id, user_id)
 
 
 def register(app: App) -> None:

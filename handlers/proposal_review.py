@@ -13,9 +13,20 @@ from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.webhook import WebhookClient
 
-from handlers.common import action_value, after_ack, open_modal_for, proposal_ref, tell, tell_soon
+from handlers.common import (
+    action_value,
+    after_ack,
+    clicked_message,
+    from_home,
+    open_modal_for,
+    proposal_ref,
+    replace_clicked,
+    replace_message,
+    tell,
+    tell_soon,
+)
+from handlers.home import publish_home, republish_home
 from slackbot import ids
 from slackbot.proposals import Outcome, ProposalError
 from slackbot.proposals.messenger import ProposalMessenger, announcement_key, recorded
@@ -57,19 +68,23 @@ def handle_decision_click(
     except ProposalError as error:
         ack()
         tell_soon(context, body, client, respond, str(error))
+        if from_home(body):
+            republish_home(context, client, context.team_id, context.user_id)
         return
     ack()
-    after_ack(context, announce_click, services, body, client, respond, outcome)
+    after_ack(context, announce_click, services, body, client, outcome)
+    if from_home(body):  # the buttons used go away; a second click is not offered
+        republish_home(context, client, context.team_id, context.user_id)
 
 
-def announce_click(
-    services: Services, body: dict, client: WebClient, respond: Respond, outcome: Outcome
-) -> None:
+def announce_click(services: Services, body: dict, client: WebClient, outcome: Outcome) -> None:
     """Update the card, reply in its thread, DM the author; a DM that was clicked in
-    becomes the record of the decision."""
+    becomes the record of the decision (`chat.update`: the bot owns that message)."""
     ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
     if _clicked_in_dm(body) and outcome.kind in BUTTON_DECISIONS.values():
-        respond(replace_original=True, **decided_dm(outcome.proposal, outcome.kind))
+        services.background.now_or_later(
+            replace_clicked, body, client, decided_dm(outcome.proposal, outcome.kind)
+        )
 
 
 def handle_words_click(
@@ -87,12 +102,16 @@ def handle_words_click(
             services.proposals.check_can_decide(proposal, context.user_id, version=version)
     except ProposalError as error:
         tell_soon(context, body, client, respond, str(error))
+        if from_home(body):
+            republish_home(context, client, context.team_id, context.user_id)
         return
-    origin = {
-        "response_url": body.get("response_url"),
-        "in_dm": _clicked_in_dm(body),
-        "version": proposal.version,
-    }
+    # where the button was, so the submission (maybe long after a response_url's 30
+    # minutes) can update that message with chat.update, or republish the Home tab
+    origin: dict = {"in_dm": _clicked_in_dm(body), "version": proposal.version}
+    if (where := clicked_message(body)) is not None:
+        origin["message"] = list(where)
+    if from_home(body):
+        origin["home"] = True
     open_modal_for(
         context, body, client, respond, decision_modal(proposal, kind=kind, origin=origin)
     )
@@ -147,14 +166,25 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: as_plain_text(str(error))})
         return
     ack()
-    after_ack(context, announce_words, services, client, outcome, metadata)
+    after_ack(context, announce_words, services, client, outcome, metadata, context.user_id)
 
 
-def announce_words(services: Services, client: WebClient, outcome: Outcome, origin: dict) -> None:
+def announce_words(
+    services: Services, client: WebClient, outcome: Outcome, origin: dict, user_id: str
+) -> None:
     ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
-    if origin.get("in_dm") and origin.get("response_url") and outcome.kind == REQUEST_CHANGES:
-        WebhookClient(origin["response_url"]).send_dict(
-            {"replace_original": True, **decided_dm(outcome.proposal, outcome.kind)}
+    if origin.get("in_dm") and outcome.kind == REQUEST_CHANGES:
+        where = origin.get("message")
+        services.background.now_or_later(
+            replace_message,
+            client,
+            tuple(where) if where else None,
+            decided_dm(outcome.proposal, outcome.kind),
+            response_url=origin.get("response_url"),  # a modal opened before chat.update
+        )
+    if origin.get("home"):
+        services.background.interactive(
+            publish_home, services, client, outcome.proposal.team_id, user_id
         )
 
 
@@ -168,24 +198,24 @@ def handle_retry_post(
 def retry_post(
     services: Services, body: dict, client: WebClient, respond: Respond, team_id: str
 ) -> None:
-    """ "Post again" under a failed post; the DM becomes the result."""
+    """ "Post again" under a failed post: the DM becomes the result; on the Home tab, the
+    Home tab is published again (a Home click has no response_url)."""
     try:
         proposal = services.proposals.get(team_id, proposal_ref(body)[0])
     except ProposalError as error:
         tell(body, client, respond, str(error))
         return
     if proposal.message_ts:
-        respond(
-            replace_original=True,
-            text=f"Proposal #{proposal.number} is already posted in <#{proposal.channel_id}>.",
-        )
-        return
-    posted = ProposalMessenger(client, services).post_card(proposal, again=True)
-    if posted.message_ts:
-        respond(
-            replace_original=True,
-            text=f":white_check_mark: Posted proposal #{posted.number} in <#{posted.channel_id}>.",
-        )
+        result = f"Proposal #{proposal.number} is already posted in <#{proposal.channel_id}>."
+    else:
+        posted = ProposalMessenger(client, services).post_card(proposal, again=True)
+        if not posted.message_ts:
+            return  # its author was told why, by DM
+        result = f":white_check_mark: Posted proposal #{posted.number} in <#{posted.channel_id}>."
+    if from_home(body):
+        services.background.interactive(publish_home, services, client, team_id, body["user"]["id"])
+    else:
+        services.background.now_or_later(replace_clicked, body, client, result)
 
 
 def handle_role_card(

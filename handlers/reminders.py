@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import after_ack, proposal_ref, tell
+from handlers.common import for_person, proposal_ref, replace_clicked, tell
 from slackbot import ids
 from slackbot.people import People
 from slackbot.proposals import ProposalError
@@ -18,8 +18,17 @@ def handle_snooze(
     ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     ack()
-    after_ack(
-        context, snooze_reminders, services_from(context), body, client, respond, context.team_id
+    for_person(
+        context,
+        body,
+        client,
+        respond,
+        snooze_reminders,
+        services_from(context),
+        body,
+        client,
+        respond,
+        context.team_id,
     )
 
 
@@ -37,7 +46,7 @@ def snooze_reminders(
         team_id, user_id, now=services.clock.now()
     )
     snooze(services, proposal.id, user_id, next_morning(services.clock.now(), person.zone))
-    respond(replace_original=True, **snoozed_message(proposal))
+    replace_clicked(body, client, snoozed_message(proposal))  # the bot's own DM
 
 
 def register(app: App) -> None:

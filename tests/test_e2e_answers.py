@@ -120,3 +120,112 @@ def test_settings_open_before_the_admin_check_so_a_slow_users_info_cannot_expire
     assert fake.open_view("alex")["callback_id"] == ids.SETTINGS_MODAL
     eventually(lambda: bot.services.is_admin(fake.ws.team_id, ALEX, cached=True), timeout=8)
     assert fake.open_view("alex")["callback_id"] == ids.SETTINGS_MODAL
+
+
+# --- item 8: the Home tab shows what an action on it did -----------------------------------
+
+
+def test_post_again_on_the_home_tab_posts_and_republishes_it(fake, bot, caplog):
+    open_form(fake, channel="random")
+    fake.submit("dana", form_values())
+    fake.wait_for("chat.postMessage", 2)  # refused (not in #random), then dana's DM
+    fake.open_home("dana")
+    fake.wait_for("views.publish")
+    home = fake.home("dana")
+    assert "is not posted in #random yet" in text_of(home["blocks"])
+
+    fake.ws.channel("random").members.add(fake.ws.bot.id)
+    assert fake.click("dana", home, ids.RETRY_POST, value="1").status == 200
+    fake.wait_for("views.publish", 2)
+    assert [m for m in fake.messages("random") if "thread_ts" not in m]
+    after = text_of(fake.home("dana")["blocks"])
+    assert "is not posted" not in after and "Post again" not in after
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_approve_on_the_home_tab_republishes_it(fake, bot):
+    propose(fake)
+    fake.open_home("alex")
+    fake.wait_for("views.publish")
+    home = fake.home("alex")
+    assert "Waiting on your review (1)" in text_of(home["blocks"])
+    fake.click("alex", home, ids.APPROVE, value="1:1")
+    fake.wait_for("views.publish", 2, where=lambda c: c.args.get("user_id") == ALEX)
+    after = fake.home("alex")
+    assert "Waiting on your review (0)" in text_of(after["blocks"])
+    values = [
+        e.get("value")
+        for b in after["blocks"]
+        for e in [*(b.get("elements") or []), b.get("accessory") or {}]
+        if e.get("type") == "button"
+    ]
+    assert "" not in values  # "Compare roles" leaves its value out
+
+
+def test_request_changes_from_the_home_tab_republishes_it(fake, bot):
+    propose(fake)
+    fake.open_home("alex")
+    fake.wait_for("views.publish")
+    fake.click("alex", fake.home("alex"), ids.REQUEST_CHANGES, value="1:1")
+    fake.wait_for("views.open", 2)
+    fake.submit("alex", {ids.COMMENT_BLOCK: "Add the CFO."})
+    fake.wait_for("views.publish", 2, where=lambda c: c.args.get("user_id") == ALEX)
+    assert "Waiting on your review (0)" in text_of(fake.home("alex")["blocks"])
+
+
+def test_a_button_value_is_never_empty():
+    from slackbot.ui.common import button
+
+    assert "value" not in button("Compare roles", ids.OPEN_ROLE_PICKER, "")
+
+
+# --- item 9: the bot's own messages are updated with chat.update -----------------------------
+
+
+def test_request_changes_submitted_after_the_response_url_expired_still_updates_the_dm(
+    fake, bot, clock
+):
+    from datetime import timedelta
+
+    propose(fake)
+    [dm] = fake.dms("alex")
+    fake.click("alex", dm, ids.REQUEST_CHANGES, value="1:1")
+    fake.wait_for("views.open", 2)
+    clock.advance(timedelta(minutes=45))  # a response_url lasts 30 minutes
+    fake.submit("alex", {ids.COMMENT_BLOCK: "Add the CFO; finance reports to the CEO too."})
+    fake.wait_for("chat.update", 2)  # the card and alex's DM
+    assert "You requested changes to proposal #1" in fake.dms("alex")[0]["text"]
+    assert fake.calls_to("response_url") == []
+
+
+# --- item 10: Share only where orgbot can post ---------------------------------------------
+
+
+def test_share_is_offered_only_where_orgbot_can_post(fake, bot):
+    from slackbot.devslack.workspace import Channel
+
+    # a DM between dana and alex: orgbot is not in it and cannot be
+    people = Channel("D0PEOPLE01", "dm-dana-alex", is_im=True, is_private=True)
+    people.members = {fake.ws.user("dana").id, ALEX}
+    fake.ws.channels[people.id] = people
+    fake.slash("dana", "/role-compare", "", channel=people.id)
+    fake.wait_for("views.open")
+    fake.submit("dana", {"pick_role_1": "cfo", "pick_role_2": "finance-director"})
+    shown = fake.open_view("dana")
+    assert "I can't post in a conversation between other people" in text_of(shown["blocks"])
+    assert ids.SHARE_COMPARISON not in json_of(shown)
+
+    # in dana's DM with orgbot, Share is offered and works
+    own = fake.ws.dm(fake.ws.user("dana").id).id
+    fake.slash("dana", "/role-compare", "", channel=own)
+    fake.wait_for("views.open", 2)
+    fake.submit("dana", {"pick_role_1": "cfo", "pick_role_2": "finance-director"})
+    fake.click("dana", fake.open_view("dana"), ids.SHARE_COMPARISON)
+    fake.wait_for("chat.postMessage")
+    assert fake.dms("dana")[-1]["blocks"][0]["text"]["text"] == "CFO vs Finance Director"
+
+
+def json_of(view) -> str:
+    import json
+
+    return json.dumps(view)

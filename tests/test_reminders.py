@@ -240,7 +240,8 @@ def test_remind_me_tomorrow_from_the_dm(fake, bot, clock):
     reminder = fake.dms("sam")[-1]
     assert "Reminder" in reminder["text"]
     fake.click("sam", reminder, ids.SNOOZE, value="1")
-    fake.wait_for("response_url")
+    fake.wait_for("chat.update")  # the bot's own DM: chat.update, not the response_url
+    assert fake.calls_to("response_url") == []
     assert "OK, I'll remind you about #1" in fake.dms("sam")[-1]["text"]
     [row] = bot.services.store.db["snoozes"].rows
     assert row["until"] == "2026-11-27T09:00:00+00:00"

@@ -120,7 +120,7 @@ def button(
         "text": plain(text, limits.BUTTON_TEXT),
         "action_id": action_id,
     }
-    if value is not None:
+    if value:  # Slack refuses an empty value: leave it out
         element["value"] = value[: limits.BUTTON_VALUE]
     if style:
         element["style"] = style
