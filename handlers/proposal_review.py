@@ -38,6 +38,7 @@ from slackbot.ui.common import as_plain_text
 from slackbot.ui.comparison import role_card_message
 from slackbot.ui.proposal_card import decided_dm
 from slackbot.ui.proposal_modal import decision_modal
+from slackbot.ui.role_form import own_role_note
 
 logger = logging.getLogger("orgbot.handlers")
 BUTTON_DECISIONS = {ids.APPROVE: APPROVE, ids.REJECT: REJECT}
@@ -226,7 +227,8 @@ def handle_role_card(
     catalog = catalog_from(context)
     role = catalog.get(action_value(body))
     if role is not None:
-        tell_soon(context, body, client, respond, role_card_message(role, catalog))
+        notes = [n for n in [own_role_note(catalog, [role])] if n]
+        tell_soon(context, body, client, respond, role_card_message(role, catalog, notes=notes))
 
 
 def _clicked_in_dm(body: dict) -> bool:

@@ -133,6 +133,11 @@ def test_a_proposal_recognises_the_workspace_role(fake, bot):
     card = propose(fake, structure=structure)
     text = text_of(card["blocks"])
     assert "From the role catalog: CEO, COO, Chapter Lead (this workspace's own role)" in text
+    # the role picked under a decided card, or from the author's menu, is marked too
+    fake.click("dana", card, ids.SHOW_ROLE_CARD, selected="chapter-lead")
+    fake.wait_for("response_url")
+    [shown_card] = fake.ephemerals("dana")
+    assert "Chapter Lead is this workspace's own role" in text_of(shown_card.message["blocks"])
 
 
 def test_roles_export_and_import_with_the_cli(fake, bot, config, monkeypatch, tmp_path, capsys):

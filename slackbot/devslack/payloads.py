@@ -129,6 +129,7 @@ def block_actions_message(
     *,
     response_url: str,
     trigger_id: str,
+    selected: Any = None,
 ) -> dict[str, Any]:
     """A click on a button in a message everyone in the channel sees."""
     return {
@@ -143,7 +144,7 @@ def block_actions_message(
         "message": copy.deepcopy(message),
         "state": {"values": {}},
         "response_url": response_url,
-        "actions": [_action(block, element)],
+        "actions": [_action(block, element, selected)],
     }
 
 
@@ -156,6 +157,7 @@ def block_actions_ephemeral(
     *,
     response_url: str,
     trigger_id: str,
+    selected: Any = None,
 ) -> dict[str, Any]:
     """A click in an ephemeral message: Slack sends no `message`, only the container."""
     channel = ws.channels[ephemeral.channel]
@@ -170,7 +172,7 @@ def block_actions_ephemeral(
         "channel": {"id": channel.id, "name": "directmessage" if channel.is_im else channel.name},
         "state": {"values": {}},
         "response_url": response_url,
-        "actions": [_action(block, element)],
+        "actions": [_action(block, element, selected)],
     }
 
 

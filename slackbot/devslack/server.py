@@ -501,6 +501,7 @@ class FakeSlack:
                     element,
                     response_url=response_url,
                     trigger_id=trigger,
+                    selected=selected,
                 )
             elif "type" in where and where.get("type") in ("modal", "home"):
                 state = self.ws.views[where["id"]]
@@ -531,6 +532,7 @@ class FakeSlack:
                     element,
                     response_url=response_url,
                     trigger_id=trigger,
+                    selected=selected,
                 )
         return self.send_payload(body)
 
