@@ -184,7 +184,7 @@ def _roles_remove(args: argparse.Namespace) -> int:
 
     from roles import CatalogError
 
-    with _catalogs(create=True) as catalogs:
+    with _catalogs() as catalogs:  # nothing to remove from a database that is not there
         try:
             removed = catalogs.remove(
                 args.team,
@@ -255,9 +255,10 @@ def _scheduled_pass(args: argparse.Namespace, which: str) -> int:
     if not args.dry_run and not config.bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is needed to post; use --dry-run to only print.")
     at = _parse_at(args.at, config)
-    # a dry run only reads: it needs an existing database and no Slack (people Slack
-    # would describe get the workspace's time zone; messages go without permalinks)
-    services = Services(config=config, store=_open_store(config, create=not args.dry_run))
+    # what is due comes from the records `orgbot run` keeps: a missing database is a wrong
+    # ORGBOT_DB, never "nothing due". A dry run only reads, and needs no Slack (people
+    # Slack would describe get the workspace's time zone; messages go without permalinks)
+    services = Services(config=config, store=_open_store(config, create=False))
     try:
         posts = ScheduledPosts(services, None if args.dry_run else make_client(config))
         if not args.dry_run:

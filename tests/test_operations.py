@@ -369,6 +369,23 @@ def test_read_only_commands_refuse_a_missing_database(fake, tmp_path, args):
     assert not (tmp_path / "typo.db").exists()
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["digest"],
+        ["remind"],
+        ["roles", "remove", "coo", "--team", "T0ORGBOT1"],
+    ],
+)
+def test_commands_on_orgbots_records_refuse_a_missing_database(fake, tmp_path, args):
+    """A typo in ORGBOT_DB is named, not answered with "0 sent" or "no such role" from a
+    database (and folders) created on the spot."""
+    env = run_env(fake, tmp_path, ORGBOT_DB=str(tmp_path / "typo" / "typo.db"))
+    assert_named_failure(orgbot(args, env, tmp_path), "ORGBOT_DB", str(tmp_path / "typo"))
+    assert not (tmp_path / "typo").exists()
+    assert fake.calls == []
+
+
 def test_check_does_not_create_a_database(fake, tmp_path):
     result = orgbot(["check"], run_env(fake, tmp_path, ORGBOT_DB="typo.db"), tmp_path)
     assert result.returncode == 1
