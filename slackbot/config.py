@@ -128,6 +128,17 @@ class Config:
                 f"Basic Information > App Credentials), not {app_id!r}; or leave it unset."
             )
 
+        admins = frozenset(
+            part.strip() for part in (get("ORGBOT_ADMINS") or "").split(",") if part.strip()
+        )
+        not_ids = sorted(a for a in admins if not re.fullmatch(r"[UW][A-Z0-9]+", a))
+        if not_ids:
+            # a name or @handle would match nobody, and that person would be refused quietly
+            raise ConfigError(
+                f"ORGBOT_ADMINS must be Slack member IDs such as U0123ABCDEF, comma-separated "
+                f"(a person's profile > ⋮ > Copy member ID), not {', '.join(map(repr, not_ids))}."
+            )
+
         config = cls(
             bot_token=get("SLACK_BOT_TOKEN"),
             signing_secret=get("SLACK_SIGNING_SECRET"),
@@ -137,9 +148,7 @@ class Config:
             host=get("HOST") or "0.0.0.0",
             port=port,
             timezone=timezone,
-            admins=frozenset(
-                part.strip() for part in (get("ORGBOT_ADMINS") or "").split(",") if part.strip()
-            ),
+            admins=admins,
             app_id=app_id,
             upkeep_seconds=upkeep_seconds,
         )

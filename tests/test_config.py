@@ -49,6 +49,9 @@ def test_dotenv_fills_in_what_the_environment_lacks(tmp_path):
         ({"ORGBOT_TIMEZONE": "Mars/Olympus"}, "IANA time zone"),
         ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, "xoxb-"),
         ({"SLACK_APP_TOKEN": "xoxb-wrong"}, "xapp-"),
+        ({"ORGBOT_ADMINS": "U0ALEX0001, alex"}, "ORGBOT_ADMINS must be Slack member IDs.*'alex'"),
+        ({"ORGBOT_ADMINS": "@dana"}, "ORGBOT_ADMINS .*'@dana'"),
+        ({"ORGBOT_ADMINS": "U0ALEX0001 U0SAM00003"}, "comma-separated"),
     ],
 )
 def test_malformed_values_are_named(env, message):
