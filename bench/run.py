@@ -1,4 +1,5 @@
-"""orgbot's benchmarks. Rerun with `make bench` or `python bench/run.py [ack|proposal|reminders]`.
+"""orgbot's benchmarks. Rerun with `make bench` or
+`python bench/run.py [ack|proposal|reminders|burst|modal429]`.
 
 Each benchmark runs orgbot and a baseline in the same process, in the same run, so the
 figures compare like with like on whatever machine runs them. Results print as Markdown
@@ -393,10 +394,234 @@ def bench_reminders(n: int, *, per_second: float = 50.0, burst: int = 50) -> str
     )
 
 
+# --- a burst: 200 /role-compare and 200 proposal submissions at once ----------------------
+
+
+def _bot_on_loopback(fake: FakeSlack, tmp: str):
+    from slackbot.runner import Orgbot
+
+    config = Config(
+        bot_token=fake.bot_token,
+        signing_secret=fake.signing_secret,
+        api_url=fake.api_url,
+        db_path=f"{tmp}/bench.db",
+        host="127.0.0.1",
+        port=0,
+    )
+    bot = Orgbot(config, scheduler=False)
+    server = bot.http_server(host="127.0.0.1", port=0).start()
+    fake.connect(f"{server.url}/slack/events")
+    return bot, server
+
+
+def _submission(fake: FakeSlack, bot, n: int, *, title: str) -> str:
+    """A signed-ready `view_submission` body for a proposal modal of its own (view id)."""
+    from slackbot import ids
+    from slackbot.devslack import payloads
+    from slackbot.ui.proposal_modal import proposal_modal
+
+    today = bot.services.today()
+    view = proposal_modal(structure_text="", review_by=today, channel_id="C0ORGDES02")
+    view = {**view, "id": f"V0BURST{n:05d}", "team_id": fake.ws.team_id, "hash": "h"}
+    values = {
+        ids.TITLE_BLOCK: title,
+        ids.RATIONALE_BLOCK: "The CEO runs daily operations and strategy.",
+        ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CEO\nOperations Director reports to COO",
+        ids.REVIEWERS_BLOCK: ["U0ALEX0001", "U0SAM00003"],
+        ids.REVIEW_BY_BLOCK: today.isoformat(),
+        ids.CHANNEL_BLOCK: "C0ORGDES02",
+    }
+    view["state"] = {"values": payloads.view_state(view, values)}
+    body = payloads.view_submission(fake.ws, fake.ws.user("dana"), view)
+    return urllib.parse.urlencode({"payload": json.dumps(body)})
+
+
+def _fire_at_once(url: str, secret: str, bodies: list[str]) -> list[tuple[int, bytes, float]]:
+    """POST every body from a thread of its own, all released together; (status, body,
+    seconds from send to the whole answer) for each."""
+    import threading
+
+    gate = threading.Barrier(len(bodies))
+    results: list[tuple[int, bytes, float]] = [(0, b"", 0.0)] * len(bodies)
+    target = urllib.parse.urlsplit(url)
+
+    def one(i: int, body: str) -> None:
+        conn = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+        try:
+            conn.connect()
+            gate.wait()
+            t0 = time.perf_counter()
+            conn.request("POST", target.path, body=body, headers=signed_headers(secret, body))
+            response = conn.getresponse()
+            data = response.read()
+            results[i] = (response.status, data, time.perf_counter() - t0)
+        except Exception as error:  # counted as an error below
+            results[i] = (-1, repr(error).encode(), 0.0)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=one, args=(i, b)) for i, b in enumerate(bodies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def bench_burst(n: int) -> str:
+    import random
+
+    n = min(n, 200)
+    rows, checks = [], []
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        bot, server = _bot_on_loopback(fake, tmp)
+        try:
+            compare = slash_body(fake, COMMAND_TEXT)
+            titles = [f"Burst proposal {i}" for i in range(n)]
+            bodies = [("compare", compare)] * n + [
+                ("submit", _submission(fake, bot, i, title=t)) for i, t in enumerate(titles)
+            ]
+            random.Random(8).shuffle(bodies)
+            start = time.perf_counter()
+            results = _fire_at_once(
+                server.url + "/slack/events", fake.signing_secret, [b for _, b in bodies]
+            )
+            burst_wall = time.perf_counter() - start
+            errors = 0
+            by_kind: dict[str, list[float]] = {"compare": [], "submit": []}
+            for (kind, _), (status, data, seconds) in zip(bodies, results, strict=True):
+                by_kind[kind].append(seconds)
+                if (
+                    status != 200
+                    or (kind == "compare" and COMMAND_TEXT not in data.decode())
+                    or (kind == "submit" and data != b"")
+                ):
+                    errors += 1
+            # every card, and each proposal's two reviewer DMs, reach the fake Slack
+            fake.wait_for("chat.postMessage", 3 * n, timeout=120)
+            posted_wall = time.perf_counter() - start
+            cards = [m["text"] for m in fake.messages("C0ORGDES02") if "thread_ts" not in m]
+            found = {t for t in titles if any(t.upper() in c.upper() for c in cards)}
+            duplicates = len(cards) - len(found)
+            stored = bot.services.store.db["proposals"].count
+        finally:
+            server.close()
+            bot.close()
+        acks = [s for samples in by_kind.values() for s in samples]
+        rows.append(
+            summarize(f"orgbot `/role-compare {COMMAND_TEXT}`", by_kind["compare"], burst_wall)
+        )
+        rows.append(
+            summarize(
+                "orgbot proposal submission (stored, modal closed)", by_kind["submit"], burst_wall
+            )
+        )
+        checks = [
+            (
+                "requests",
+                f"{len(bodies)} ({n} + {n}), each from its own connection, released together",
+            ),
+            ("errors (not 200, or not the expected answer)", str(errors)),
+            ("slowest ack", f"{max(acks):.2f} s"),
+            ("acks over 3 s", str(sum(1 for a in acks if a >= 3.0))),
+            ("proposals stored", str(stored)),
+            (
+                "cards posted / missing / duplicates",
+                f"{len(cards)} / {n - len(found)} / {duplicates}",
+            ),
+            ("reviewer DMs", str(len(fake.dms("alex")) + len(fake.dms("sam")))),
+            ("all acks answered after", f"{burst_wall:.2f} s"),
+            ("every card and DM in Slack after", f"{posted_wall:.2f} s"),
+        ]
+    # the same burst of /role-compare against a bare Bolt app that only acks
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        config = Config(
+            bot_token=fake.bot_token,
+            signing_secret=fake.signing_secret,
+            api_url=fake.api_url,
+            db_path=f"{tmp}/bench.db",
+        )
+        app = bare_app(config, process_before_response=True)
+        bare = HttpServer(OrgbotWSGI(app, lambda: (True, {})), host="127.0.0.1", port=0).start()
+        try:
+            body = slash_body(fake, COMMAND_TEXT)
+            start = time.perf_counter()
+            results = _fire_at_once(bare.url + "/slack/events", fake.signing_secret, [body] * n)
+            wall = time.perf_counter() - start
+        finally:
+            bare.close()
+        bare_errors = sum(1 for status, _, _ in results if status != 200)
+        rows.insert(
+            0,
+            summarize(
+                "bare Bolt, `process_before_response=True` (`ack()` only), same burst of /role-compare alone",
+                [s for _, _, s in results],
+                wall,
+            ),
+        )
+        checks.append(("bare Bolt errors", str(bare_errors)))
+    return (
+        f"{n} signed `/role-compare` and {n} signed proposal submissions at once, over HTTP on "
+        "loopback (waitress, 8 threads), against the fake Slack.\n\n"
+        + table(rows)
+        + "\n\n| measure | value |\n| --- | ---: |\n"
+        + "\n".join(f"| {k} | {v} |" for k, v in checks)
+        + "\n"
+    )
+
+
+# --- a modal while posts are rate-limited -------------------------------------------------
+
+
+def bench_modal429(n: int) -> str:
+    """Eight cards meet `chat.postMessage` answering 429 (Retry-After 8); then
+    `/org-proposal` is typed, five times: how long until its modal is open."""
+    rounds = 5
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        bot, server = _bot_on_loopback(fake, tmp)
+        try:
+            fake.rate_limit_next("chat.postMessage", times=100_000, retry_after=8)
+            for i in range(8):
+                body = _submission(fake, bot, i, title=f"Waiting proposal {i}")
+                response = fake.send(body.encode(), "application/x-www-form-urlencoded")
+                assert response.status == 200 and response.body == b"", response.body
+            fake.wait_for("chat.postMessage", 8)
+            deadline = time.monotonic() + 5
+            while bot.services.background.pending < 8 and time.monotonic() < deadline:
+                time.sleep(0.01)  # the last 429 is recorded a moment before its timer is set
+            waiting = bot.services.background.pending
+            times, outcomes = [], []
+            for _ in range(rounds):
+                opened = len(fake.calls_to("views.open"))
+                t0 = time.perf_counter()
+                fake.slash("dana", "/org-proposal", "", channel="org-design")
+                [call] = fake.wait_for("views.open", opened + 1, timeout=30)[opened:]
+                times.append(time.perf_counter() - t0)
+                outcomes.append("open" if call.response.get("ok") else call.response.get("error"))
+                fake.close("dana")
+            limited = len([c for c in fake.calls_to("chat.postMessage") if c.status == 429])
+        finally:
+            server.close()
+            bot.close()
+    return (
+        "Eight proposals submitted while `chat.postMessage` answers 429 with Retry-After 8, "
+        f"then `/org-proposal` typed {rounds} times, over HTTP on loopback.\n\n"
+        "| measure | value |\n| --- | ---: |\n"
+        f"| modal opened (of {rounds}) | {outcomes.count('open')} ({', '.join(sorted(set(outcomes)))}) |\n"
+        f"| command sent → `views.open` answered, fastest | {min(times) * 1000:.1f} ms |\n"
+        f"| command sent → `views.open` answered, median | {statistics.median(times) * 1000:.1f} ms |\n"
+        f"| command sent → `views.open` answered, slowest | {max(times) * 1000:.1f} ms |\n"
+        f"| posts waiting on a timer (no worker held) | {waiting} |\n"
+        f"| 429 answers to `chat.postMessage` | {limited} |\n"
+    )
+
+
 BENCHES: dict[str, Callable[[int], str]] = {
     "ack": bench_ack,
     "proposal": bench_proposal,
     "reminders": bench_reminders,
+    "burst": bench_burst,
+    "modal429": bench_modal429,
 }
 
 
@@ -406,6 +631,10 @@ def main() -> int:
     parser.add_argument("-n", type=int, default=2000, help="requests per app (default 2000)")
     args = parser.parse_args()
     args.which = args.which or list(BENCHES)
+    import logging
+
+    # a burst queues requests in waitress on purpose; its per-request warning is noise here
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}; "
         f"`python bench/run.py {' '.join(args.which)} -n {args.n}`\n"

@@ -117,6 +117,7 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._writer = threading.Lock()  # one write transaction at a time in this process
         try:
             if not self.memory:
                 self._create_file(create=create)
@@ -203,15 +204,25 @@ class Store:
             with db.atomic():
                 yield db
             return
-        db.conn.execute("BEGIN IMMEDIATE")
+        # The threads of this process queue on a lock of their own first: a waiter wakes
+        # the moment the writer before it commits, where SQLite's busy handler sleeps in
+        # growing steps and can pass a waiter over again and again under a burst. The busy
+        # timeout then only covers other processes on the same file.
+        wait = getattr(self._local, "busy_ms", BUSY_TIMEOUT_MS) / 1000
+        if not self._writer.acquire(timeout=wait):
+            raise sqlite3.OperationalError("database is locked (by another writer in orgbot)")
         try:
-            yield db
-        except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            raise
-        else:
-            db.conn.execute("COMMIT")
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            else:
+                db.conn.execute("COMMIT")
+        finally:
+            self._writer.release()
 
     def ping(self) -> bool:
         """True when the database answers a query."""
