@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -33,7 +34,6 @@ from slackbot.services import Services
 
 COMMAND_TEXT = "COO vs Operations Director"
 WORKSPACE_TEXT = "Product Manager vs Project Manager"
-WORKSPACE_TEAM = "T0BENCH050"  # a workspace with 50 roles of its own
 WORKSPACE_ROLES = 50
 
 
@@ -155,23 +155,27 @@ def bench_ack(n: int) -> str:
             db_path=f"{tmp}/bench.db",
         )
         services = Services.open(config)
-        add_workspace_roles(services, WORKSPACE_TEAM, WORKSPACE_ROLES)
         orgbot = create_app(config, services, verify_token=False)
+        # a second installation whose workspace (the fake's own: orgbot answers only the
+        # workspace it is installed in) has 50 roles of its own
+        own_config = replace(config, db_path=f"{tmp}/bench-own.db")
+        own_services = Services.open(own_config)
+        add_workspace_roles(own_services, fake.ws.team_id, WORKSPACE_ROLES)
+        orgbot_own = create_app(own_config, own_services, verify_token=False)
         shipped = len(services.catalog)
         seed = slash_body(fake, COMMAND_TEXT)
         pair = slash_body(fake, WORKSPACE_TEXT)
-        pair_with_own = slash_body(fake, WORKSPACE_TEXT, team_id=WORKSPACE_TEAM)
         # the ack must carry the comparison itself
-        for body, header in (
-            (seed, COMMAND_TEXT),
-            (pair, WORKSPACE_TEXT),
-            (pair_with_own, WORKSPACE_TEXT),
+        for app, body, header in (
+            (orgbot, seed, COMMAND_TEXT),
+            (orgbot, pair, WORKSPACE_TEXT),
+            (orgbot_own, pair, WORKSPACE_TEXT),
         ):
-            probe = orgbot.dispatch(
+            probe = app.dispatch(
                 BoltRequest(body=body, headers=signed_headers(fake.signing_secret, body))
             )
             assert json.loads(probe.body)["blocks"][0]["text"]["text"] == header, probe.body
-        assert len(services.catalog_for(WORKSPACE_TEAM)) == shipped + WORKSPACE_ROLES
+        assert len(own_services.catalog_for(fake.ws.team_id)) == shipped + WORKSPACE_ROLES
         apps: list[tuple[str, App, int, str]] = [
             (
                 "bare Bolt, default mode (`ack()` only)",
@@ -195,9 +199,9 @@ def bench_ack(n: int) -> str:
             (
                 f"orgbot `/role-compare {WORKSPACE_TEXT}`, {shipped} shipped + "
                 f"{WORKSPACE_ROLES} workspace roles",
-                orgbot,
+                orgbot_own,
                 n,
-                pair_with_own,
+                pair,
             ),
         ]
         out = []
@@ -212,6 +216,7 @@ def bench_ack(n: int) -> str:
                 rows.append(summarize(name, samples, wall))
             out.append(f"### {transport}\n\n{table(rows)}\n")
         services.store.close()
+        own_services.store.close()
         return "\n".join(out)
 
 
