@@ -23,7 +23,7 @@ import pytest
 
 from slackbot.logsafe import OneLineFormatter
 from slackbot.signing import MAX_BODY_BYTES
-from tests.test_run import run_env, wait_healthy
+from tests.test_run import run_env, start_run, wait_healthy
 
 FORGED = "\n2026-11-25 10:00:00,000 ERROR orgbot.delivery: gave up on digest\n"
 
@@ -154,14 +154,7 @@ def test_log_records_cannot_be_split_by_what_they_quote():
 
 def test_orgbot_run_answers_a_genuine_request_past_150_idle_connections(fake, tmp_path):
     env = run_env(fake, tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slackbot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_run(env, tmp_path)
     base = f"http://127.0.0.1:{env['PORT']}"
     idle: list[socket.socket] = []
     try:

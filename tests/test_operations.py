@@ -30,7 +30,7 @@ from slackbot.config import Config
 from slackbot.services import Services
 from slackbot.store import Store
 from tests.scheduling_helpers import create_proposal
-from tests.test_run import free_port, run_env, wait_healthy
+from tests.test_run import free_port, run_env, start_run, wait_healthy
 
 ORGBOT = [sys.executable, "-m", "slackbot"]
 
@@ -270,15 +270,7 @@ def get_health(url: str) -> tuple[int, dict]:
 @contextlib.contextmanager
 def running(fake, tmp_path, *args: str, **variables: str):
     env = run_env(fake, tmp_path, **variables)
-    proc = subprocess.Popen(
-        [*ORGBOT, "run", *args],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        preexec_fn=as_ordinary_user(),
-    )
+    proc = start_run(env, tmp_path, *args, preexec_fn=as_ordinary_user())
     base = f"http://127.0.0.1:{env['PORT']}"
     output: list[str] = []
     try:
@@ -326,15 +318,7 @@ def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):
         resource.setrlimit(resource.RLIMIT_FSIZE, (1 << 20, 1 << 20))
 
     env = run_env(fake, tmp_path)
-    proc = subprocess.Popen(
-        [*ORGBOT, "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        preexec_fn=small_disk,
-    )
+    proc = start_run(env, tmp_path, preexec_fn=small_disk)
     url = f"http://127.0.0.1:{env['PORT']}/healthz"
     try:
         wait_healthy(url, proc)

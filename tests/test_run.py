@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from typing import Any
 
 import pytest
 
@@ -19,9 +21,29 @@ from tests.seed_points import missing_points
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, below the kernel's ephemeral range: a port the
+    kernel handed out (bind to port 0) may be handed out again at once as the source port
+    of any outgoing connection on this busy machine, before orgbot binds it."""
+    for _ in range(100):
+        port = random.randrange(20_000, EPHEMERAL_FROM)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port below the ephemeral range")
+
+
+def _ephemeral_from() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return max(20_001, int(f.read().split()[0]))
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
+EPHEMERAL_FROM = _ephemeral_from()
 
 
 def run_env(fake, tmp_path, **extra) -> dict[str, str]:
@@ -36,6 +58,19 @@ def run_env(fake, tmp_path, **extra) -> dict[str, str]:
     )
     env.update(extra)
     return env
+
+
+def start_run(env: dict[str, str], cwd, *args: str, **popen: Any) -> subprocess.Popen:
+    """`orgbot run` as a real process; what it prints (stderr too) is in its `stdout`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "slackbot", "run", *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen,
+    )
 
 
 def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 20) -> dict:
@@ -53,14 +88,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 20) -> dict:
 
 def test_orgbot_run_serves_slack_over_http_and_stops_cleanly(fake, tmp_path):
     env = run_env(fake, tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slackbot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_run(env, tmp_path)
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
         assert wait_healthy(f"{base}/healthz", proc) == {

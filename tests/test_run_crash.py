@@ -6,7 +6,6 @@ loopback (on the real clock: orgbot looks for its messages by time)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -16,7 +15,7 @@ from slackbot import ids
 from slackbot.devslack import FakeSlack
 from tests.conftest import eventually
 from tests.test_e2e_proposals import form_values
-from tests.test_run import run_env, wait_healthy
+from tests.test_run import run_env, start_run, wait_healthy
 
 CHANNEL = "org-design"
 
@@ -29,14 +28,7 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def start(env: dict[str, str], tmp_path) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slackbot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_run(env, tmp_path)
     wait_healthy(f"http://127.0.0.1:{env['PORT']}/healthz", proc)
     return proc
 

@@ -5,10 +5,8 @@ explains the order this imposes)."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 
-from tests.test_run import run_env, wait_healthy
+from tests.test_run import run_env, start_run, wait_healthy
 
 
 def test_the_app_answers_url_verification(fake, bot):
@@ -18,14 +16,7 @@ def test_the_app_answers_url_verification(fake, bot):
 
 def test_a_running_orgbot_verifies_its_request_url_only_with_the_right_secret(fake, tmp_path):
     env = run_env(fake, tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slackbot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_run(env, tmp_path)
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
         wait_healthy(f"{base}/healthz", proc)
