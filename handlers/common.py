@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from slackbot.ratelimit import RateLimited
 from slackbot.services import services_from
 from slackbot.slack_errors import error_code, explain_modal
 from slackbot.ui.common import simple_message
@@ -51,6 +52,39 @@ def for_person(
             tell(body, client, respond, SORRY.format(ref=ref))
 
     services_from(context).background.interactive(run)
+
+
+SAVED_BUT = (
+    "What you did is saved, but something went wrong on orgbot's side while showing it in "
+    "Slack; orgbot tries again by itself. If nothing changes in a few minutes, give your "
+    "admin this reference: {ref}"
+)
+
+
+def after_ack_for(
+    context: BoltContext,
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    fn: Callable[..., Any],
+    *args: Any,
+    **kwargs: Any,
+) -> None:
+    """`after_ack` (posting lane) for work that follows a change a person made: if it
+    fails unexpectedly, they are told that their change is saved and what to do."""
+
+    def run() -> None:
+        try:
+            fn(*args, **kwargs)
+        except RateLimited:
+            raise  # put back by the pool, not a failure
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            logger.exception("%s failed (ref %s)", getattr(fn, "__qualname__", fn), ref)
+            tell(body, client, respond, SAVED_BUT.format(ref=ref))
+
+    run.__qualname__ = getattr(fn, "__qualname__", "after_ack")
+    services_from(context).background.submit(run)
 
 
 def user_of(body: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from handlers.common import (
     action_value,
-    after_ack,
+    after_ack_for,
     command_text,
     for_person,
     open_modal_for,
@@ -96,7 +96,7 @@ def handle_edit_click(
 
 
 def handle_proposal_submission(
-    ack: Ack, view: dict, context: BoltContext, client: WebClient
+    ack: Ack, view: dict, body: dict, context: BoltContext, client: WebClient
 ) -> None:
     """Validate; store (a new proposal, or a new version); close the modal; then post or
     update the card and tell the reviewers. Mistakes come back inline, each on its field."""
@@ -152,7 +152,7 @@ def handle_proposal_submission(
         ack(response_action="errors", errors={ids.TITLE_BLOCK: as_plain_text(str(error))})
         return
     ack()
-    after_ack(context, announce, services, client, outcome)
+    after_ack_for(context, body, client, None, announce, services, client, outcome)
 
 
 def announce(services: Services, client: WebClient, outcome) -> None:

@@ -16,8 +16,9 @@ from slack_sdk import WebClient
 
 from handlers.common import (
     action_value,
-    after_ack,
+    after_ack_for,
     clicked_message,
+    for_person,
     from_home,
     open_modal_for,
     proposal_ref,
@@ -73,7 +74,7 @@ def handle_decision_click(
             republish_home(context, client, context.team_id, context.user_id)
         return
     ack()
-    after_ack(context, announce_click, services, body, client, outcome)
+    after_ack_for(context, body, client, respond, announce_click, services, body, client, outcome)
     if from_home(body):  # the buttons used go away; a second click is not offered
         republish_home(context, client, context.team_id, context.user_id)
 
@@ -118,7 +119,9 @@ def handle_words_click(
     )
 
 
-def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: WebClient) -> None:
+def handle_words_submission(
+    ack: Ack, view: dict, body: dict, context: BoltContext, client: WebClient
+) -> None:
     """The words are required; then the decision (or comment) is recorded and the modal closes."""
     services = services_from(context)
     try:
@@ -167,7 +170,18 @@ def handle_words_submission(ack: Ack, view: dict, context: BoltContext, client: 
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: as_plain_text(str(error))})
         return
     ack()
-    after_ack(context, announce_words, services, client, outcome, metadata, context.user_id)
+    after_ack_for(
+        context,
+        body,
+        client,
+        None,
+        announce_words,
+        services,
+        client,
+        outcome,
+        metadata,
+        context.user_id,
+    )
 
 
 def announce_words(
@@ -193,7 +207,18 @@ def handle_retry_post(
     ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
     ack()
-    after_ack(context, retry_post, services_from(context), body, client, respond, context.team_id)
+    for_person(
+        context,
+        body,
+        client,
+        respond,
+        retry_post,
+        services_from(context),
+        body,
+        client,
+        respond,
+        context.team_id,
+    )
 
 
 def retry_post(

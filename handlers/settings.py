@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import after_ack, open_modal
+from handlers.common import after_ack_for, open_modal
 from slackbot import ids
 from slackbot.services import Services, services_from
 from slackbot.settings import Settings, load_settings, read_settings_form, save_settings
@@ -61,7 +61,7 @@ def open_settings(
 
 
 def handle_settings_submission(
-    ack: Ack, view: dict, context: BoltContext, client: WebClient
+    ack: Ack, view: dict, body: dict, context: BoltContext, client: WebClient
 ) -> None:
     services = services_from(context)
     # opening the modal checked with Slack moments ago; no Web API call before this ack
@@ -84,7 +84,7 @@ def handle_settings_submission(
         ack()  # a replay or a second press: saved and confirmed once
         return
     ack()
-    after_ack(context, confirm_settings, services, client, saved)
+    after_ack_for(context, body, client, None, confirm_settings, services, client, saved)
 
 
 def confirm_settings(services: Services, client: WebClient, settings: Settings) -> None:

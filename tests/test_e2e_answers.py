@@ -229,3 +229,17 @@ def json_of(view) -> str:
     import json
 
     return json.dumps(view)
+
+
+def test_a_failure_after_a_recorded_click_tells_the_person_it_is_saved(fake, bot, monkeypatch):
+    card = propose(fake)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("slack client on fire")
+
+    monkeypatch.setattr("handlers.proposal_review.announce_click", broken)
+    assert fake.click("alex", card, ids.APPROVE).status == 200
+    fake.wait_for("response_url")
+    text = last_ephemeral_text(fake, "alex")
+    assert "What you did is saved" in text and "reference" in text
+    assert bot.services.proposals.get(fake.ws.team_id, 1).decisions
