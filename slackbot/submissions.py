@@ -8,6 +8,11 @@ record, writes nothing, and is answered as the first was (the modal closes).
 
 A submission that was refused (an inline error) records nothing: the person fixes the
 form and submits the same view again, which must go through.
+
+The key is the view id alone. Slack gives a view a new hash whenever it is updated in
+place (`views.update`, `response_action: update`), but a view is submitted successfully
+only once: after that it is closed. The hash is recorded beside the id, to tell a replay
+of the same state from a changed one when reading the table.
 """
 
 from __future__ import annotations

@@ -162,7 +162,15 @@ def test_a_redraw_asked_for_while_one_is_drawing_runs_once_more(fake, bot):
     card = propose(fake)
     fake.delay_next("chat.update", 0.5)  # the first redraw is slow to arrive
     fake.click("alex", card, ids.APPROVE, value="1:1")
-    fake.click("sam", card, ids.APPROVE, value="1:1")
+    redraw = "redraw:T0ORGBOT1:1"
+    eventually(
+        lambda: list(
+            bot.services.store.db.query(
+                "select 1 from deliveries where key = ? and status = 'sending'", [redraw]
+            )
+        )
+    )
+    fake.click("sam", card, ids.APPROVE, value="1:1")  # asked for while the first draws
     fake.wait_for("chat.update", 2)
     eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
     settle()

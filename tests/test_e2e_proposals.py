@@ -340,8 +340,8 @@ def test_changes_requested_then_edit_then_approved(fake, bot):
 
     fake.click("alex", card_in(fake), ids.APPROVE, value="1:2")
     fake.click("sam", card_in(fake), ids.APPROVE, value="1:2")
-    wait_card_update(fake, 4)
-    assert "✅ Approved" in text_of(card_in(fake)["blocks"])
+    # two redraws asked for at once may collapse into one, drawn from the latest record
+    eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
     kinds = [e.kind for e in bot.services.proposals.history(1)]
     assert kinds == [
         "created", "posted", "changes_requested", "status_changed", "edited",
@@ -627,8 +627,8 @@ def test_racing_updates_leave_the_card_current(fake, bot):
     fake.delay_next("chat.update", 0.4)  # the first update is slow to arrive
     fake.click("alex", card, ids.APPROVE, value="1:1")
     fake.click("sam", card, ids.APPROVE, value="1:1")
-    fake.wait_for("chat.update", 2)
-    assert "✅ Approved" in text_of(card_in(fake)["blocks"])
+    # one redraw, or two when the second was asked for while the first drew: the latest wins
+    eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
 
 
 def competing_proposals(fake):

@@ -411,7 +411,9 @@ class ProposalMessenger:
             [CARD, SENT, FAILED, GAVE_UP],
         )
         for row in list(rows):
-            self.settle_card(row["key"])
+            delivery = self.deliveries.get(row["key"])
+            with self.services.card_lock(delivery.proposal_id if delivery else 0):
+                self.settle_card(row["key"])
 
     def rebuild(self, delivery: Delivery) -> dict[str, Any] | None:
         """The message of a due proposal delivery: the card from the latest record, or the

@@ -1,0 +1,76 @@
+"""The pieces under proposal deliveries: whose claims are orphaned, a 429's wait, a
+queued row, a rate-limited row that is due again at Retry-After."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from slackbot import delivery as d
+from slackbot.delivery import Deliveries
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.parametrize(
+    ("owner", "gone"),
+    [
+        (None, False),
+        (d.OWNER, False),  # this process
+        ("elsewhere:1:abc", False),  # another host: wait out the lease
+        (f"{d.HOST}:{os.getpid()}:older", True),  # this pid, an earlier life (a container restart)
+        (f"{d.HOST}:{os.getpid()}", False),  # recorded before lives were recorded: unsure
+        (f"{d.HOST}:{os.getppid()}:x", False),  # alive
+    ],
+)
+def test_whose_claims_are_orphaned(owner, gone):
+    assert d.owner_gone(owner) is gone
+
+
+def test_a_dead_pid_on_this_host_is_gone():
+    assert d.owner_gone(f"{d.HOST}:{dead_pid()}:x")
+
+
+def test_a_claim_of_a_dead_process_is_stale_at_once_others_after_the_lease(store, clock):
+    deliveries = Deliveries(store, owner=f"{d.HOST}:{dead_pid()}:x")
+    now = clock.now()
+    assert deliveries.claim("k1", team_id="T", kind="dm", target="U1", now=now)
+    alive = Deliveries(store, owner="elsewhere:1:x")
+    assert alive.claim("k2", team_id="T", kind="dm", target="U1", now=now)
+    assert [x.key for x in Deliveries(store).stale(now)] == ["k1"]
+    assert {x.key for x in Deliveries(store).stale(now + d.LEASE + timedelta(seconds=1))} == {
+        "k1",
+        "k2",
+    }
+
+
+def test_a_queued_row_is_due_and_claimed_once(store, clock):
+    deliveries = Deliveries(store)
+    now = clock.now()
+    message = {"text": "hi"}
+    assert deliveries.queue("k", team_id="T", kind="dm", target="U1", now=now, message=message)
+    assert not deliveries.queue("k", team_id="T", kind="dm", target="U1", now=now)
+    [due] = deliveries.due_retries(now)
+    assert (due.status, due.message) == ("pending", message)
+    assert deliveries.claim("k", team_id="T", kind="dm", target="U1", now=now)
+    assert not deliveries.claim("k", team_id="T", kind="dm", target="U1", now=now)
+
+
+def test_a_rate_limited_row_is_due_at_retry_after_and_not_counted_as_an_attempt(store, clock):
+    deliveries = Deliveries(store)
+    now = clock.now()
+    for _ in range(d.MAX_ATTEMPTS + 2):  # more 429s than attempts allowed: never given up
+        assert deliveries.claim("k", team_id="T", kind="card", target="C1", now=now)
+        assert deliveries.mark_failed("k", "ratelimited", now=now, wait=3) == "failed"
+        assert deliveries.due_retries(now) == []
+        now += timedelta(seconds=3)
+        assert [x.key for x in deliveries.due_retries(now)] == ["k"]
+    assert deliveries.get("k").attempts == 0
