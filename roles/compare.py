@@ -41,16 +41,16 @@ SCOPES = "different-scope"
 ONLY_THEMES = "only"
 MAINLY_THEMES = "mainly"
 
-# The rung of the ladder, as it reads after "a" / "the" (singular) and in the plural.
+# The rung of the ladder, as it reads in the singular and the plural, and its article.
 RUNG = {
-    0: ("board chair", "board chairs"),
-    1: ("head of the organization", "heads of the organization"),
-    2: ("deputy head of the organization", "deputy heads of the organization"),
-    3: ("C-suite officer", "C-suite officers"),
-    4: ("vice president", "vice presidents"),
-    5: ("director or head of a function", "directors or heads of a function"),
-    6: ("manager", "managers"),
-    7: ("individual contributor", "individual contributors"),
+    0: ("chair of the board", "chairs of the board", "the"),
+    1: ("head of the organization", "heads of the organization", "the"),
+    2: ("deputy head of the organization", "deputy heads of the organization", "a"),
+    3: ("C-suite officer", "C-suite officers", "a"),
+    4: ("VP-level leader", "VP-level leaders", "a"),
+    5: ("director or head of a function", "directors or heads of a function", "a"),
+    6: ("manager", "managers", "a"),
+    7: ("individual contributor", "individual contributors", "an"),
 }
 assert set(RUNG) == set(RANKS)
 
@@ -187,7 +187,7 @@ def attribute_rows(catalog: Catalog, roles: tuple[Role, ...]) -> tuple[Attribute
 
     return (
         row("What it is", lambda r: r.summary),
-        row("Level", lambda r: f"{LEVEL_LABELS[r.level]} ({RUNG[r.rank][0]})"),
+        row("Level", lambda r: _level(r)),
         row("Focus", lambda r: r.focus.capitalize()),
         row("Scope", lambda r: f"{r.scope.capitalize()} — {r.scope_note}"),
         row("Reports to", lambda r: f"{catalog.manager_label(r)}. {r.reporting_note}"),
@@ -254,8 +254,8 @@ def _ladder(catalog: Catalog, roles: tuple[Role, ...]) -> list[Finding]:
         top, low = ordered
         steps = low.rank - top.rank
         text = (
-            f"On the ladder the {top.short_name} is {_a(RUNG[top.rank][0])} and the "
-            f"{low.short_name} {_a(RUNG[low.rank][0])}, {_steps(steps)} lower"
+            f"On the ladder the {top.short_name} is {_rung(top)} and the "
+            f"{low.short_name} {_rung(low)}, {_steps(steps)} lower"
         )
         between = _between(catalog, top, low)
         if between:
@@ -379,6 +379,17 @@ def _theme_owners(
 def _scope(role: Role, theme: str) -> str:
     scopes = {d.scope for d in role.duties(theme) if d.scope}
     return scopes.pop() if len(scopes) == 1 else ""
+
+
+def _rung(role: Role) -> str:
+    singular, _, article = RUNG[role.rank]
+    return f"{article} {singular}"
+
+
+def _level(role: Role) -> str:
+    """`Executive (C-suite officer)`; the rung only where it adds to the level's name."""
+    label, rung = LEVEL_LABELS[role.level], RUNG[role.rank][0]
+    return label if rung.lower() == label.lower() else f"{label} ({rung})"
 
 
 def _partners(catalog: Catalog, role: Role) -> list[str]:
