@@ -41,9 +41,17 @@ class _RequestHandler(SlackRequestHandler):
 
     def dispatch(self, request: Any) -> BoltResponse:
         raw = request.get_body()
-        bolt_request = BoltRequest(
-            body=raw, query=request.query_string, headers=request.get_headers()
-        )
+        try:
+            bolt_request = BoltRequest(
+                body=raw, query=request.query_string, headers=request.get_headers()
+            )
+        except (ValueError, TypeError, AttributeError, KeyError):  # JSON that Slack never sends
+            bolt_request = None
+        if bolt_request is None or not isinstance(bolt_request.body, dict):
+            # signed, so from Slack or someone holding the secret, but not a payload:
+            # one line, no traceback, no body
+            logger.warning("refused a signed request that is not a Slack payload")
+            return BoltResponse(status=400, body='{"error": "not a Slack payload"}')
         if not bolt_request.body and "payload" in raw and not raw.lstrip().startswith("{"):
             fields = dict(parse_qsl(raw, keep_blank_values=True))
             if "payload" not in fields:

@@ -83,6 +83,30 @@ def test_a_body_that_is_not_utf8_is_a_401_signed_or_not(fake, bot, caplog):
     assert problems_logged(caplog) == []
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"payload=not-json", "application/x-www-form-urlencoded"),
+        (b"payload=%5B1%2C2%5D", "application/x-www-form-urlencoded"),
+        (b"[1, 2]", "application/json"),
+        (b'"text"', "application/json"),
+        (b"\xef\xbb\xbf{}", "application/json"),
+        (b"{not json", "application/json"),
+    ],
+)
+def test_a_signed_body_that_is_not_a_slack_payload_is_a_quiet_400(
+    fake, bot, caplog, body, content_type
+):
+    caplog.set_level(logging.INFO)
+    headers = {**signed_headers(fake.signing_secret, body), "Content-Type": content_type}
+    status, answer = post(fake.app_url, body, headers)
+    assert status == 400, answer
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "refused a signed request that is not a Slack payload"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+
+
 def test_a_signed_request_still_works(fake, bot):
     body = slash_body("coo vs cfo")
     status, answer = post(fake.app_url, body, signed_headers(fake.signing_secret, body))
