@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import uuid
 from collections.abc import Callable
@@ -124,6 +125,10 @@ def action_value(body: dict[str, Any]) -> str:
     return action.get("value", "")
 
 
+# seconds to wait for `views.open` before telling the person Slack is too slow
+OPEN_TIMEOUT = 5
+
+
 def open_modal(
     client: WebClient,
     trigger_id: str,
@@ -135,8 +140,12 @@ def open_modal(
     """views.open; the new view's id, or None when Slack refused or did not answer in
     time (an expired trigger, a 429, a 5xx, a refused token). Then the person is told in
     words through `tell_person`, not left looking at nothing."""
+    # a trigger id dies 3 s after the click: waiting long for Slack's answer only keeps the
+    # person waiting for the bad news
+    opener = copy.copy(client)
+    opener.timeout = min(client.timeout, OPEN_TIMEOUT)
     try:
-        return client.views_open(trigger_id=trigger_id, view=view)["view"]["id"]
+        return opener.views_open(trigger_id=trigger_id, view=view)["view"]["id"]
     except (SlackApiError, OSError) as error:
         logger.warning("could not open a modal: %s", error_code(error))
         if tell_person is not None:

@@ -48,10 +48,13 @@ def explain_modal(error: Exception, *, again: str = "try again") -> str:
             "Slack is asking me to slow down, so I couldn't open the form just now. "
             f"Nothing was lost; {again} in a minute."
         )
-    if code in ("expired_trigger_id", "exchanged_trigger_id") or not isinstance(
-        error, SlackApiError
-    ):
+    if code in ("expired_trigger_id", "exchanged_trigger_id"):
         return f"Slack was too slow to answer, so I couldn't open the form. Please {again}."
+    if not isinstance(error, SlackApiError):  # no answer in time: it may have opened late
+        return (
+            "Slack was too slow to answer, so the form may not have opened. "
+            f"If it didn't, please {again}."
+        )
     hint = _CHANNEL_HINTS.get(code)
     if hint and code in ("invalid_auth", "account_inactive", "missing_scope"):
         return f"I couldn't open the form. {hint}"
