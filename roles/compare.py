@@ -235,11 +235,11 @@ def differences(
     """The key differences, most telling first: what the attribute rows do not say."""
     themes = themes or tuple(theme_entries(catalog, roles))
     findings: list[Finding] = []
+    findings.extend(_focus(roles))
     findings.extend(_ladder(catalog, roles))
     findings.extend(_reporting(roles))
-    findings.extend(_focus(roles))
-    findings.extend(_functions(catalog, roles))
     findings.extend(_scopes(roles, themes))
+    findings.extend(_functions(catalog, roles))
     findings.extend(_theme_owners(catalog, roles, themes))
     return findings
 
