@@ -1,4 +1,4 @@
-"""`/role-compare`, its Share button, the picker modal and its result."""
+"""`/role-compare`, its Share and Full comparison buttons, the picker modal and its result."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from slackbot.comparisons import (
     NOT_HERE,
     answer_compare,
     comparison_view,
+    full_view,
     picker_answer,
     shared_message,
 )
@@ -185,8 +186,33 @@ def share_comparison(catalog: Catalog, body: dict, respond: Respond, client: Web
         client.views_update(view_id=body["view"]["id"], view=view)
 
 
+def handle_full_comparison(
+    ack: Ack, body: dict, context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    ack()
+    for_person(
+        context, body, client, respond, open_full_comparison, catalog_from(context), body, client
+    )
+
+
+def open_full_comparison(catalog: Catalog, body: dict, client: WebClient) -> None:
+    """The full comparison in a modal: pushed over the picker's result when clicked there,
+    opened on its own from a message (the asker's ephemeral answer or a shared copy)."""
+    view = full_view(catalog, action_value(body))
+    if view is None:
+        return
+    if (body.get("container") or {}).get("type") == "view" and body.get("view"):
+        try:
+            client.views_push(trigger_id=body["trigger_id"], view=view)
+        except (SlackApiError, OSError) as error:
+            logger.warning("could not push a modal: %s", error_code(error))
+        return
+    open_modal(client, body["trigger_id"], view, again="press Full comparison again")
+
+
 def register(app: App) -> None:
     app.command(ids.ROLE_COMPARE)(handle_role_compare)
     app.action(ids.SHARE_COMPARISON)(handle_share)
+    app.action(ids.OPEN_FULL_COMPARISON)(handle_full_comparison)
     app.action(ids.OPEN_ROLE_PICKER)(handle_open_picker)
     app.view(ids.ROLE_PICKER)(handle_picker_submission)

@@ -44,11 +44,14 @@ RANKS = {
 SCOPES = ("whole organization", "business unit", "department", "team")
 BOARD = "board"
 
+# O*NET-SOC 2019 codes and titles, as published in this release of the O*NET Database.
+ONET_VERSION = "30.0"
+ONET_LICENSE = "CC BY 4.0"
+ONET_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 ONET_CREDIT = (
-    "Occupation codes include information from the O*NET Database by the U.S. Department of Labor, Employment "
-    "and Training Administration (USDOL/ETA), used under the CC BY 4.0 license. O*NET® is a "
-    "trademark of USDOL/ETA. orgbot has modified this information; USDOL/ETA has not "
-    "approved, endorsed, or tested these modifications."
+    f"Includes information from the O*NET {ONET_VERSION} Database by USDOL/ETA, used under "
+    f"the {ONET_LICENSE} license; modified by orgbot, not approved by USDOL/ETA. "
+    "O*NET® is a trademark of USDOL/ETA."
 )
 
 

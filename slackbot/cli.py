@@ -69,8 +69,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return 2
     assert answer.message is not None
     blocks = [b for b in answer.message["blocks"] if b.get("type") != "actions"]
+    full = _full_view(answer.message) if args.full else None
+    if full is not None:
+        # the terminal has no button: the full view follows the answer, in Slack's order
+        blocks = [
+            b for b in blocks if b.get("type") != "context" or "Full comparison" not in str(b)
+        ]
+        blocks += [{"type": "divider"}, *full["blocks"][1:]]
+    elif _full_view(answer.message) is not None:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": "Every duty, KPIs and signs you need each role: "
+                        f"`orgbot compare --full {' '.join(args.roles)}`",
+                    }
+                ],
+            }
+        )
+        blocks = [b for b in blocks if "*Full comparison*" not in str(b)]
     print(render_blocks(blocks, width=args.width).text)
     return 0 if _is_answer(answer.message) else 1
+
+
+def _full_view(message: dict) -> dict | None:
+    """The modal the answer's "Full comparison" button opens, if it has one."""
+    from roles import load_catalog
+    from slackbot import ids
+    from slackbot.comparisons import full_view
+
+    for block in message["blocks"]:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == ids.OPEN_FULL_COMPARISON:
+                return full_view(load_catalog(), element["value"])
+    return None
 
 
 def _is_answer(message: dict) -> bool:

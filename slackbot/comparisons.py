@@ -95,6 +95,15 @@ def shared_message(catalog: Catalog, value: str, *, user_id: str) -> dict[str, A
     return ui.comparison_message(compare(catalog, roles), catalog, notes=notes, shared_by=user_id)
 
 
+def full_view(catalog: Catalog, value: str) -> dict[str, Any] | None:
+    """The "Full comparison" modal for a button's value (comma-separated role ids), or
+    None when fewer than two of those roles are still in the catalog."""
+    roles = tuple(dict.fromkeys(catalog[i] for i in value.split(",") if i in catalog))
+    if not 2 <= len(roles) <= MAX_ROLES:
+        return None
+    return ui.full_comparison_modal(compare(catalog, roles), catalog)
+
+
 @dataclass(frozen=True)
 class PickerAnswer:
     """The picker's submission: inline `errors` by block id, or the result `view`."""

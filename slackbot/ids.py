@@ -16,6 +16,7 @@ APP_HOME_OPENED = "app_home_opened"
 
 # role comparison
 SHARE_COMPARISON = "share_comparison"
+OPEN_FULL_COMPARISON = "open_full_comparison"  # the skim answer's "Full comparison"
 SHOW_ROLE_CARD = "show_role_card"
 OPEN_ROLE_PICKER = "open_role_picker"
 ROLE_PICKER = "role_picker"  # callback_id of the picker modal

@@ -106,3 +106,19 @@ def missing_points(text: str) -> list[str]:
         for name, phrases in SEED_POINTS
         if not all(" ".join(p.split()).lower() in flat for p in phrases)
     ]
+
+
+def answer_and_full_view(fake, user: str, body: dict, *, channel: str = "general") -> str:
+    """The text of a `/role-compare` answer (`body`, as acked) and of the full comparison
+    its "Full comparison" button opens for `user` on the fake Slack: where every seed
+    point must be."""
+    from slackbot import ids
+    from slackbot.blockkit.render import render_blocks
+
+    [ephemeral] = fake.ephemerals(user, channel)
+    fake.click(user, ephemeral, ids.OPEN_FULL_COMPARISON)
+    fake.wait_for("views.open")
+    view = fake.open_view(user)
+    return "\n".join(
+        render_blocks(blocks, width=10_000).text for blocks in (body["blocks"], view["blocks"])
+    )

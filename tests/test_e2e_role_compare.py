@@ -29,8 +29,14 @@ def test_compare_two_roles_answers_ephemerally_in_the_ack(fake, bot):
         "text": {"type": "plain_text", "text": "COO vs Operations Director", "emoji": True},
     }
     text = shown_text(body)
-    assert "Key differences" in text
-    assert "second-in-command" in text
+    # the first lines carry the contrast: strategic and company-wide vs tactical and
+    # departmental, and the reporting line
+    first = text.splitlines()[2:4]
+    assert " ".join(first).startswith(
+        "The COO is strategic and company-wide; the Operations Director is tactical and "
+        "departmental, and reports to the COO."
+    ), text
+    assert len(text) <= 3_500
     # nothing was posted to the channel: the answer is only for dana
     assert fake.messages("general") == []
     [ephemeral] = fake.ephemerals("dana", "general")
@@ -38,9 +44,31 @@ def test_compare_two_roles_answers_ephemerally_in_the_ack(fake, bot):
     assert fake.ephemerals("alex") == []
 
 
-def test_the_answer_over_http_carries_every_point_of_the_seed_article(fake, bot):
+def test_the_answer_and_its_full_comparison_carry_every_point_of_the_seed_article(fake, bot):
     body = fake.slash("priya", "/role-compare", "COO vs Operations Director").json
-    assert missing_points(shown_text(body)) == []
+    answer = shown_text(body)
+    assert len(answer) <= 3_500
+    [ephemeral] = fake.ephemerals("priya", "general")
+
+    response = fake.click("priya", ephemeral, ids.OPEN_FULL_COMPARISON)
+
+    assert response.status == 200
+    fake.wait_for("views.open")
+    view = fake.open_view("priya")
+    assert view["title"]["text"] == "Full comparison"
+    full = shown_text(view)
+    # the rest is in the modal: long summaries, every duty, KPIs, signs you need the role
+    assert "second-in-command" in full and "When to choose which" in full
+    assert "operating margin and profitability" in full
+    assert missing_points(answer + "\n" + full) == []
+    assert missing_points(answer) != []  # the modal is what completes it
+
+
+def test_four_roles_answer_stays_readable(fake, bot):
+    body = fake.slash("dana", "/role-compare", "COO, CFO, CMO, Operations Director").json
+    text = shown_text(body)
+    assert text.splitlines()[2].startswith("The COO, CFO and CMO are strategic and company-wide")
+    assert len(text) <= 3_500
 
 
 @pytest.mark.parametrize(
@@ -113,8 +141,14 @@ def test_share_posts_for_everyone_and_removes_the_ephemeral(fake, bot):
     [shared] = fake.messages("general")
     assert shared["blocks"][0]["text"]["text"] == "COO vs Operations Director"
     assert "Shared by @dana" in shown_text(shared) or "Shared by <@" in json.dumps(shared)
-    assert not any(b["type"] == "actions" for b in shared["blocks"])
+    # the channel copy keeps only the Full comparison button, which anyone can open
+    [row] = [b for b in shared["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in row["elements"]] == [ids.OPEN_FULL_COMPARISON]
     assert fake.ephemerals("dana", "general") == []
+
+    fake.click("alex", shared, ids.OPEN_FULL_COMPARISON)
+    fake.wait_for("views.open")
+    assert "second-in-command" in shown_text(fake.open_view("alex"))
 
 
 def test_no_text_opens_the_picker_and_shows_the_result_in_it(fake, bot):
@@ -129,6 +163,14 @@ def test_no_text_opens_the_picker_and_shows_the_result_in_it(fake, bot):
     assert result.json["response_action"] == "update"
     shown = fake.open_view("dana")
     assert shown["blocks"][0]["text"]["text"] == "COO vs Operations Director"
+    assert shown["blocks"][1]["text"]["text"].startswith("*The COO is strategic")
+
+    # Full comparison from inside the modal is pushed on top of it
+    fake.click("dana", shown, ids.OPEN_FULL_COMPARISON)
+    fake.wait_for("views.push")
+    full = fake.open_view("dana")
+    assert full["title"]["text"] == "Full comparison"
+    assert "second-in-command" in shown_text(full)
 
 
 def test_picker_refuses_the_same_role_twice_inline(fake, bot):

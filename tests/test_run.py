@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from slackbot.blockkit.render import render_blocks
-from tests.seed_points import missing_points
+from tests.seed_points import answer_and_full_view, missing_points
 
 
 def free_port() -> int:
@@ -99,8 +98,7 @@ def test_orgbot_run_serves_slack_over_http_and_stops_cleanly(fake, tmp_path):
         fake.connect(f"{base}/slack/events")
         response = fake.slash("dana", "/role-compare", "COO vs Operations Director")
         assert response.status == 200
-        text = render_blocks(response.json["blocks"], width=10_000).text
-        assert missing_points(text) == []
+        assert missing_points(answer_and_full_view(fake, "dana", response.json)) == []
     finally:
         proc.send_signal(signal.SIGTERM)
         output = proc.communicate(timeout=20)[0]

@@ -13,10 +13,9 @@ import time
 import pytest
 
 from slackbot import ids
-from slackbot.blockkit.render import render_blocks
 from slackbot.runner import Orgbot
 from tests.conftest import make_config
-from tests.seed_points import missing_points
+from tests.seed_points import answer_and_full_view, missing_points
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def socket_bot(fake, tmp_path, clock):
 def test_role_compare_over_socket_mode(fake, socket_bot):
     response = fake.slash("dana", "/role-compare", "COO vs Operations Director")
     assert response.json["response_type"] == "ephemeral"
-    assert missing_points(render_blocks(response.json["blocks"], width=10_000).text) == []
+    assert missing_points(answer_and_full_view(fake, "dana", response.json)) == []
     assert fake.calls_to("apps.connections.open")[0].status == 200
 
 

@@ -139,7 +139,12 @@ def render_blocks(
             for f in block.get("fields") or []:
                 # a field is usually "*Label*\nvalue": show it as "Label: value"
                 label, _, value = text_of(f).partition("\n")
-                wrap(f"{label}: {value}" if value else label, indent="  ")
+                if "\n" in value:  # a column of several lines: the label heads it
+                    wrap(label, indent="  ")
+                    for line in value.split("\n"):
+                        wrap(line, indent="    ")
+                else:
+                    wrap(f"{label}: {value}" if value else label, indent="  ")
             accessory = block.get("accessory")
             if accessory and accessory.get("type") in _CLICKABLE:
                 lines.append("  " + clickable(block, accessory))

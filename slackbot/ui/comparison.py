@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from roles import ONET_CREDIT, Catalog, CompareRequest, Comparison, Role
-from roles.catalog import LEVEL_LABELS
+from roles.catalog import LEVEL_LABELS, ONET_LICENSE, ONET_LICENSE_URL
 from roles.compare import MAX_ROLES
+from roles.summary import Column, summarize, verdict
 from slackbot import ids
 from slackbot.blockkit import limits
 from slackbot.ui.common import (
@@ -41,39 +42,68 @@ def comparison_message(
     shared_by: str | None = None,
     can_propose: bool = True,
 ) -> dict[str, Any]:
-    """The comparison as a message: ephemeral with Share/Propose buttons, or, once
+    """The skimmable comparison as a message (verdict, side-by-side, themes at a glance)
+    with a "Full comparison" button: ephemeral with Share/Propose buttons too, or, once
     `shared_by` is set, the in-channel copy that says who shared it."""
     blocks = comparison_blocks(comparison, catalog, notes=notes)
     value = ",".join(comparison.role_ids)
+    full = button("Full comparison", ids.OPEN_FULL_COMPARISON, value)
     if shared_by:
+        blocks.append(actions(full, block_id="comparison_actions"))
         blocks.append(
             context(f"Shared by <@{shared_by}> · `/role-compare {escape(comparison.title)}`")
         )
     else:
-        buttons = [button("Share in channel", ids.SHARE_COMPARISON, value, style="primary")]
+        buttons = [full, button("Share in channel", ids.SHARE_COMPARISON, value, style="primary")]
         if can_propose:
             buttons.append(button("Propose an org change", ids.PROPOSE_FROM_COMPARISON, value))
         blocks.append(actions(*buttons, block_id="comparison_actions"))
-    return message(comparison_text(comparison), blocks)
+    return message(comparison_text(comparison, catalog), blocks)
 
 
-def comparison_text(comparison: Comparison) -> str:
+def comparison_text(comparison: Comparison, catalog: Catalog) -> str:
     """The plain-text fallback: what the notification and screen readers say."""
-    first = comparison.differences[0] if comparison.differences else ""
-    return f"{comparison.title}: {first}".strip()
+    return f"{comparison.title}: {verdict(catalog, comparison.roles)}"
 
 
 def comparison_blocks(
     comparison: Comparison, catalog: Catalog, *, notes: Sequence[str] = ()
 ) -> list[Block]:
+    """The answer people skim: the verdict first, then level, focus, scope and reports-to
+    side by side, then the themes they share and the rest of each role's list."""
+    summary = summarize(catalog, comparison.roles)
+    blocks: list[Block] = [header(comparison.title)]
+    blocks.extend(context(note) for note in notes)
+    blocks.append(section(f"*{escape(summary.verdict)}*"))
+    blocks.append(fields_section(None, [_column(c) for c in summary.columns]))
+    lines = []
+    if summary.in_common:
+        shared = "Both cover" if len(comparison.roles) == 2 else "Shared"
+        lines.append(f"*{shared}:* " + escape(" · ".join(summary.in_common)))
+    for role, labels in summary.also:
+        if labels:
+            lines.append(
+                f"*Also on the {escape(role.short_name)}'s list:* " + escape(" · ".join(labels))
+            )
+    if lines:
+        blocks.extend(long_sections("\n".join(lines)))
+    blocks.append(
+        context(
+            "Every duty, what each role is judged by and the signs you need it: *Full comparison*."
+        )
+    )
+    return blocks
+
+
+def full_comparison_blocks(comparison: Comparison, catalog: Catalog) -> list[Block]:
+    """Everything behind the "Full comparison" button: long summaries, every attribute,
+    key differences, every duty by theme, KPIs, signs you need each role, O*NET codes."""
     roles = comparison.roles
     names = [r.short_name for r in roles]
     blocks: list[Block] = [
         header(comparison.title),
         context(" · ".join(escape(r.label) for r in roles)),
     ]
-    for note in notes:
-        blocks.append(context(note))
     for row in comparison.attributes:
         blocks.append(
             fields_section(
@@ -109,6 +139,28 @@ def comparison_blocks(
     blocks.extend(long_sections("\n".join(choose)))
     blocks.append(context(_onet_line(roles)))
     return blocks
+
+
+def full_comparison_modal(comparison: Comparison, catalog: Catalog) -> dict[str, Any]:
+    return modal(
+        "Full comparison",
+        full_comparison_blocks(comparison, catalog),
+        callback_id="role_comparison_full",
+        close="Close",
+    )
+
+
+def _column(column: Column) -> str:
+    return "\n".join(
+        (
+            f"*{escape(column.role.short_name)}* · {escape(column.function)}",
+            f"Level: {escape(column.level)}",
+            f"Focus: {escape(column.focus)}",
+            f"Scope: {escape(column.scope)}",
+            f"Reports to: {escape(column.reports_to)}",
+            f"_{escape(column.in_short)}_",
+        )
+    )
 
 
 def role_card_message(role: Role, catalog: Catalog, *, notes: Sequence[str] = ()) -> dict[str, Any]:
@@ -277,18 +329,11 @@ def comparison_modal(
     blocks = comparison_blocks(comparison, catalog)
     if note:
         blocks.insert(1, section(note))
+    value = ",".join(comparison.role_ids)
+    buttons = [button("Full comparison", ids.OPEN_FULL_COMPARISON, value)]
     if channel_id:
-        blocks.append(
-            actions(
-                button(
-                    "Share in channel",
-                    ids.SHARE_COMPARISON,
-                    ",".join(comparison.role_ids),
-                    style="primary",
-                ),
-                block_id="comparison_actions",
-            )
-        )
+        buttons.append(button("Share in channel", ids.SHARE_COMPARISON, value, style="primary"))
+    blocks.append(actions(*buttons, block_id="comparison_actions"))
     return modal(
         "Role comparison",
         blocks,
@@ -335,4 +380,5 @@ def _onet_line(roles: Sequence[Role]) -> str:
     ]
     if not coded:
         return "From orgbot's role catalog."
-    return "O*NET-SOC " + " · ".join(coded) + ". " + ONET_CREDIT
+    credit = escape(ONET_CREDIT).replace(ONET_LICENSE, f"<{ONET_LICENSE_URL}|{ONET_LICENSE}>", 1)
+    return "O*NET-SOC " + " · ".join(coded) + ". " + credit

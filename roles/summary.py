@@ -1,0 +1,255 @@
+"""The skimmable top of a comparison: a one-line verdict with the key contrast, and a
+compact side-by-side of level, focus, scope and reports-to (one column a role).
+
+Pure functions over catalog roles; `slackbot/ui/comparison.py` renders them, the full
+comparison (`roles.compare`) stays one click away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from roles.catalog import BOARD, LEVEL_LABELS, Catalog, Role
+
+# The ladder in a word or two, for the side-by-side ("C-suite · Executive").
+RANK_SHORT = {
+    0: "Board",
+    1: "Head of the organization",
+    2: "Deputy head",
+    3: "C-suite",
+    4: "Vice president",
+    5: "Director",
+    6: "Manager",
+    7: "Individual contributor",
+}
+# The same, as a plural noun for "both are …" ("both C-suite officers").
+RANK_PLURAL = {
+    0: "board leaders",
+    1: "heads of their organization",
+    2: "deputy heads",
+    3: "C-suite officers",
+    4: "vice presidents",
+    5: "directors",
+    6: "managers",
+    7: "individual contributors",
+}
+# How far a role's remit reaches, as an adjective ("strategic and company-wide").
+SCOPE_WORD = {
+    "whole organization": "company-wide",
+    "business unit": "unit-wide",
+    "department": "departmental",
+    "team": "team-level",
+}
+# A function as a short noun for "(finance)"; a key not listed reads as itself.
+FUNCTION_WORD = {
+    "general-management": "general management",
+    "people": "people and HR",
+    "technology": "technology and IT",
+    "customer": "customer experience",
+    "security": "information security",
+    "project-delivery": "project delivery",
+    "supply-chain": "supply chain",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One role's column of the side-by-side."""
+
+    role: Role
+    function: str  # "operations"
+    level: str  # "C-suite · Executive"
+    focus: str  # "Strategic"
+    scope: str  # "Whole organization"
+    reports_to: str  # "CEO", "the board of directors"
+    in_short: str  # the first sentence of the role's summary
+
+
+@dataclass(frozen=True)
+class Summary:
+    verdict: str
+    columns: tuple[Column, ...]
+    # theme labels two or more roles cover (see `themes_at_a_glance`)
+    in_common: tuple[str, ...]
+    # per role, the theme labels no other compared role lists; never worded "only": that
+    # claim belongs to the full comparison, which checks `not_responsible_for`
+    also: tuple[tuple[Role, tuple[str, ...]], ...]
+
+
+def summarize(catalog: Catalog, roles: Sequence[Role]) -> Summary:
+    roles = tuple(roles)
+    common, also = themes_at_a_glance(catalog, roles)
+    return Summary(
+        verdict=verdict(catalog, roles),
+        columns=side_by_side(catalog, roles),
+        in_common=common,
+        also=also,
+    )
+
+
+def themes_at_a_glance(
+    catalog: Catalog, roles: Sequence[Role]
+) -> tuple[tuple[str, ...], tuple[tuple[Role, tuple[str, ...]], ...]]:
+    """(the themes two or more of the roles cover, and per role the themes no other
+    compared role lists), as labels in the order the roles list their duties.
+
+    A shared theme names its roles when not all of them cover it ("Budgets (CFO, CMO)"),
+    and says "different scope" where the duties' own scopes differ.
+    """
+    common: list[str] = []
+    alone: dict[str, list[str]] = {r.id: [] for r in roles}
+    for theme in _ordered_themes(roles):
+        owners = [r for r in roles if theme in r.themes]
+        label = catalog.theme_label(theme)
+        if len(owners) == 1:
+            alone[owners[0].id].append(label)
+            continue
+        notes = []
+        if len(owners) < len(roles):
+            notes.append(", ".join(r.short_name for r in owners))
+        if len({d.scope for r in owners for d in r.duties(theme) if d.scope}) > 1:
+            notes.append("different scope")
+        common.append(f"{label} ({'; '.join(notes)})" if notes else label)
+    return tuple(common), tuple((r, tuple(alone[r.id])) for r in roles)
+
+
+def _ordered_themes(roles: Sequence[Role]) -> list[str]:
+    seen: dict[str, None] = {}
+    for role in roles:
+        for duty in role.responsibilities:
+            seen.setdefault(duty.theme, None)
+    return list(seen)
+
+
+def side_by_side(catalog: Catalog, roles: Sequence[Role]) -> tuple[Column, ...]:
+    return tuple(
+        Column(
+            role=role,
+            function=function_word(role.function),
+            level=level_label(role),
+            focus=role.focus.capitalize(),
+            scope=role.scope.capitalize(),
+            reports_to=catalog.manager_label(role),
+            in_short=first_sentence(role.summary),
+        )
+        for role in roles
+    )
+
+
+def level_label(role: Role) -> str:
+    """`C-suite · Executive`; one word when rank and level say the same thing."""
+    rank, level = RANK_SHORT.get(role.rank, str(role.rank)), LEVEL_LABELS[role.level]
+    return rank if rank.lower() == level.lower() else f"{rank} · {level}"
+
+
+def function_word(function: str) -> str:
+    return FUNCTION_WORD.get(function, function.replace("-", " "))
+
+
+def first_sentence(text: str) -> str:
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+def verdict(catalog: Catalog, roles: Sequence[Role]) -> str:
+    """One sentence that carries the key contrast between the roles.
+
+    `The COO is strategic and company-wide; the Operations Director is tactical and
+    departmental, and reports to the COO.` Only what the catalog says about each role:
+    focus and scope where they differ, the function where it tells the roles apart, and
+    the reporting line between them.
+    """
+    roles = tuple(roles)
+    ids = {r.id for r in roles}
+    dims = []
+    if len({r.focus for r in roles}) > 1:
+        dims.append(lambda r: r.focus)
+    if len({r.scope for r in roles}) > 1:
+        dims.append(lambda r: SCOPE_WORD[r.scope])
+    functions_differ = len({r.function for r in roles}) > 1
+    # name the function when it is what tells the roles apart, or for a pair
+    show_function = functions_differ and (not dims or len(roles) == 2)
+
+    def name(role: Role) -> str:
+        if show_function:
+            return f"the {role.short_name} ({function_word(role.function)})"
+        return f"the {role.short_name}"
+
+    linked = {
+        r.id: f"reports to the {catalog[r.reports_to].short_name}"
+        for r in roles
+        if r.reports_to in ids
+    }
+    if not dims:
+        both = "both" if len(roles) == 2 else "all"
+        same = f"{roles[0].focus} and {SCOPE_WORD[roles[0].scope]}"
+        sentence = f"{_join([name(r) for r in roles])} are {both} {same}"
+        if len({r.rank for r in roles}) == 1:
+            sentence += f" {RANK_PLURAL.get(roles[0].rank, 'roles')}"
+        clauses = [sentence, *_link_clauses(catalog, [r for r in roles if r.id in linked])]
+    else:
+        # roles that read the same are grouped: "the COO, CFO and CMO are strategic and
+        # company-wide"; a role's line to another compared role follows its own clause
+        groups: dict[str, list[Role]] = {}
+        for role in roles:
+            key = " and ".join(dim(role) for dim in dims)
+            groups.setdefault(f"{role.id}:{key}" if show_function else key, []).append(role)
+        clauses = []
+        for key, members in groups.items():
+            described = key.split(":", 1)[-1]
+            if len(members) == 1:
+                clause = f"{name(members[0])} is {described}"
+                if members[0].id in linked:
+                    clause += f", and {linked[members[0].id]}"
+                clauses.append(clause)
+            else:
+                clauses.append(f"the {_join([m.short_name for m in members])} are {described}")
+                clauses.extend(_link_clauses(catalog, [m for m in members if m.id in linked]))
+    if not linked:
+        clauses.extend(_unlinked_clauses(catalog, roles))
+    return _capitalize("; ".join(clauses)) + "."
+
+
+def _link_clauses(catalog: Catalog, roles: Sequence[Role]) -> list[str]:
+    """`the COO, CFO and CTO report to the CEO`, one clause a manager."""
+    by_manager: dict[str, list[Role]] = {}
+    for role in roles:
+        by_manager.setdefault(role.reports_to, []).append(role)
+    return [
+        f"the {_join([m.short_name for m in members])} "
+        f"{'reports' if len(members) == 1 else 'report'} to the {catalog[manager].short_name}"
+        for manager, members in by_manager.items()
+    ]
+
+
+def _unlinked_clauses(catalog: Catalog, roles: tuple[Role, ...]) -> list[str]:
+    """When no role reports to another: `both report to the CEO` if they share a manager,
+    else, for a pair on different rungs, which one sits higher on the ladder."""
+    managers = {r.reports_to for r in roles}
+    if len(managers) == 1:
+        manager = next(iter(managers))
+        who = "the board" if manager == BOARD else f"the {catalog[manager].short_name}"
+        return [f"{'both' if len(roles) == 2 else 'all'} report to {who}"]
+    if len(roles) == 2 and roles[0].rank != roles[1].rank:
+        high, low = sorted(roles, key=lambda r: r.rank)
+        return [
+            f"the {high.short_name} sits higher on the ladder "
+            f"({_lower(RANK_SHORT[high.rank])}, against {_lower(RANK_SHORT[low.rank])})"
+        ]
+    return []
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lower(text: str) -> str:
+    return text if text.startswith("C-") else text.lower()
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
