@@ -12,10 +12,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from slackbot import __version__
 from slackbot.config import Config, ConfigError
 from slackbot.logsafe import use_one_line_records
+
+if TYPE_CHECKING:
+    from roles import Catalog
 
 log = logging.getLogger("orgbot")
 VERBOSE_HELP = "-v: the libraries' log lines too (Bolt, APScheduler, waitress); -vv: debug detail"
@@ -63,20 +67,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from slackbot.comparisons import answer_compare
 
     text = " ".join(args.roles)
-    answer = answer_compare(_team_catalog(args.team), text, can_propose=False)
+    catalog = _team_catalog(args.team)
+    answer = answer_compare(catalog, text, can_propose=False)
     if answer.open_picker:
         print("Name two to four roles, e.g. `orgbot compare COO vs Operations Director`.")
         return 2
     assert answer.message is not None
     blocks = [b for b in answer.message["blocks"] if b.get("type") != "actions"]
-    full = _full_view(answer.message) if args.full else None
+    full = _full_view(catalog, answer.message) if args.full else None
     if full is not None:
         # the terminal has no button: the full view follows the answer, in Slack's order
         blocks = [
             b for b in blocks if b.get("type") != "context" or "Full comparison" not in str(b)
         ]
         blocks += [{"type": "divider"}, *full["blocks"][1:]]
-    elif _full_view(answer.message) is not None:
+    elif _full_view(catalog, answer.message) is not None:
+        team = f" --team {args.team}" if args.team else ""
         blocks.append(
             {
                 "type": "context",
@@ -84,7 +90,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                     {
                         "type": "mrkdwn",
                         "text": "Every duty, KPIs and signs you need each role: "
-                        f"`orgbot compare --full {' '.join(args.roles)}`",
+                        f"`orgbot compare --full{team} {' '.join(args.roles)}`",
                     }
                 ],
             }
@@ -94,16 +100,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0 if _is_answer(answer.message) else 1
 
 
-def _full_view(message: dict) -> dict | None:
+def _full_view(catalog: Catalog, message: dict) -> dict | None:
     """The modal the answer's "Full comparison" button opens, if it has one."""
-    from roles import load_catalog
     from slackbot import ids
     from slackbot.comparisons import full_view
 
     for block in message["blocks"]:
         for element in block.get("elements") or []:
             if element.get("action_id") == ids.OPEN_FULL_COMPARISON:
-                return full_view(load_catalog(), element["value"])
+                return full_view(catalog, element["value"])
     return None
 
 
@@ -422,6 +427,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("roles", nargs="*", help="e.g. COO vs Operations Director")
     p.add_argument("--width", type=int, default=88, help="wrap text at this many columns")
     p.add_argument("--team", metavar="T", help="as workspace T sees it (its own roles too)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="add the full comparison (every duty, KPIs, signs you need each role)",
+    )
     p = add("roles", cmd_roles, "list, import and export roles (a workspace's own, too)")
     p.add_argument("--team", metavar="T", help="as workspace T sees it (its own roles too)")
     actions = p.add_subparsers(dest="roles_action", metavar="ACTION")

@@ -158,3 +158,13 @@ def test_orgbot_compare_prints_the_verdict_first_and_the_rest_with_full(capsys):
     assert full.index("Level: C-suite") < full.index("second-in-command")  # ...details last
     assert full.index("second-in-command") < full.index("When to choose which")
     assert full.count("O*NET-SOC") == 1 and "--full" not in full
+
+
+def test_a_workspace_role_is_marked_as_its_own_in_the_side_by_side():
+    from dataclasses import replace
+
+    ours = catalog.with_roles([replace(catalog["coo"], summary="Our COO. Runs it all.")])
+    comparison = compare(ours, (ours["coo"], ours["operations-director"]))
+    coo, od = ui.comparison_message(comparison, ours)["blocks"][2]["fields"]
+    assert "this workspace's own" in coo["text"] and "_Our COO._" in coo["text"]
+    assert "this workspace's own" not in od["text"]

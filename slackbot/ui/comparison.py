@@ -75,7 +75,7 @@ def comparison_blocks(
     blocks: list[Block] = [header(comparison.title)]
     blocks.extend(context(note) for note in notes)
     blocks.append(section(f"*{escape(summary.verdict)}*"))
-    blocks.append(fields_section(None, [_column(c) for c in summary.columns]))
+    blocks.append(fields_section(None, [_column(c, catalog) for c in summary.columns]))
     lines = []
     if summary.in_common:
         shared = "Both cover" if len(comparison.roles) == 2 else "Shared"
@@ -150,10 +150,11 @@ def full_comparison_modal(comparison: Comparison, catalog: Catalog) -> dict[str,
     )
 
 
-def _column(column: Column) -> str:
+def _column(column: Column, catalog: Catalog) -> str:
+    own = " · _this workspace's own_" if column.role.id in catalog.local else ""
     return "\n".join(
         (
-            f"*{escape(column.role.short_name)}* · {escape(column.function)}",
+            f"*{escape(column.role.short_name)}* · {escape(column.function)}{own}",
             f"Level: {escape(column.level)}",
             f"Focus: {escape(column.focus)}",
             f"Scope: {escape(column.scope)}",
