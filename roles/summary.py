@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roles.catalog import BOARD, LEVEL_LABELS, Catalog, Role
+from roles.compare import BOTH, DIFFERENT_SCOPE, ONLY, Comparison
 
 # The ladder in a word or two, for the side-by-side ("C-suite · Executive").
 RANK_SHORT = {
@@ -67,59 +68,61 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Glance:
+    """One line of themes at a glance: `Both cover: …`, `Mainly the COO: …`."""
+
+    heading: str
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Summary:
     verdict: str
     columns: tuple[Column, ...]
-    # theme labels two or more roles cover (see `themes_at_a_glance`)
-    in_common: tuple[str, ...]
-    # per role, the theme labels no other compared role lists; never worded "only": that
-    # claim belongs to the full comparison, which checks `not_responsible_for`
-    also: tuple[tuple[Role, tuple[str, ...]], ...]
+    glance: tuple[Glance, ...]
 
 
-def summarize(catalog: Catalog, roles: Sequence[Role]) -> Summary:
-    roles = tuple(roles)
-    common, also = themes_at_a_glance(catalog, roles)
+def summarize(catalog: Catalog, comparison: Comparison) -> Summary:
     return Summary(
-        verdict=verdict(catalog, roles),
-        columns=side_by_side(catalog, roles),
-        in_common=common,
-        also=also,
+        verdict=verdict(catalog, comparison.roles),
+        columns=side_by_side(catalog, comparison.roles),
+        glance=themes_at_a_glance(comparison),
     )
 
 
-def themes_at_a_glance(
-    catalog: Catalog, roles: Sequence[Role]
-) -> tuple[tuple[str, ...], tuple[tuple[Role, tuple[str, ...]], ...]]:
-    """(the themes two or more of the roles cover, and per role the themes no other
-    compared role lists), as labels in the order the roles list their duties.
-
-    A shared theme names its roles when not all of them cover it ("Budgets (CFO, CMO)"),
-    and says "different scope" where the duties' own scopes differ.
-    """
-    common: list[str] = []
-    alone: dict[str, list[str]] = {r.id: [] for r in roles}
-    for theme in _ordered_themes(roles):
-        owners = [r for r in roles if theme in r.themes]
-        label = catalog.theme_label(theme)
-        if len(owners) == 1:
-            alone[owners[0].id].append(label)
-            continue
-        notes = []
-        if len(owners) < len(roles):
-            notes.append(", ".join(r.short_name for r in owners))
-        if len({d.scope for r in owners for d in r.duties(theme) if d.scope}) > 1:
-            notes.append("different scope")
-        common.append(f"{label} ({'; '.join(notes)})" if notes else label)
-    return tuple(common), tuple((r, tuple(alone[r.id])) for r in roles)
-
-
-def _ordered_themes(roles: Sequence[Role]) -> list[str]:
-    seen: dict[str, None] = {}
+def themes_at_a_glance(comparison: Comparison) -> tuple[Glance, ...]:
+    """The comparison's theme verdicts as a few lines of labels: what they share (with who,
+    when not all of them, and "different scope" where the catalog says so), then per role
+    what is "only" or "mainly" theirs, worded as the full comparison words it."""
+    roles = comparison.roles
+    shared: list[str] = []
+    own: dict[tuple[str, str], list[str]] = {}
+    for entry in comparison.themes:
+        if entry.verdict in (BOTH, DIFFERENT_SCOPE):
+            notes = []
+            if len(entry.owners) < len(roles):
+                notes.append(", ".join(r.short_name for r in entry.owners))
+            if entry.verdict == DIFFERENT_SCOPE:
+                notes.append("different scope")
+            shared.append(f"{entry.label} ({'; '.join(notes)})" if notes else entry.label)
+        else:
+            word = "Only" if entry.verdict == ONLY else "Mainly"
+            own.setdefault((word, entry.owners[0].id), []).append(entry.label)
+    lines = []
+    if shared:
+        heading = "Both cover" if len(roles) == 2 else "Shared"
+        suffix = " (different scope)"
+        if len(shared) > 1 and all(label.endswith(suffix) for label in shared):
+            # said once for the line, not after every theme
+            heading += ", each at its own scope"
+            shared = [label.removesuffix(suffix) for label in shared]
+        lines.append(Glance(heading, tuple(shared)))
     for role in roles:
-        for duty in role.responsibilities:
-            seen.setdefault(duty.theme, None)
-    return list(seen)
+        for word in ("Only", "Mainly"):
+            labels = own.get((word, role.id))
+            if labels:
+                lines.append(Glance(f"{word} the {role.short_name}", tuple(labels)))
+    return tuple(lines)
 
 
 def side_by_side(catalog: Catalog, roles: Sequence[Role]) -> tuple[Column, ...]:

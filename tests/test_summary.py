@@ -4,7 +4,7 @@ the default Slack answer against the full comparison behind its button."""
 import itertools
 
 from roles import compare, load_catalog
-from roles.summary import side_by_side, summarize, themes_at_a_glance, verdict
+from roles.summary import side_by_side, themes_at_a_glance, verdict
 from slackbot import ids
 from slackbot.blockkit.limits import check_message, check_view
 from slackbot.blockkit.render import render_blocks
@@ -73,17 +73,28 @@ def test_side_by_side_has_level_focus_scope_and_reports_to():
     assert pm.level == "Individual contributor"
 
 
-def test_themes_at_a_glance_never_put_a_shared_theme_on_one_role_alone():
+def test_themes_at_a_glance_say_only_what_the_catalog_says():
+    label_to_theme = {label: theme for theme, label in catalog.themes.items()}
     for a, b in PAIRS:
-        common, also = themes_at_a_glance(catalog, (a, b))
-        for role, labels in also:
-            other = b if role is a else a
-            for label in labels:
-                theme = next(t for t, text in catalog.themes.items() if text == label)
+        glance = themes_at_a_glance(compare(catalog, (a, b)))
+        shared = 0
+        for line in glance:
+            if line.heading.startswith("Both cover"):
+                shared = len(line.labels)
+                continue
+            word, _, name = line.heading.partition(" the ")
+            role, other = (a, b) if name == a.short_name else (b, a)
+            assert name == role.short_name, (a.id, b.id, line)
+            for label in line.labels:
+                theme = label_to_theme[label]
                 assert theme in role.themes and theme not in other.themes, (a.id, b.id, label)
-        assert len(common) == len(a.themes & b.themes), (a.id, b.id)
-    summary = summarize(catalog, (catalog["coo"], catalog["operations-director"]))
-    assert "Day-to-day operations" in summary.in_common
+                if word == "Only":
+                    assert theme in other.not_responsible_for, (a.id, b.id, label)
+        assert shared == len(a.themes & b.themes), (a.id, b.id)
+    coo_od = themes_at_a_glance(compare(catalog, (catalog["coo"], catalog["operations-director"])))
+    assert coo_od[0].heading == "Both cover, each at its own scope"
+    assert "Day-to-day operations" in coo_od[0].labels
+    assert coo_od[1].heading == "Mainly the COO"
 
 
 def test_the_answer_opens_with_the_verdict_and_offers_the_full_comparison():

@@ -71,20 +71,12 @@ def comparison_blocks(
 ) -> list[Block]:
     """The answer people skim: the verdict first, then level, focus, scope and reports-to
     side by side, then the themes they share and the rest of each role's list."""
-    summary = summarize(catalog, comparison.roles)
+    summary = summarize(catalog, comparison)
     blocks: list[Block] = [header(comparison.title)]
     blocks.extend(context(note) for note in notes)
     blocks.append(section(f"*{escape(summary.verdict)}*"))
     blocks.append(fields_section(None, [_column(c, catalog) for c in summary.columns]))
-    lines = []
-    if summary.in_common:
-        shared = "Both cover" if len(comparison.roles) == 2 else "Shared"
-        lines.append(f"*{shared}:* " + escape(" · ".join(summary.in_common)))
-    for role, labels in summary.also:
-        if labels:
-            lines.append(
-                f"*Also on the {escape(role.short_name)}'s list:* " + escape(" · ".join(labels))
-            )
+    lines = [f"*{escape(g.heading)}:* " + escape(" · ".join(g.labels)) for g in summary.glance]
     if lines:
         blocks.extend(long_sections("\n".join(lines)))
     blocks.append(
@@ -119,9 +111,11 @@ def full_comparison_blocks(comparison: Comparison, catalog: Catalog) -> list[Blo
     if comparison.shared:
         lines = ["*Where they overlap*"]
         for entry in comparison.shared:
-            lines.append(f"• *{escape(entry.label)}*")
+            lines.append(f"• *{escape(entry.label)}*: {escape(entry.verdict_text.lower())}")
+            scopes = dict((r.id, s) for r, s in entry.scopes)
             for role, duties in entry.duties:
-                lines.append(f"      {escape(role.short_name)}: {escape('; '.join(duties))}")
+                scope = f" ({escape(scopes[role.id])})" if scopes.get(role.id) else ""
+                lines.append(f"      {escape(role.short_name)}{scope}: {escape('; '.join(duties))}")
         blocks.extend(long_sections("\n".join(lines)))
     for word, per_role in (("Only", comparison.only), ("Mainly", comparison.mainly)):
         for role, duties in per_role:
