@@ -258,7 +258,6 @@ class Deliveries:
             )
 
     def mark_sent(self, key: str, *, channel_id: str, ts: str, now: datetime) -> None:
-        self._update(key, verify=0)
         self._update(
             key,
             status=SENT,
@@ -266,6 +265,7 @@ class Deliveries:
             ts=ts,
             sent_at=now.isoformat(timespec="seconds"),
             last_error=None,
+            verify=0,
         )
 
     def mark_failed(

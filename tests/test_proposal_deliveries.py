@@ -74,3 +74,33 @@ def test_a_rate_limited_row_is_due_at_retry_after_and_not_counted_as_an_attempt(
         now += timedelta(seconds=3)
         assert [x.key for x in deliveries.due_retries(now)] == ["k"]
     assert deliveries.get("k").attempts == 0
+
+
+def test_a_request_thread_writes_before_waiting_posting_work():
+    import threading
+    import time
+
+    from slackbot.store.database import WriterLock
+
+    lock = WriterLock()
+    assert lock.acquire(timeout=1)
+    order: list[str] = []
+
+    def take(name: str, background: bool) -> None:
+        assert lock.acquire(timeout=5, background=background)
+        order.append(name)
+        lock.release()
+
+    posting = threading.Thread(target=take, args=("posting", True))
+    posting.start()
+    time.sleep(0.05)  # the posting work waits first...
+    request = threading.Thread(target=take, args=("request", False))
+    request.start()
+    time.sleep(0.05)
+    lock.release()
+    posting.join()
+    request.join()
+    assert order == ["request", "posting"]  # ...but the request goes first
+    assert lock.acquire(timeout=1, background=True)  # alone, posting work gets it
+    assert not lock.acquire(timeout=0.05)  # and holds it
+    lock.release()

@@ -185,8 +185,8 @@ class ProposalMessenger:
             if latest.message_ts:  # posted already (a second "Post again" click)
                 return latest
             key = card_key(latest)
-            self._queue(key, latest, kind=CARD, target=latest.channel_id)
             if again or latest.post_error:
+                self._queue(key, latest, kind=CARD, target=latest.channel_id)
                 if found := self._find_card(key, latest.channel_id):
                     self.deliveries.mark_sent(key, channel_id=found[0], ts=found[1], now=self.now())
                     return self.settle_card(key)

@@ -10,6 +10,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,47 @@ HEALTH_TIMEOUT_S = 3.0
 # database's own permissions) is readable by its owner only: it holds Slack user ids,
 # proposals and, with OAuth, tokens
 FILE_MODE = 0o600
+
+
+class WriterLock:
+    """The in-process write lock, with a priority: a request thread (a person waiting on an
+    ack) goes before after-ack posting work. Posting a card, its DMs and replies takes
+    several small write transactions (claims, then results); under a burst they would
+    otherwise queue in front of the acks."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._held = False
+        self._waiting_first = 0  # threads that go first and are waiting
+
+    def acquire(self, *, timeout: float, background: bool = False) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            if not background:
+                self._waiting_first += 1
+            try:
+                while self._held or (background and self._waiting_first):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+                self._held = True
+                return True
+            finally:
+                if not background:
+                    self._waiting_first -= 1
+
+    def release(self) -> None:
+        with self._cond:
+            self._held = False
+            self._cond.notify_all()
+
+
+def _in_background() -> bool:
+    """True on the after-ack posting lane (see `slackbot.background`)."""
+    from slackbot.ratelimit import POSTING, current_lane
+
+    return current_lane() == POSTING
 
 
 class StoreError(Exception):
@@ -117,7 +159,7 @@ class Store:
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._writer = threading.Lock()  # one write transaction at a time in this process
+        self._writer = WriterLock()  # one write transaction at a time in this process
         try:
             if not self.memory:
                 self._create_file(create=create)
@@ -209,7 +251,7 @@ class Store:
         # growing steps and can pass a waiter over again and again under a burst. The busy
         # timeout then only covers other processes on the same file.
         wait = getattr(self._local, "busy_ms", BUSY_TIMEOUT_MS) / 1000
-        if not self._writer.acquire(timeout=wait):
+        if not self._writer.acquire(timeout=wait, background=_in_background()):
             raise sqlite3.OperationalError("database is locked (by another writer in orgbot)")
         try:
             db.conn.execute("BEGIN IMMEDIATE")
