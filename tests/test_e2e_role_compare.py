@@ -267,3 +267,33 @@ def test_the_home_tab_compare_button_opens_the_picker(fake, bot):
     fake.click("dana", fake.home("dana"), ids.OPEN_ROLE_PICKER)
     fake.wait_for("views.open")
     assert fake.open_view("dana")["callback_id"] == ids.ROLE_PICKER
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # issue 9's silent substitutions, answered honestly over HTTP
+        ("Product Manager vs Project Manager", "Product Manager vs Project Manager"),
+        ("Head of Marketing vs CMO", "Marketing Director vs CMO"),
+        ("COO/OD", "COO vs Operations Director"),
+        ("COO v Operations Director", "COO vs Operations Director"),
+        ("General Counsel vs General Manager", "GC vs GM"),
+        ("Deputy CEO vs CEO", "Deputy CEO vs CEO"),
+        (
+            "Business Operations Manager vs Operations Manager",
+            "Business Operations Manager vs Operations Manager",
+        ),
+        ("Chief Innovation Officer vs CTO", "nearest by function and level"),
+        ("CPO vs CMO", "“CPO” could be"),
+        ("CRO vs CFO", "“CRO” could be"),
+        ("Vice President vs COO", "“Vice President” could be"),
+    ],
+)
+def test_names_are_read_by_meaning_over_http(fake, bot, text, expected):
+    body = fake.slash("dana", "/role-compare", text).json
+    shown = shown_text(body)
+    assert "named the" not in shown and "twice" not in shown
+    if " vs " in expected:
+        assert body["blocks"][0]["text"]["text"] == expected
+    else:
+        assert expected in shown, shown[:400]
