@@ -41,11 +41,23 @@ def test_an_unknown_command_fails_a_script(tmp_path, capsys):
     assert "unknown command 'frobnicate'" in capsys.readouterr().out
 
 
+def test_a_slash_command_orgbot_does_not_have_is_named_like_slack_names_it(tmp_path, capsys):
+    script = tmp_path / "s.txt"
+    script.write_text("/org-proposals list\n")
+    assert main(["sandbox", "--script", str(script)]) == 1
+    out = capsys.readouterr().out
+    assert "/org-proposals is not a valid command" in out
+    assert "/org-proposal, /role-compare" in out
+    assert "HTTP 404" not in out and "Unhandled request" not in out
+
+
 def test_durations_and_times():
     assert parse_duration("1d2h30m") == timedelta(days=1, hours=2, minutes=30)
     assert parse_duration("45m") == timedelta(minutes=45)
     with pytest.raises(ValueError):
         parse_duration("soon")
+    with pytest.raises(ValueError, match="at most 31 days"):
+        parse_duration("99999999999d")  # an OverflowError ended the sandbox with a traceback
     now = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London"))  # a Wednesday
     assert parse_when("monday 09:00", now) == datetime(
         2026, 11, 30, 9, 0, tzinfo=ZoneInfo("Europe/London")

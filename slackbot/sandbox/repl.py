@@ -7,6 +7,7 @@ output, and any failed step ends the script with a non-zero exit status.
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
 from collections.abc import Callable, Iterator
@@ -14,8 +15,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
+from slackbot import manifest
 from slackbot.sandbox.forms import MULTILINE_END, Field, FieldError, fields_of, parse_answer
-from slackbot.sandbox.session import Sandbox, Screen
+from slackbot.sandbox.session import MAX_TRAVEL, Sandbox, Screen
 
 HELP = """\
 Commands (type them as the person you are; `as` changes who):
@@ -140,6 +142,12 @@ class Repl:
             self.last_output = "\n".join(self.sb.invite(name) for name in rest.split())
             self.say(self.last_output)
         elif verb.startswith("/"):
+            if verb not in slash_commands():  # Slack answers these itself; orgbot never hears
+                raise ValueError(
+                    f"{verb} is not a valid command (Slack would say so too). orgbot's are "
+                    + ", ".join(sorted(slash_commands()))
+                    + ", and Slack's /invite works here"
+                )
             response = self.sb.slash(verb, rest)
             self._check_response(response)
             self.show()
@@ -353,7 +361,16 @@ def parse_duration(text: str) -> timedelta:
     if not text.strip() or not match:
         raise ValueError("say how long, e.g. wait 1d, wait 3h, wait 1d2h30m")
     days, hours, minutes = (int(g or 0) for g in match.groups())
-    return timedelta(days=days, hours=hours, minutes=minutes)
+    try:
+        return timedelta(days=days, hours=hours, minutes=minutes)
+    except OverflowError:  # `wait 99999999999d`
+        raise ValueError(f"move at most {MAX_TRAVEL.days} days at a time") from None
+
+
+@functools.cache
+def slash_commands() -> frozenset[str]:
+    """The slash commands app.yaml gives orgbot: what Slack would send it."""
+    return frozenset(manifest.declared(manifest.load_manifest()).commands)
 
 
 def parse_when(text: str, now: datetime) -> datetime:
