@@ -35,6 +35,11 @@ from slackbot.workspace_roles.form import role_form_request
 
 logger = logging.getLogger("orgbot.handlers")
 
+GONE = (
+    "Some of these roles are no longer in this workspace's catalog, so there is no full "
+    "comparison to show. Ask again with `/role-compare`."
+)
+
 
 def handle_role_compare(
     ack: Ack, command: dict, context: BoltContext, client: WebClient, respond: Respond
@@ -191,15 +196,24 @@ def handle_full_comparison(
 ) -> None:
     ack()
     for_person(
-        context, body, client, respond, open_full_comparison, catalog_from(context), body, client
+        context,
+        body,
+        client,
+        respond,
+        open_full_comparison,
+        catalog_from(context),
+        body,
+        client,
+        respond,
     )
 
 
-def open_full_comparison(catalog: Catalog, body: dict, client: WebClient) -> None:
+def open_full_comparison(catalog: Catalog, body: dict, client: WebClient, respond: Respond) -> None:
     """The full comparison in a modal: pushed over the picker's result when clicked there,
     opened on its own from a message (the asker's ephemeral answer or a shared copy)."""
     view = full_view(catalog, action_value(body))
     if view is None:
+        tell(body, client, respond, GONE)
         return
     if (body.get("container") or {}).get("type") == "view" and body.get("view"):
         try:

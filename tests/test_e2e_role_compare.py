@@ -64,6 +64,21 @@ def test_the_answer_and_its_full_comparison_carry_every_point_of_the_seed_articl
     assert missing_points(answer) != []  # the modal is what completes it
 
 
+def test_full_comparison_of_a_role_no_longer_in_the_catalog_says_so(fake, bot):
+    fake.slash("dana", "/role-compare", "COO vs Operations Director")
+    [ephemeral] = fake.ephemerals("dana", "general")
+    for block in ephemeral.message["blocks"]:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == ids.OPEN_FULL_COMPARISON:
+                element["value"] = "coo,our-own-role-since-removed"
+
+    fake.click("dana", ephemeral, ids.OPEN_FULL_COMPARISON)
+
+    [told] = fake.wait_for("response_url", where=lambda c: "no longer" in json.dumps(c.args))
+    assert "/role-compare" in json.dumps(told.args)
+    assert fake.calls_to("views.open") == []
+
+
 def test_four_roles_answer_stays_readable(fake, bot):
     body = fake.slash("dana", "/role-compare", "COO, CFO, CMO, Operations Director").json
     text = shown_text(body)
