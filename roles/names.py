@@ -174,11 +174,16 @@ def resolve(catalog: Catalog, name: str) -> Resolution:
     return _nearest(catalog, index, key, reading, name)
 
 
+# Short forms people write for a whole word
+SHORT_FORMS = {"dir": "director", "mgmt": "management", "dept": "department", "exec": "executive"}
+
+
 def _spell(index: NameIndex, words: list[str]) -> list[str]:
     """Each word as the known word it is a spelling of (`opps` -> `ops`), else as typed."""
     known = set(index.vocabulary)
     spelled = []
     for word in words:
+        word = SHORT_FORMS.get(word, word)
         if word in known or len(word) < 4:
             spelled.append(word)
             continue

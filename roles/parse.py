@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from roles.catalog import Catalog, Role
 from roles.names import Resolution, lookup, name_index, normalize, resolve
+from roles.titles import CONNECTORS
 
 MAX_ROLES = 4
 
@@ -19,6 +20,13 @@ _SEPARATORS = re.compile(
     re.IGNORECASE,
 )
 _HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
+# How people ask in words: "what's the difference between a COO and an OD?"
+_QUESTION = re.compile(
+    r"^(?:(?:what(?:'s|’s|\s+is|\s+are)\s+)?(?:the\s+)?differences?\s+between\s+|compare\s+)",
+    re.IGNORECASE,
+)
+# "(COO)" after a title, "(UK)": said in passing, not another name
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _LIST_WORDS = {"list", "ls", "roles", "all", "catalog"}
 
 
@@ -70,7 +78,8 @@ def parse_compare(catalog: Catalog, text: str) -> CompareRequest:
         return CompareRequest(kind="help", text=text)
     if lowered in _LIST_WORDS:
         return CompareRequest(kind="list", text=text)
-    resolutions = [resolve(catalog, n) for n in split_names(catalog, text)]
+    asked = _ASIDE.sub("", _QUESTION.sub("", text)).rstrip(" ?").strip() or text
+    resolutions = [resolve(catalog, n) for n in split_names(catalog, asked)]
     named = {r.role.id for r in resolutions if r.role is not None}
     # a name already in the request is no suggestion for another ("COO vs COO")
     resolutions = [
@@ -89,7 +98,7 @@ def split_names(catalog: Catalog, text: str) -> list[str]:
     (`coo operations director`) is split by longest match against the catalog, and any
     words between known names stay together as one (possibly misspelt) name.
     """
-    if lookup(catalog, text) is not None:
+    if lookup(catalog, text) is not None or _one_title(catalog, text):
         return [text]
     names: list[str] = []
     for piece in _SEPARATORS.split(text):
@@ -97,6 +106,12 @@ def split_names(catalog: Catalog, text: str) -> list[str]:
         if piece:
             names.extend(segment(catalog, piece))
     return names
+
+
+def _one_title(catalog: Catalog, text: str) -> bool:
+    """`Director, Operations`: the words of one title in another order, commas and all."""
+    words = frozenset(normalize(text).split()) - CONNECTORS
+    return len(name_index(catalog).by_words.get(words, ())) == 1
 
 
 def segment(catalog: Catalog, piece: str) -> list[str]:
