@@ -367,14 +367,6 @@ class ProposalMessenger:
 
     # DMs --------------------------------------------------------------------------------
 
-    def dm(self, user_id: str, message: dict[str, Any]) -> dict[str, Any] | None:
-        """A DM that is not a delivery (nothing to key it on)."""
-        try:
-            return self.client.chat_postMessage(channel=user_id, **message).data  # type: ignore[return-value]
-        except SLACK_FAILURES as error:
-            logger.warning("could not DM %s: %s", user_id, error_code(error))
-            return None
-
     def ask_reviewers(self, proposal: Proposal, reviewers: tuple[str, ...] | None = None) -> None:
         link = self.permalink(proposal)
         for reviewer in reviewers if reviewers is not None else proposal.reviewers:
