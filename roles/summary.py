@@ -210,7 +210,7 @@ def verdict(catalog: Catalog, roles: Sequence[Role]) -> str:
                 clauses.append(f"the {_join([m.short_name for m in members])} are {described}")
                 clauses.extend(_link_clauses(catalog, [m for m in members if m.id in linked]))
     if not linked:
-        clauses.extend(_unlinked_clauses(catalog, roles))
+        clauses.extend(_unlinked_clauses(catalog, roles, same_rung_said=not dims))
     return _capitalize("; ".join(clauses)) + "."
 
 
@@ -226,9 +226,21 @@ def _link_clauses(catalog: Catalog, roles: Sequence[Role]) -> list[str]:
     ]
 
 
-def _unlinked_clauses(catalog: Catalog, roles: tuple[Role, ...]) -> list[str]:
-    """When no role reports to another: `both report to the CEO` if they share a manager,
+def _unlinked_clauses(
+    catalog: Catalog, roles: tuple[Role, ...], *, same_rung_said: bool
+) -> list[str]:
+    """When no role reports to another: `both are individual contributors` when they sit
+    on one rung (unless already said), `both report to the CEO` if they share a manager,
     else, for a pair on different rungs, which one sits higher on the ladder."""
+    both = "both" if len(roles) == 2 else "all"
+    if len({r.rank for r in roles}) == 1 and not same_rung_said:
+        rung = f"{both} are {RANK_PLURAL.get(roles[0].rank, 'on the same rung')}"
+        managers = {r.reports_to for r in roles}
+        if len(managers) == 1:
+            manager = next(iter(managers))
+            who = "the board" if manager == BOARD else f"the {catalog[manager].short_name}"
+            rung += f" reporting to {who}"
+        return [rung]
     managers = {r.reports_to for r in roles}
     if len(managers) == 1:
         manager = next(iter(managers))

@@ -44,6 +44,13 @@ def test_a_verdict_names_the_function_when_level_and_scope_are_alike():
     )
 
 
+def test_a_verdict_says_when_the_roles_sit_on_one_rung():
+    assert verdict(catalog, (catalog["product-manager"], catalog["project-manager"])) == (
+        "The Product Manager (product) is tactical; the Project Manager (project delivery) "
+        "is operational; both are individual contributors."
+    )
+
+
 def test_every_pair_gets_one_true_sentence():
     for a, b in PAIRS:
         text = verdict(catalog, (a, b))
@@ -54,8 +61,10 @@ def test_every_pair_gets_one_true_sentence():
         for x, y in ((a, b), (b, a)):
             if x.reports_to == y.id:
                 assert f"reports to the {y.short_name}" in text, (a.id, b.id)
-        if "both report to" in text:
+        if "both report to" in text or "reporting to" in text:
             assert a.reports_to == b.reports_to, (a.id, b.id)
+        if "both are" in text or "sits higher" in text:
+            assert ("both are" in text) == (a.rank == b.rank), (a.id, b.id)
         for focus in ("strategic", "tactical", "operational"):
             if f"is {focus}" in text:
                 assert focus in (a.focus, b.focus), (a.id, b.id)
