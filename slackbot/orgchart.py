@@ -39,6 +39,12 @@ _BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 _WORDLIKE = re.compile(r"[^\W_]")
 
 
+def has_words(text: str) -> bool:
+    """True when `text` holds a letter or digit: not only punctuation, emoji or invisible
+    characters (a zero-width space), which a title or a reason needs."""
+    return bool(_WORDLIKE.search(text))
+
+
 @dataclass(frozen=True)
 class Position:
     """One box on the chart. `key` is its identity: the catalog role id when the title is

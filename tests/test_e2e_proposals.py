@@ -135,6 +135,9 @@ def test_the_button_under_a_comparison_prefills_those_roles(fake, bot):
     ("overrides", "block", "message"),
     [
         ({ids.TITLE_BLOCK: "  "}, ids.TITLE_BLOCK, "Give the proposal a title"),
+        ({ids.TITLE_BLOCK: "\u200b"}, ids.TITLE_BLOCK, "Give the proposal a title"),
+        ({ids.TITLE_BLOCK: "* ```"}, ids.TITLE_BLOCK, "Give the proposal a title"),
+        ({ids.RATIONALE_BLOCK: "\u200b\n."}, ids.RATIONALE_BLOCK, "Say why"),
         (
             {ids.TITLE_BLOCK: "T" * 151},
             ids.TITLE_BLOCK,

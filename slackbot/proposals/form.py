@@ -10,7 +10,7 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.orgchart import parse_structure
+from slackbot.orgchart import has_words, parse_structure
 from slackbot.proposals.model import Draft
 
 MAX_TITLE = 150
@@ -51,13 +51,13 @@ def read_proposal_form(
         return (values.get(block, {}).get(VALUE) or {}).get(key)
 
     title = " ".join((get(ids.TITLE_BLOCK, "value") or "").split())
-    if not title:
+    if not has_words(title):  # "", "***", a zero-width space
         errors[ids.TITLE_BLOCK] = "Give the proposal a title, e.g. “Move operations under a COO”."
     elif len(title) > MAX_TITLE:
         errors[ids.TITLE_BLOCK] = f"Keep the title to {MAX_TITLE} characters; it has {len(title)}."
 
     rationale = (get(ids.RATIONALE_BLOCK, "value") or "").strip()
-    if not rationale:
+    if not has_words(rationale):
         errors[ids.RATIONALE_BLOCK] = "Say why: what problem does this change solve?"
     elif len(rationale) > MAX_RATIONALE:
         errors[ids.RATIONALE_BLOCK] = (
