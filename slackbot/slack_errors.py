@@ -55,6 +55,11 @@ def explain_modal(error: Exception, *, again: str = "try again") -> str:
             "Slack was too slow to answer, so the form may not have opened. "
             f"If it didn't, please {again}."
         )
+    if error.response.status_code >= 500:  # Slack's own trouble: it may have opened anyway
+        return (
+            f"Slack answered `{code}`, so the form may not have opened. "
+            f"If it didn't, please {again} in a moment."
+        )
     hint = _CHANNEL_HINTS.get(code)
     if hint and code in ("invalid_auth", "account_inactive", "missing_scope"):
         return f"I couldn't open the form. {hint}"

@@ -67,6 +67,8 @@ def _answer_views_open_with(fake, how):
     elif how == "5xx":
         with fake.lock:
             fake.faults.setdefault("views.open", []).append(Fault("internal_error", 1, status=503))
+    elif how == "5xx, opened":
+        fake.after_call("views.open", "5xx")  # Slack opened it, then answered 500
     elif how == "invalid_auth":
         fake.fail("views.open", "invalid_auth")
     elif how == "slow":
@@ -79,7 +81,8 @@ def _answer_views_open_with(fake, how):
     "how, says",
     [
         ("429", "Slack is asking me to slow down"),
-        ("5xx", "I couldn't open the form"),
+        ("5xx", "Slack answered `internal_error`, so the form may not have opened"),
+        ("5xx, opened", "so the form may not have opened. If it didn't, please run"),
         ("invalid_auth", "My Slack token was refused. Ask the admin"),
         ("slow", "Slack was too slow to answer, so I couldn't open the form"),
         ("no answer", "Slack was too slow to answer, so the form may not have opened"),
@@ -96,7 +99,9 @@ def test_a_modal_that_cannot_open_is_explained_in_words(fake, bot, how, says):
     assert says in text
     if how != "invalid_auth":
         assert "run /org-proposal again" in text
-    if how != "no answer":  # (a stalled answer may come after Slack opened it)
+    if how == "5xx, opened":  # never a flat "couldn't open" over a form that is open
+        assert fake.open_view("dana") is not None and "couldn't open" not in text
+    elif how != "no answer":  # (a stalled answer may come after Slack opened it)
         assert fake.open_view("dana") is None
 
 
