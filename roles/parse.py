@@ -19,6 +19,14 @@ _SEPARATORS = re.compile(
     r"\s+(?:vs\.?|versus|v\.?|and|or|against|compared\s+(?:to|with))\s+|\s*[,;/&|+]\s*",
     re.IGNORECASE,
 )
+# Slack's own tokens in command text (`<!channel>`, `<@U123|dana>`, `<#C123|general>`): not
+# role names, and never worth echoing back.
+_SLACK_TOKENS = re.compile(r"<[!@#][^>]*>")
+# A separator left dangling at either end ("COO vs", "vs CEO").
+_DANGLING = re.compile(
+    r"^(?:vs\.?|versus|v\.?|and|or)$|^(?:(?:vs\.?|versus|v\.?|and|or)\s+)+|(?:\s+(?:vs\.?|versus|v\.?|and|or|with))+\s*$",
+    re.IGNORECASE,
+)
 _HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
 # How people ask in words: "what's the difference between a COO and an OD?"
 _QUESTION = re.compile(
@@ -78,7 +86,9 @@ def parse_compare(catalog: Catalog, text: str) -> CompareRequest:
         return CompareRequest(kind="help", text=text)
     if lowered in _LIST_WORDS:
         return CompareRequest(kind="list", text=text)
-    asked = _ASIDE.sub("", _QUESTION.sub("", text)).rstrip(" ?").strip() or text
+    asked = _question(text)
+    if not asked:  # only a mention or a dangling "vs": say how to ask
+        return CompareRequest(kind="help", text=text)
     resolutions = [resolve(catalog, n) for n in split_names(catalog, asked)]
     named = {r.role.id for r in resolutions if r.role is not None}
     # a name already in the request is no suggestion for another ("COO vs COO")
@@ -89,6 +99,20 @@ def parse_compare(catalog: Catalog, text: str) -> CompareRequest:
         for r in resolutions
     ]
     return CompareRequest(kind="roles", text=text, resolutions=tuple(resolutions))
+
+
+def _question(text: str) -> str:
+    """The role names in `text`: without Slack tokens, the words of a question ("what's the
+    difference between"), asides in brackets, or separators left dangling."""
+    text = " ".join(_SLACK_TOKENS.sub(" ", text).split())
+    if not text:
+        return ""
+    text = _ASIDE.sub("", _QUESTION.sub("", text)).rstrip(" ?").strip() or text
+    before = None
+    while before != text:
+        before = text
+        text = _DANGLING.sub("", text).strip(" ,;/&|+")
+    return text
 
 
 def split_names(catalog: Catalog, text: str) -> list[str]:

@@ -104,6 +104,9 @@ def test_split_names(text, names):
         ("HELP", "help"),
         ("list", "list"),
         ("coo", "roles"),
+        ("<!channel>", "help"),  # a mention alone is no role, and is never echoed back
+        ("vs", "help"),
+        ("<@U123ABC> vs", "help"),
     ],
 )
 def test_request_kinds(text, kind):
