@@ -207,13 +207,8 @@ def _roles_export(args: argparse.Namespace) -> int:
         roles = [catalog[i] for i in sorted(catalog.local)]
     else:
         roles = list(catalog)
-    text = dump_roles(role_to_data(r) for r in roles)
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8") as f:
-            f.write(text)
+    if _write_output(dump_roles(role_to_data(r) for r in roles), args.output):
         print(f"wrote {len(roles)} role(s) to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0
 
 
@@ -341,13 +336,31 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export_json(store) if args.format == "json" else export_csv(store)
     finally:
         store.close()
-    if args.output and args.output != "-":
-        with open(args.output, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+    if _write_output(text, args.output, private=True):
         print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
     return 0
+
+
+def _write_output(text: str, output: str | None, *, private: bool = False) -> bool:
+    """`text` into the file `output` (`-` or none: standard output); True when it went to a
+    file. `private`: a new file is readable by its owner only, as the database is.
+
+    Raises:
+        ConfigError: the file cannot be written; the message names it and why.
+    """
+    if not output or output == "-":
+        sys.stdout.write(text)
+        return False
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as error:
+        raise ConfigError(
+            f"--output: cannot write {output} ({error.strerror or error}). Check that its "
+            "folder exists and that you can write there."
+        ) from None
+    return True
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:

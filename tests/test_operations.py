@@ -370,6 +370,27 @@ def test_commands_on_orgbots_records_refuse_a_missing_database(fake, tmp_path, a
     assert fake.calls == []
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--output", "{tmp}/no-such-folder/orgbot.json"],
+        ["export", "--format", "csv", "-o", "{tmp}"],
+        ["roles", "export", "-o", "{tmp}/no-such-folder/roles.toml"],
+    ],
+)
+def test_an_output_file_that_cannot_be_written_is_named(fake, tmp_path, args):
+    Store(tmp_path / "run.db").close()
+    args = [a.format(tmp=tmp_path) for a in args]
+    assert_named_failure(orgbot(args, run_env(fake, tmp_path), tmp_path), "--output", args[-1])
+
+
+def test_an_export_file_is_private_like_the_database(fake, tmp_path):
+    Store(tmp_path / "run.db").close()
+    result = orgbot(["export", "-o", "out.json"], run_env(fake, tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE((tmp_path / "out.json").stat().st_mode) == 0o600
+
+
 def test_check_does_not_create_a_database(fake, tmp_path):
     result = orgbot(["check"], run_env(fake, tmp_path, ORGBOT_DB="typo.db"), tmp_path)
     assert result.returncode == 1
