@@ -175,7 +175,15 @@ def resolve(catalog: Catalog, name: str) -> Resolution:
 
 
 # Short forms people write for a whole word
-SHORT_FORMS = {"dir": "director", "mgmt": "management", "dept": "department", "exec": "executive"}
+SHORT_FORMS = {
+    "dir": "director",
+    "mgmt": "management",
+    "dept": "department",
+    "exec": "executive",
+    "mgr": "manager",
+    "eng": "engineering",
+    "mktg": "marketing",
+}
 
 
 def _spell(index: NameIndex, words: list[str]) -> list[str]:
@@ -190,8 +198,14 @@ def _spell(index: NameIndex, words: list[str]) -> list[str]:
         match = process.extractOne(
             word, index.spellable, scorer=fuzz.ratio, score_cutoff=WORD_MATCH
         )
-        spelled.append(match[0] if match else word)
+        spelled.append(match[0] if match and not _derived(word, match[0]) else word)
     return spelled
+
+
+def _derived(word: str, known: str) -> bool:
+    """`accountant` from `account`, `generalist` from `general`: another word built on a
+    known one, not a misspelling of it (a plural, `managers`, is still the known word)."""
+    return word.startswith(known) and len(word) - len(known) >= 2
 
 
 def _without_modifiers(

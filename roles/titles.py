@@ -20,7 +20,18 @@ FUNCTION_WORDS: dict[str, str] = {
         "operations",
     ),
     **dict.fromkeys(
-        ("finance", "financial", "accounting", "accounts", "treasury", "fp and a", "fpa"),
+        (
+            "finance",
+            "financial",
+            "accounting",
+            "accounts",
+            "accountant",
+            "accountancy",
+            "treasury",
+            "treasurer",
+            "fp and a",
+            "fpa",
+        ),
         "finance",
     ),
     **dict.fromkeys(
@@ -33,6 +44,10 @@ FUNCTION_WORDS: dict[str, str] = {
             "talent",
             "workforce",
             "people and culture",
+            "recruiter",
+            "recruiting",
+            "recruitment",
+            "talent acquisition",
         ),
         "people",
     ),
@@ -211,7 +226,9 @@ RANK_WORDS: dict[str, float] = {
         ("svp", "senior vice president", "senior vp", "vp", "vice president", "avp"), 4
     ),
     "head": 4.5,
-    **dict.fromkeys(("director", "dir", "controller", "comptroller", "financial controller"), 5),
+    **dict.fromkeys(
+        ("director", "dir", "controller", "comptroller", "financial controller", "treasurer"), 5
+    ),
     "general counsel": 3,
     **dict.fromkeys(("manager", "mgr", "lead", "leader", "supervisor", "team lead"), 6),
     **dict.fromkeys(
@@ -232,6 +249,12 @@ RANK_WORDS: dict[str, float] = {
             "coach",
             "scientist",
             "member",
+            "accountant",
+            "generalist",
+            "recruiter",
+            "counsel",
+            "lawyer",
+            "attorney",
         ),
         7,
     ),
