@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import logging
 import os
 import sys
@@ -166,12 +167,7 @@ def _roles_import(args: argparse.Namespace) -> int:
     entries = []
     try:
         for name in args.files:
-            try:
-                with open(name, encoding="utf-8") as f:
-                    text = f.read()
-            except OSError as error:
-                raise ConfigError(f"{name}: {error.strerror or error}") from None
-            entries.extend(read_roles(text, source=name))
+            entries.extend(read_roles(_read_text(name), source=name))
         with _catalogs(create=not args.check) as catalogs:
             if args.check:
                 roles = catalogs.check(args.team, entries)
@@ -341,6 +337,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_text(path: str, *, option: str = "") -> str:
+    """The UTF-8 text file at `path`.
+
+    Raises:
+        ConfigError: it cannot be read, or is not UTF-8; the message names it (and the
+            `option` that gave it).
+    """
+    where = f"{option}: {path}" if option else path
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError as error:
+        raise ConfigError(f"{where}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{where}: not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8"
+        ) from None
+
+
 def _write_output(text: str, output: str | None, *, private: bool = False) -> bool:
     """`text` into the file `output` (`-` or none: standard output); True when it went to a
     file. `private`: a new file is readable by its owner only, as the database is.
@@ -379,10 +394,7 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         if args.script == "tour":
             source = (resources.files("slackbot") / "sandbox" / "tour.txt").open(encoding="utf-8")
         else:
-            try:
-                source = open(args.script, encoding="utf-8")  # noqa: SIM115 (closed below)
-            except OSError as error:
-                raise ConfigError(f"--script: {error}") from None
+            source = io.StringIO(_read_text(args.script, option="--script"))
     else:
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history at the prompt)

@@ -384,6 +384,19 @@ def test_an_output_file_that_cannot_be_written_is_named(fake, tmp_path, args):
     assert_named_failure(orgbot(args, run_env(fake, tmp_path), tmp_path), "--output", args[-1])
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["roles", "import", "--team", "T0ORGBOT1", "roles.toml"],
+        ["sandbox", "--script", "roles.toml"],
+    ],
+)
+def test_a_file_that_is_not_utf8_is_named(fake, tmp_path, args):
+    (tmp_path / "roles.toml").write_bytes(b'[[roles]]\nid = "caf\xe9"\n')  # Latin-1
+    result = orgbot(args, run_env(fake, tmp_path), tmp_path)
+    assert_named_failure(result, "roles.toml: not UTF-8 text", "save it as UTF-8")
+
+
 def test_an_export_file_is_private_like_the_database(fake, tmp_path):
     Store(tmp_path / "run.db").close()
     result = orgbot(["export", "-o", "out.json"], run_env(fake, tmp_path), tmp_path)
