@@ -164,7 +164,6 @@ def verdict(catalog: Catalog, roles: Sequence[Role]) -> str:
     the reporting line between them.
     """
     roles = tuple(roles)
-    ids = {r.id for r in roles}
     dims = []
     if len({r.focus for r in roles}) > 1:
         dims.append(lambda r: r.focus)
@@ -179,18 +178,14 @@ def verdict(catalog: Catalog, roles: Sequence[Role]) -> str:
             return f"the {role.short_name} ({function_word(role.function)})"
         return f"the {role.short_name}"
 
-    linked = {
-        r.id: f"reports to the {catalog[r.reports_to].short_name}"
-        for r in roles
-        if r.reports_to in ids
-    }
+    linked = {r.id: phrase for r in roles if (phrase := _reporting_line(catalog, r, roles))}
     if not dims:
         both = "both" if len(roles) == 2 else "all"
         same = f"{roles[0].focus} and {SCOPE_WORD[roles[0].scope]}"
         sentence = f"{_join([name(r) for r in roles])} are {both} {same}"
         if len({r.rank for r in roles}) == 1:
             sentence += f" {RANK_PLURAL.get(roles[0].rank, 'roles')}"
-        clauses = [sentence, *_link_clauses(catalog, [r for r in roles if r.id in linked])]
+        clauses = [sentence, *_link_clauses([r for r in roles if r.id in linked], linked)]
     else:
         # roles that read the same are grouped: "the COO, CFO and CMO are strategic and
         # company-wide"; a role's line to another compared role follows its own clause
@@ -208,21 +203,50 @@ def verdict(catalog: Catalog, roles: Sequence[Role]) -> str:
                 clauses.append(clause)
             else:
                 clauses.append(f"the {_join([m.short_name for m in members])} are {described}")
-                clauses.extend(_link_clauses(catalog, [m for m in members if m.id in linked]))
+                clauses.extend(_link_clauses([m for m in members if m.id in linked], linked))
     if not linked:
         clauses.extend(_unlinked_clauses(catalog, roles, same_rung_said=not dims))
     return _capitalize("; ".join(clauses)) + "."
 
 
-def _link_clauses(catalog: Catalog, roles: Sequence[Role]) -> list[str]:
-    """`the COO, CFO and CTO report to the CEO`, one clause a manager."""
-    by_manager: dict[str, list[Role]] = {}
+def _reporting_line(catalog: Catalog, role: Role, roles: Sequence[Role]) -> str:
+    """How `role` reports to another of the compared roles, if it does: `reports to the
+    COO`; `reports to the Vice President of Operations where there is one, else to the
+    COO` when a compared role of its function sits between it and its manager (the
+    catalog keeps the usual line, the seed's "reports to the COO"); `reports to the board,
+    which the Chair of the Board leads` next to the chair (not "both report to the board")."""
+    if role.reports_to in catalog:
+        manager = catalog[role.reports_to]
+        between = [
+            r
+            for r in roles
+            if r.function == role.function
+            and r.reports_to == role.reports_to
+            and manager.rank < r.rank < role.rank
+        ]
+        if between:
+            mid = max(between, key=lambda r: r.rank)
+            return (
+                f"reports to the {mid.short_name} where there is one, "
+                f"else to the {manager.short_name}"
+            )
+    if role.reports_to in {r.id for r in roles}:
+        return f"reports to the {catalog[role.reports_to].short_name}"
+    chair = next((r for r in roles if r.rank == 0 and r.id != role.id), None)
+    if chair is not None and role.reports_to == BOARD and role.rank > 0:
+        return f"reports to the board, which the {chair.short_name} leads"
+    return ""
+
+
+def _link_clauses(roles: Sequence[Role], linked: dict[str, str]) -> list[str]:
+    """`the COO, CFO and CTO report to the CEO`, one clause a reporting line."""
+    by_line: dict[str, list[Role]] = {}
     for role in roles:
-        by_manager.setdefault(role.reports_to, []).append(role)
+        by_line.setdefault(linked[role.id], []).append(role)
     return [
         f"the {_join([m.short_name for m in members])} "
-        f"{'reports' if len(members) == 1 else 'report'} to the {catalog[manager].short_name}"
-        for manager, members in by_manager.items()
+        + (line if len(members) == 1 else line.replace("reports", "report", 1))
+        for line, members in by_line.items()
     ]
 
 

@@ -188,3 +188,32 @@ def test_a_workspace_role_is_marked_as_its_own_in_the_side_by_side():
     coo, od = ui.comparison_message(comparison, ours)["blocks"][2]["fields"]
     assert "this workspace's own" in coo["text"] and "_Our COO._" in coo["text"]
     assert "this workspace's own" not in od["text"]
+
+
+def test_a_role_between_two_on_the_ladder_is_who_the_lower_one_reports_to():
+    # the Operations Director reports to the COO (the seed), or to the VP of Operations
+    # where there is one: compared with the VP, "both report to the COO" flattens the ladder
+    pair = verdict(catalog, (catalog["vp-operations"], catalog["operations-director"]))
+    assert "both report to the COO" not in pair
+    assert "the Operations Director is departmental, and reports to the Vice President" in pair
+    ladder = verdict(
+        catalog,
+        [catalog[i] for i in ("coo", "vp-operations", "operations-director", "operations-manager")],
+    )
+    assert "the Operations Director is tactical and departmental, and reports to the Vice" in (
+        ladder.replace("\n", " ")
+    )
+
+
+def test_no_verdict_flattens_the_ladder_or_puts_the_chair_under_the_board():
+    roles = list(catalog)
+    for a in roles:
+        for b in roles:
+            if a.id == b.id:
+                continue
+            text = verdict(catalog, (a, b))
+            if 0 in (a.rank, b.rank):  # the chair leads the board it is "answerable" to
+                assert "report to the board" not in text, text
+            between = a.function == b.function and a.reports_to == b.reports_to
+            if between and a.rank < b.rank and a.reports_to in catalog:
+                assert "both report to" not in text, text
