@@ -19,6 +19,7 @@ from roles.catalog import Catalog, Role
 from roles.titles import (
     CONNECTORS,
     MODIFIERS,
+    RANK_WORDS,
     TitleReading,
     grammar_vocabulary,
     read_title,
@@ -318,9 +319,12 @@ def _nearest(
         )
     nearest_by = ("function and level" if target is not None else "function") if candidates else ""
     if not candidates and target is not None:
+        # "VP" alone: the roles titled vice president first (not the CISO or the chief of
+        # staff, who merely sit on that rung)
+        titled = _titled_at(catalog, index, target)
         candidates = sorted(
             (r for r in catalog if level(r) <= 1.5),
-            key=lambda r: (level(r), -spelling.get(r.id, 0.0), r.rank),
+            key=lambda r: (r.id not in titled, level(r), -spelling.get(r.id, 0.0), r.rank),
         )
         nearest_by = "level" if candidates else ""
     # a level alone ("Director", "VP") or a function alone ("Marketing"): which one?
@@ -333,6 +337,17 @@ def _nearest(
         ambiguous=generic and bool(candidates),
         nearest_by=nearest_by,
     )
+
+
+def _titled_at(catalog: Catalog, index: NameIndex, rank: float) -> set[str]:
+    """Ids of the roles with a name that says `rank` in words (`VP of Sales` for 4)."""
+    phrases = [p.split() for p, r in RANK_WORDS.items() if r == rank]
+    titled = set()
+    for key, role_id in zip(index.keys, index.owners, strict=True):
+        words = key.split()
+        if any(words[i : i + len(p)] == p for p in phrases for i in range(len(words) - len(p) + 1)):
+            titled.add(role_id)
+    return titled
 
 
 def _spelling(index: NameIndex, key: str, *, limit: int) -> list[tuple[str, float, str]]:

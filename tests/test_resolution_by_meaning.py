@@ -187,3 +187,11 @@ def test_suggestions_prefer_the_nearest_level_within_the_function():
     r = resolve(catalog, "Finance Manager")
     assert [s.id for s in r.suggestions[:2]] == ["controller", "finance-director"]
     assert r.suggestions[2].id == "cfo"
+
+
+@pytest.mark.parametrize("typed", ["VP", "SVP", "Vice President", "AVP"])
+def test_a_level_alone_offers_the_roles_titled_at_that_level(typed):
+    # the CISO and the chief of staff sit on the VP rung, but nobody calls them "VP"
+    offered = [s.id for s in resolve(catalog, typed).suggestions]
+    assert {"vp-engineering", "vp-operations", "vp-sales"} <= set(offered)
+    assert "ciso" not in offered and "chief-of-staff" not in offered
