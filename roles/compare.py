@@ -253,16 +253,23 @@ def _ladder(catalog: Catalog, roles: tuple[Role, ...]) -> list[Finding]:
     if len(roles) == 2:
         top, low = ordered
         steps = low.rank - top.rank
-        text = (
-            f"On the ladder the {top.short_name} is {_rung(top)} and the "
-            f"{low.short_name} {_rung(low)}, {_steps(steps)} lower"
-        )
+        if top.rank == 0 and _titled_by_rung(top):  # not "the Chair … is the chair …"
+            text = (
+                f"On the ladder the {top.short_name} leads the board, above management, and the "
+                f"{low.short_name} is {_rung(low)}, {_steps(steps)} lower"
+            )
+        else:
+            text = (
+                f"On the ladder the {top.short_name} is {_rung(top)} and the "
+                f"{low.short_name} {_rung(low)}, {_steps(steps)} lower"
+            )
         between = _between(catalog, top, low)
         if between:
             text += f", with the {_join([r.short_name for r in between])} in between"
         return [Finding(LADDER, text + ".", (top.id, low.id))]
     text = "On the ladder, from the most senior: " + ", ".join(
-        f"{r.short_name} ({RUNG[r.rank][0]})" for r in ordered
+        r.short_name if _titled_by_rung(r) else f"{r.short_name} ({RUNG[r.rank][0]})"
+        for r in ordered
     )
     return [Finding(LADDER, text + ".", tuple(r.id for r in ordered))]
 
@@ -379,6 +386,11 @@ def _theme_owners(
 def _scope(role: Role, theme: str) -> str:
     scopes = {d.scope for d in role.duties(theme) if d.scope}
     return scopes.pop() if len(scopes) == 1 else ""
+
+
+def _titled_by_rung(role: Role) -> bool:
+    """The role's title already names its rung (the Chair of the Board)."""
+    return RUNG[role.rank][0] == role.title.lower()
 
 
 def _rung(role: Role) -> str:
