@@ -49,15 +49,29 @@ def check_token(config: Config) -> CheckResult:
     if not config.bot_token:
         return CheckResult("token", False, "SLACK_BOT_TOKEN is not set")
     from slackbot.app import make_client
+    from slackbot.delivery import retry_after
+    from slackbot.ratelimit import INTERACTIVE, current_lane, set_lane
     from slackbot.runner import quiet, unreachable
 
+    lane = current_lane()
+    set_lane(INTERACTIVE)  # a check answers now: a long Retry-After is reported, not slept
     try:
         with quiet("slack_sdk"):  # one line below says it; not an ERROR per retry too
             auth = make_client(config, timeout=5).auth_test()
     except SlackApiError as error:
+        wait = retry_after(error)
+        if wait is not None:
+            return CheckResult(
+                "token",
+                False,
+                f"Slack is rate-limiting this token just now (Retry-After {wait:g} s); the "
+                "token was not checked. Run orgbot check again in a minute",
+            )
         return CheckResult("token", False, f"auth.test answered {error.response.get('error')}")
     except (OSError, ValueError) as error:
         return CheckResult("token", False, str(unreachable(config, error)))
+    finally:
+        set_lane(lane)
     return CheckResult(
         "token", True, f"bot @{auth.get('user')} in {auth.get('team')} ({auth.get('team_id')})"
     )

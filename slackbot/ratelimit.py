@@ -23,6 +23,7 @@ stored the message.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 import time
 from typing import Any
@@ -36,9 +37,13 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
+logger = logging.getLogger("orgbot.ratelimit")
+
 WAIT, INTERACTIVE, POSTING = "wait", "interactive", "posting"
 # A trigger id dies 3 s after the click: a wait longer than this cannot end in an open modal.
 INTERACTIVE_MAX_WAIT = 1.0
+# A wait this long is said in the log (orgbot starting, `orgbot digest`): not silence.
+NOTABLE_WAIT = 5.0
 _lane = threading.local()
 
 
@@ -115,7 +120,10 @@ class RateLimitHandler(RateLimitErrorRetryHandler):
         if response is None:
             raise error  # type: ignore[misc]
         state.next_attempt_requested = True
-        self._sleep(retry_after_of(response))
+        wait = retry_after_of(response)
+        if wait >= NOTABLE_WAIT:
+            logger.info("Slack rate-limited %s; waiting %g s, as it asked", _method(request), wait)
+        self._sleep(wait)
         state.increment_current_attempt()
 
 

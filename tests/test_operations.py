@@ -13,12 +13,14 @@ import contextlib
 import ctypes
 import json
 import os
+import select
 import signal
 import socket
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -191,6 +193,28 @@ def test_check_names_an_unreachable_slack_without_a_traceback(fake, tmp_path):
     assert "[FAIL] token: cannot reach Slack at SLACK_API_URL=" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert "ERROR" not in result.stderr
+
+
+def test_a_rate_limited_slack_is_said_at_once_by_check_and_while_run_waits(fake, tmp_path):
+    """auth.test answered 429 with Retry-After 20: check did not answer for minutes, and
+    run waited in silence; now check says so at once and run says what it waits for."""
+    Store(tmp_path / "run.db").close()
+    env = run_env(fake, tmp_path)
+    fake.rate_limit_next("auth.test", times=3, retry_after=20)
+    started = time.monotonic()
+    result = orgbot(["check"], env, tmp_path)
+    assert time.monotonic() - started < 10
+    assert "[FAIL] token: Slack is rate-limiting this token just now (Retry-After 20 s)" in (
+        result.stdout
+    )
+    proc = start_run(env, tmp_path)
+    try:
+        said = select.select([proc.stdout], [], [], 10)[0]  # within a second or two
+        line = proc.stdout.readline() if said else ""
+    finally:
+        proc.kill()
+        proc.communicate(timeout=20)
+    assert "Slack rate-limited auth.test; waiting 20 s, as it asked" in line
 
 
 @pytest.mark.parametrize(
