@@ -71,6 +71,9 @@ class Scheduler:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
         )
         self._scheduler.add_listener(self._on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        # `_on_event` reports a failed job (with its traceback); APScheduler's executor
+        # would log the same traceback again under its own name
+        logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)
 
     @property
     def running(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import select
 import signal
@@ -463,6 +464,36 @@ def test_the_database_and_its_wal_files_are_private(fake, tmp_path):
 
 
 # 19. noise -----------------------------------------------------------------------------------
+
+
+def test_a_failed_job_is_logged_once(services, config, caplog, monkeypatch):
+    """A scheduler job that fails (here: the catch-up pass) is one ERROR record with its
+    traceback, not that and APScheduler's own 'Job … raised an exception' too."""
+    from slackbot.app import make_client
+    from slackbot.scheduled import ScheduledPosts
+    from slackbot.scheduler import Scheduler
+
+    def fail(self, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ScheduledPosts, "remind", fail)
+    caplog.set_level(logging.INFO)
+    scheduler = Scheduler(services, make_client(config))
+    scheduler.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not any(
+            r.levelno >= logging.ERROR for r in caplog.records
+        ):
+            time.sleep(0.05)
+        time.sleep(0.2)
+    finally:
+        scheduler.shutdown()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        ("orgbot.scheduler", "job catch-up failed")
+    ]
+    assert errors[0].exc_info
 
 
 def test_run_logs_only_orgbots_own_lines_by_default(fake, tmp_path):
