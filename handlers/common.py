@@ -16,7 +16,7 @@ from slack_sdk.webhook import WebhookClient
 from slackbot.ratelimit import RateLimited
 from slackbot.services import services_from
 from slackbot.slack_errors import error_code, explain_modal
-from slackbot.ui.common import simple_message
+from slackbot.ui.common import notice_modal, simple_message
 
 logger = logging.getLogger("orgbot.handlers")
 
@@ -127,6 +127,28 @@ def action_value(body: dict[str, Any]) -> str:
 
 # seconds to wait for `views.open` before telling the person Slack is too slow
 OPEN_TIMEOUT = 5
+# a form's submission is acked within Slack's 3 s; the admin check may take this much of it
+ADMIN_CHECK_TIMEOUT = 1.5
+
+
+def with_timeout(client: WebClient, seconds: float) -> WebClient:
+    """The same client, waiting at most `seconds` for an answer: for calls a person (or
+    Slack's 3-second deadline) is waiting on."""
+    quick = copy.copy(client)
+    quick.timeout = min(client.timeout, seconds)
+    return quick
+
+
+def is_admin_before_ack(context: BoltContext, client: WebClient) -> bool:
+    """Whether the person submitting a form is an admin, in time for the ack: from what
+    orgbot knows, or (when the check that followed the modal's opening has not finished
+    yet) from a quick `users.info`. Slack not answering in time counts as no."""
+    services = services_from(context)
+    if services.is_admin(context.team_id, context.user_id, cached=True):
+        return True
+    return services.is_admin(
+        context.team_id, context.user_id, with_timeout(client, ADMIN_CHECK_TIMEOUT)
+    )
 
 
 def open_modal(
@@ -142,8 +164,7 @@ def open_modal(
     words through `tell_person`, not left looking at nothing."""
     # a trigger id dies 3 s after the click: waiting long for Slack's answer only keeps the
     # person waiting for the bad news
-    opener = copy.copy(client)
-    opener.timeout = min(client.timeout, OPEN_TIMEOUT)
+    opener = with_timeout(client, OPEN_TIMEOUT)
     try:
         return opener.views_open(trigger_id=trigger_id, view=view)["view"]["id"]
     except (SlackApiError, OSError) as error:
@@ -151,6 +172,18 @@ def open_modal(
         if tell_person is not None:
             tell_person(explain_modal(error, again=again))
         return None
+
+
+def replace_with_refusal(
+    client: WebClient, respond: Respond, *, view_id: str, words: str, title: str
+) -> None:
+    """Turn a modal opened before a permission check into a polite no; if Slack will not
+    update it, say the same in an ephemeral message."""
+    try:
+        client.views_update(view_id=view_id, view=notice_modal(title, words))
+    except (SlackApiError, OSError) as error:
+        logger.warning("could not replace a modal with a refusal: %s", error_code(error))
+        respond(response_type="ephemeral", **simple_message(words))
 
 
 def proposal_ref(body: dict[str, Any]) -> tuple[int, int | None]:

@@ -10,7 +10,12 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.common import after_ack_for, open_modal
+from handlers.common import (
+    after_ack_for,
+    is_admin_before_ack,
+    open_modal,
+    replace_with_refusal,
+)
 from slackbot import ids
 from slackbot.services import Services, services_from
 from slackbot.settings import Settings, load_settings, read_settings_form, save_settings
@@ -18,7 +23,6 @@ from slackbot.slack_errors import explain
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import simple_message
 from slackbot.ui.settings_modal import (
-    only_admins_modal,
     settings_modal,
     settings_saved_message,
     settings_summary,
@@ -53,19 +57,16 @@ def open_settings(
     )
     if view_id is None or services.is_admin(team_id, user_id, client):
         return
-    try:
-        client.views_update(view_id=view_id, view=only_admins_modal(ONLY_ADMINS))
-    except (SlackApiError, OSError) as error:
-        logger.warning("could not replace the settings modal: %s", error)
-        respond(response_type="ephemeral", **simple_message(ONLY_ADMINS))
+    replace_with_refusal(
+        client, respond, view_id=view_id, words=ONLY_ADMINS, title="orgbot settings"
+    )
 
 
 def handle_settings_submission(
     ack: Ack, view: dict, body: dict, context: BoltContext, client: WebClient
 ) -> None:
     services = services_from(context)
-    # opening the modal checked with Slack moments ago; no Web API call before this ack
-    if not services.is_admin(context.team_id, context.user_id, cached=True):
+    if not is_admin_before_ack(context, client):
         ack(response_action="errors", errors={"digest_channel": ONLY_ADMINS})
         return
     settings, errors = read_settings_form(view["state"]["values"], context.team_id)

@@ -8,7 +8,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import open_modal
+from handlers.common import is_admin_before_ack, open_modal, replace_with_refusal
 from roles import Catalog, CatalogError
 from slackbot import ids
 from slackbot.services import Services, catalog_from, services_from
@@ -42,30 +42,35 @@ def open_role_form(
     channel_id: str | None,
     request: RoleFormRequest,
 ) -> None:
-    """After the ack: the modal for admins, pre-filled from the role named; a polite no
-    (or which role was meant) for everyone else."""
-    if not services.is_admin(team_id, user_id, client):
-        respond(response_type="ephemeral", **simple_message(ONLY_ADMINS))
-        return
+    """After the ack: open the modal at once, pre-filled from the role named (the trigger
+    id dies 3 s after the command), then ask Slack whether this person is an admin (a slow
+    `users.info` must not expire the trigger) and turn the modal into a polite no if not.
+    The submission is checked again."""
     role, problem = role_form_start(catalog, request)
     if problem:
         respond(response_type="ephemeral", **simple_message(problem))
         return
     view = role_form_modal(catalog, mode=request.mode, role=role, channel_id=channel_id)
-    open_modal(
+    view_id = open_modal(
         client,
         trigger_id,
         view,
         tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
         again="run the command again",
     )
+    if view_id is None or services.is_admin(team_id, user_id, client):
+        return
+    replace_with_refusal(
+        client, respond, view_id=view_id, words=ONLY_ADMINS, title="Workspace roles"
+    )
 
 
-def handle_role_form_submission(ack: Ack, view: dict, context: BoltContext) -> None:
+def handle_role_form_submission(
+    ack: Ack, view: dict, context: BoltContext, client: WebClient
+) -> None:
     """Validate every field with the catalog's own rules; save; show the saved role."""
     services = services_from(context)
-    # opening the modal checked with Slack moments ago; no Web API call before this ack
-    if not services.is_admin(context.team_id, context.user_id, cached=True):
+    if not is_admin_before_ack(context, client):
         ack(response_action="errors", errors={"title": ONLY_ADMINS})
         return
     catalog = catalog_from(context)

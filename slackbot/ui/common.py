@@ -219,6 +219,12 @@ def modal(
     return view
 
 
+def notice_modal(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says something (no submit): what a form becomes for someone who
+    may not use it."""
+    return modal(title, [section(text)], callback_id="notice")
+
+
 def input_block(
     block_id: str,
     label: str,

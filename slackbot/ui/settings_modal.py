@@ -90,8 +90,3 @@ def settings_summary(settings: Settings) -> str:
         f"Digest: {settings.describe_digest()}. Reminders: {interval.lower()}, from 09:00 in "
         f"each reviewer's time zone; quiet days: {settings.describe_quiet_days()}."
     )
-
-
-def only_admins_modal(text: str) -> dict[str, Any]:
-    """What the settings modal becomes for someone who may not change settings."""
-    return modal("orgbot settings", [section(text)], callback_id="settings_not_allowed")
