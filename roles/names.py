@@ -32,7 +32,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 AUTO_ACCEPT = 86
 # ...and beats the next role by this margin; below SUGGEST a name is not offered at all.
 AUTO_MARGIN = 6
-SUGGEST = 65
+SUGGEST = 75
 # A typed word is read as a known word (for the grammar) when this close to it.
 WORD_MATCH = 80
 # Nearest roles offered for a title that is not in the catalog.

@@ -220,7 +220,7 @@ RANK_WORDS: dict[str, float] = {
         1,
     ),
     **dict.fromkeys(("evp", "executive vice president", "executive vp"), 2),
-    "chief": 3,
+    **dict.fromkeys(("chief", "cxo", "c suite", "csuite", "c level", "clevel"), 3),
     "md": 1,
     **dict.fromkeys(
         ("svp", "senior vice president", "senior vp", "vp", "vice president", "avp"), 4
