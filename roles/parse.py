@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from roles.catalog import Catalog, Role
 from roles.names import Resolution, lookup, name_index, normalize, resolve
-from roles.titles import CONNECTORS
+from roles.titles import CONNECTORS, read_title
 
 MAX_ROLES = 4
 
@@ -133,9 +133,24 @@ def split_names(catalog: Catalog, text: str) -> list[str]:
 
 
 def _one_title(catalog: Catalog, text: str) -> bool:
-    """`Director, Operations`: the words of one title in another order, commas and all."""
+    """`Director, Operations`: the words of one title in another order, commas and all;
+    `Director, Engineering`, a title the catalog does not have, is one title too: a level
+    alone, a comma, then a function alone."""
     words = frozenset(normalize(text).split()) - CONNECTORS
-    return len(name_index(catalog).by_words.get(words, ())) == 1
+    if len(name_index(catalog).by_words.get(words, ())) == 1:
+        return True
+    level, comma, function = text.partition(",")
+    if not comma or "," in function or _SEPARATORS.search(f"{level} {function}"):
+        return False
+    first, second = read_title(normalize(level).split()), read_title(normalize(function).split())
+    return (
+        first.rank is not None
+        and not first.functions
+        and not first.unknown
+        and second.rank is None
+        and bool(second.functions)
+        and not second.unknown
+    )
 
 
 def segment(catalog: Catalog, piece: str) -> list[str]:

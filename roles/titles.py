@@ -48,11 +48,21 @@ FUNCTION_WORDS: dict[str, str] = {
             "recruiting",
             "recruitment",
             "talent acquisition",
+            "people operations",
+            "people ops",
         ),
         "people",
     ),
     **dict.fromkeys(
-        ("engineering", "engineer", "engineers", "software", "r and d", "research and development"),
+        (
+            "engineering",
+            "engineer",
+            "engineers",
+            "software",
+            "r and d",
+            "research and development",
+            "tech lead",
+        ),
         "engineering",
     ),
     **dict.fromkeys(
@@ -69,7 +79,9 @@ FUNCTION_WORDS: dict[str, str] = {
         ),
         "technology",
     ),
-    **dict.fromkeys(("product", "products", "product management"), "product"),
+    **dict.fromkeys(
+        ("product", "products", "product management", "design", "ux", "product design"), "product"
+    ),
     **dict.fromkeys(
         (
             "sales",
@@ -182,6 +194,8 @@ FUNCTION_WORDS: dict[str, str] = {
             "executive director",
             "chief executive",
             "md",
+            "managing partner",
+            "country manager",
         ),
         "general",
     ),
@@ -216,6 +230,7 @@ RANK_WORDS: dict[str, float] = {
             "managing director",
             "executive director",
             "chief executive",
+            "managing partner",
         ),
         1,
     ),
@@ -230,7 +245,10 @@ RANK_WORDS: dict[str, float] = {
         ("director", "dir", "controller", "comptroller", "financial controller", "treasurer"), 5
     ),
     "general counsel": 3,
-    **dict.fromkeys(("manager", "mgr", "lead", "leader", "supervisor", "team lead"), 6),
+    **dict.fromkeys(
+        ("manager", "mgr", "lead", "leader", "supervisor", "team lead", "tech lead"), 6
+    ),
+    "country manager": 4,
     **dict.fromkeys(
         (
             "partner",
