@@ -83,3 +83,17 @@ def test_render_text_resolves_links_and_numbers_buttons():
 
 def test_mrkdwn_specials():
     assert mrkdwn_to_text("<!channel> <!subteam^S1|@ops>") == "@channel @ops"
+
+
+def test_every_emoji_orgbot_writes_shows_as_one_in_the_terminal():
+    # `orgbot compare` and the sandbox print what Slack shows: no bare `:house:` codes
+    import re
+    from pathlib import Path
+
+    from slackbot.blockkit.render import EMOJI
+
+    root = Path(__file__).parent.parent
+    used = set()
+    for path in [*root.glob("slackbot/ui/*.py"), *root.glob("handlers/*.py")]:
+        used.update(re.findall(r":[a-z][a-z0-9_+-]*[a-z0-9]:", path.read_text(encoding="utf-8")))
+    assert used <= set(EMOJI), used - set(EMOJI)

@@ -32,6 +32,7 @@ EMOJI = {
     ":alarm_clock:": "⏰",
     ":calendar:": "📅",
     ":zzz:": "💤",
+    ":house:": "🏠",
 }
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 
