@@ -72,7 +72,7 @@ def roles_message(
 
 def correction_notes(request: CompareRequest) -> list[str]:
     return [
-        f"Read “{escape(r.query)}” as *{escape(r.role.label)}*"
+        f"Read {ui.quoted(r.query)} as *{escape(r.role.label)}*"
         + (f": {escape(r.note)}" if r.note else ", the same title spelt differently.")
         for r in request.corrections
         if r.role is not None

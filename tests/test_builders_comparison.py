@@ -3,6 +3,8 @@
 import itertools
 import json
 
+import pytest
+
 from roles import compare, load_catalog, parse_compare
 from slackbot.blockkit.limits import check_message, check_view
 from slackbot.comparisons import answer_compare
@@ -53,3 +55,15 @@ def test_every_message_has_a_text_fallback():
     for text in ("coo vs cfo", "coo", "list", "help", "nonsense vs coo", "a, b, c, d, e"):
         message = answer_compare(catalog, text).message
         assert message["text"].strip(), text
+
+
+@pytest.mark.parametrize(
+    "text", ["Chief Operating Officer " * 150, "x" * 3000, "coo vs " + "chief happiness " * 100]
+)
+def test_a_long_paste_is_not_echoed_in_full(text):
+    from slackbot.blockkit.render import render_blocks
+
+    message = answer_compare(catalog, text).message
+    shown = render_blocks(message["blocks"], width=10_000).text
+    assert len(shown) < 3_500 and len(message["text"]) < 1_000
+    assert "…”" in shown

@@ -232,11 +232,23 @@ def help_message() -> dict[str, Any]:
     return message("How to use /role-compare", [section(text)])
 
 
+# What someone typed, echoed back in an answer: at most this many characters.
+ECHO_LIMIT = 80
+
+
+def quoted(typed: str) -> str:
+    """`“Chief Happiness Wizard”`, escaped; a very long name is cut (`“xxxx…”`), so that an
+    answer never grows with what was pasted into the command."""
+    if len(typed) > ECHO_LIMIT:
+        typed = typed[: ECHO_LIMIT - 1].rstrip() + "…"
+    return f"“{escape(typed)}”"
+
+
 def unresolved_message(request: CompareRequest, catalog: Catalog) -> dict[str, Any]:
     """Names that matched nothing, or several roles: what was meant, and how to ask again."""
     lines = []
     for r in request.unresolved:
-        typed = f"“{escape(r.query)}”"
+        typed = quoted(r.query)
         if r.suggestions and r.ambiguous:
             options = ", ".join(f"*{escape(s.label)}*" for s in r.suggestions)
             lines.append(f"• {typed} could be {options}.")
@@ -343,10 +355,10 @@ def _plain_lines(request: CompareRequest) -> str:
     for r in request.unresolved:
         if r.suggestions:
             parts.append(
-                f"“{escape(r.query)}”: did you mean {', '.join(s.short_name for s in r.suggestions)}?"
+                f"{quoted(r.query)}: did you mean {', '.join(s.short_name for s in r.suggestions)}?"
             )
         else:
-            parts.append(f"“{escape(r.query)}” is not in the catalog.")
+            parts.append(f"{quoted(r.query)} is not in the catalog.")
     return " ".join(parts)
 
 
