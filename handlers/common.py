@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -13,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from slackbot.proposals.model import ProposalError
 from slackbot.ratelimit import RateLimited
 from slackbot.services import services_from
 from slackbot.slack_errors import error_code, explain_modal
@@ -122,7 +124,8 @@ def action_value(body: dict[str, Any]) -> str:
     action = body["actions"][0]
     if action.get("selected_option"):
         return action["selected_option"]["value"]
-    return action.get("value", "")
+    value = action.get("value", "")
+    return value if isinstance(value, str) else ""
 
 
 # seconds to wait for `views.open` before telling the person Slack is too slow
@@ -186,10 +189,30 @@ def replace_with_refusal(
         respond(response_type="ephemeral", **simple_message(words))
 
 
+BAD_BUTTON = (
+    "That button is no longer valid, so nothing was changed. `/org-proposal list` shows "
+    "the proposals and their buttons."
+)
+# what orgbot writes in a proposal button's value: `12:3` or `12`, numbers SQLite can hold
+_PROPOSAL_REF = re.compile(r"([1-9][0-9]{0,17})(?::([1-9][0-9]{0,17}))?")
+
+
+class BadButton(ProposalError):
+    """A button value orgbot never wrote (a forged or mangled request)."""
+
+
 def proposal_ref(body: dict[str, Any]) -> tuple[int, int | None]:
     """(proposal id, version) from a proposal button's value: `12:3`, or `12` for buttons
-    that do not depend on the version (Edit, Withdraw, Post again)."""
-    proposal_id, _, version = action_value(body).partition(":")
+    that do not depend on the version (Edit, Withdraw, Post again). Every proposal button
+    parses its value here. Raises: BadButton (a ProposalError: its words are for the
+    person), after one warning in the log."""
+    value = action_value(body)
+    match = _PROPOSAL_REF.fullmatch(value)
+    if match is None:
+        action_id = (body.get("actions") or [{}])[0].get("action_id")
+        logger.warning("refused %s with a malformed button value %.40r", action_id, value)
+        raise BadButton(BAD_BUTTON)
+    proposal_id, version = match.groups()
     return int(proposal_id), int(version) if version else None
 
 

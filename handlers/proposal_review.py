@@ -51,8 +51,8 @@ def handle_decision_click(
     """Approve, Reject (after its confirm dialog) and Withdraw: recorded, then acked."""
     services = services_from(context)
     action_id = body["actions"][0]["action_id"]
-    proposal_id, version = proposal_ref(body)
     try:
+        proposal_id, version = proposal_ref(body)
         if action_id == ids.WITHDRAW:
             change = partial(
                 services.proposals.withdraw, context.team_id, proposal_id, context.user_id
@@ -97,8 +97,8 @@ def handle_words_click(
     ack()
     services = services_from(context)
     kind = REQUEST_CHANGES if body["actions"][0]["action_id"] == ids.REQUEST_CHANGES else COMMENTED
-    proposal_id, version = proposal_ref(body)
     try:
+        proposal_id, version = proposal_ref(body)
         proposal = services.proposals.get(context.team_id, proposal_id)
         if kind == REQUEST_CHANGES:
             services.proposals.check_can_decide(proposal, context.user_id, version=version)

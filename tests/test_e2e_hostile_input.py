@@ -37,7 +37,7 @@ def test_a_button_naming_a_proposal_too_big_for_the_database_is_answered(fake, b
         shown["blocks"] = json.loads(json.dumps(shown["blocks"]).replace('"1:1"', f'"{HUGE}:1"'))
     fake.click("alex", card, ids.APPROVE, value=f"{HUGE}:1")
     said = " ".join(e.message.get("text", "") for e in eventually(lambda: fake.ephemerals("alex")))
-    assert "no longer exists" in said and "Something went wrong" not in said
+    assert "That button is no longer valid" in said and "Something went wrong" not in said
 
 
 @pytest.mark.parametrize(
@@ -154,3 +154,37 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_text_and_json_stays_exact(
     [exported] = json.loads(capsys.readouterr().out)["proposals"]
     assert exported["title"] == title
     assert [e["comment"] for e in exported["history"] if e["kind"] == "commented"] == comments
+
+
+FORGED = ["abc", "1:x", "", "x:1", "1:2:3", f"1:{HUGE}", "-1", " 1", "1\nERROR forged", None]
+
+
+@pytest.mark.parametrize(
+    ("action_id", "value"),
+    [(ids.APPROVE, v) for v in FORGED]
+    + [(a, v) for a in (ids.COMMENT, ids.EDIT, ids.WITHDRAW) for v in ("1:x", None)],
+)
+def test_a_forged_button_value_is_answered_plainly_with_one_warning(
+    fake, bot, caplog, action_id, value
+):
+    card = propose(fake)
+    with fake.lock:  # a crafted request: the button's value is not one orgbot wrote
+        shown = fake.ws.find_message("C0ORGDES02", card["ts"])
+        [button] = [
+            e
+            for b in shown["blocks"]
+            for e in b.get("elements") or []
+            if e.get("action_id") == action_id
+        ]
+        if value is None:
+            button.pop("value", None)
+        else:
+            button["value"] = value
+    caplog.clear()
+    assert fake.click("alex", card, action_id).status == 200
+    said = " ".join(e.message.get("text", "") for e in eventually(lambda: fake.ephemerals("alex")))
+    assert "That button is no longer valid" in said and "Something went wrong" not in said
+    assert not [r for r in caplog.records if r.levelname == "ERROR" or r.exc_info]
+    warnings = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "\n" not in warnings[0].getMessage()
+    assert bot.services.store.db["proposals"].count == 1
