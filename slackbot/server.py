@@ -146,6 +146,17 @@ class HttpServer:
             asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
         )
         self._thread: threading.Thread | None = None
+        self._wait_for_workers()
+
+    def _wait_for_workers(self, timeout: float = 10.0) -> None:
+        """Return once every worker thread waits for work. waitress counts a thread as
+        busy until it first waits, so a request that came sooner (the first one, on a
+        loaded machine) was queued with a 'Task queue depth is 1' warning as if all
+        workers were taken."""
+        dispatcher = self._server.task_dispatcher
+        deadline = time.monotonic() + timeout
+        while dispatcher.active_count > 0 and time.monotonic() < deadline:
+            time.sleep(0.002)
 
     @property
     def port(self) -> int:

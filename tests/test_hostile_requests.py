@@ -22,6 +22,7 @@ import urllib.parse
 import pytest
 
 from slackbot.logsafe import OneLineFormatter
+from slackbot.runner import Orgbot
 from slackbot.signing import MAX_BODY_BYTES
 from tests.test_run import run_env, start_run, wait_healthy
 
@@ -105,6 +106,34 @@ def test_a_signed_body_that_is_not_a_slack_payload_is_a_quiet_400(
         "refused a signed request that is not a Slack payload"
     ]
     assert not any(r.exc_info for r in caplog.records)
+
+
+def test_a_request_as_soon_as_the_server_is_up_is_not_queued(fake, config, caplog, monkeypatch):
+    """waitress counts a worker as busy until it first waits for work: a request that came
+    sooner was queued with a 'Task queue depth is 1' warning (seen in the tests above on a
+    loaded machine). The server is built only once its workers wait."""
+    from waitress.task import ThreadedTaskDispatcher
+
+    start_thread = ThreadedTaskDispatcher.start_new_thread
+
+    def late_start(self, target, thread_no):
+        def late(number):
+            time.sleep(0.3)  # a loaded machine: the workers get to run late
+            target(number)
+
+        start_thread(self, late, thread_no)
+
+    monkeypatch.setattr(ThreadedTaskDispatcher, "start_new_thread", late_start)
+    caplog.set_level(logging.INFO)
+    orgbot = Orgbot(config, scheduler=False)
+    try:
+        server = orgbot.http_server(host="127.0.0.1", port=0).start()
+        body = slash_body("coo vs cfo")
+        headers = signed_headers("not-the-secret", body)
+        assert post(f"{server.url}/slack/events", body, headers)[0] == 401
+    finally:
+        orgbot.close()
+    assert problems_logged(caplog) == []
 
 
 def test_a_signed_request_still_works(fake, bot):
