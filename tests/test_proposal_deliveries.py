@@ -12,6 +12,7 @@ import pytest
 
 from slackbot import delivery as d
 from slackbot.delivery import Deliveries
+from tests.conftest import eventually
 
 
 def dead_pid() -> int:
@@ -78,7 +79,6 @@ def test_a_rate_limited_row_is_due_at_retry_after_and_not_counted_as_an_attempt(
 
 def test_a_request_thread_writes_before_waiting_posting_work():
     import threading
-    import time
 
     from slackbot.store.database import WriterLock
 
@@ -93,10 +93,10 @@ def test_a_request_thread_writes_before_waiting_posting_work():
 
     posting = threading.Thread(target=take, args=("posting", True))
     posting.start()
-    time.sleep(0.05)  # the posting work waits first...
+    eventually(lambda: lock.waiting == 1)  # the posting work waits first...
     request = threading.Thread(target=take, args=("request", False))
     request.start()
-    time.sleep(0.05)
+    eventually(lambda: lock.waiting == 2)  # (a fixed sleep let it come after the release)
     lock.release()
     posting.join()
     request.join()

@@ -40,12 +40,20 @@ class WriterLock:
         self._cond = threading.Condition(threading.Lock())
         self._held = False
         self._waiting_first = 0  # threads that go first and are waiting
+        self._waiting = 0  # all threads waiting
+
+    @property
+    def waiting(self) -> int:
+        """How many threads wait for the lock now."""
+        with self._cond:
+            return self._waiting
 
     def acquire(self, *, timeout: float, background: bool = False) -> bool:
         deadline = time.monotonic() + timeout
         with self._cond:
             if not background:
                 self._waiting_first += 1
+            self._waiting += 1
             try:
                 while self._held or (background and self._waiting_first):
                     remaining = deadline - time.monotonic()
@@ -55,6 +63,7 @@ class WriterLock:
                 self._held = True
                 return True
             finally:
+                self._waiting -= 1
                 if not background:
                     self._waiting_first -= 1
 
