@@ -14,6 +14,8 @@ Jobs only decide *when* to look; the database records what is due and what was s
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,6 +76,9 @@ class Scheduler:
         # `_on_event` reports a failed job (with its traceback); APScheduler's executor
         # would log the same traceback again under its own name
         logging.getLogger("apscheduler.executors").setLevel(logging.CRITICAL)
+        self._idle = threading.Condition()
+        self._running_jobs = 0
+        self._stopping = False
 
     @property
     def running(self) -> bool:
@@ -91,17 +96,23 @@ class Scheduler:
         this safe to repeat."""
         now = datetime.now(UTC)  # APScheduler runs on the real clock; the jobs use services.clock
         self._scheduler.add_job(
-            self.posts.remind, reminder_trigger(), id="reminders", replace_existing=True
+            self._guarded,
+            reminder_trigger(),
+            args=(self.posts.remind,),
+            id="reminders",
+            replace_existing=True,
         )
         self._scheduler.add_job(
-            self.upkeep,
+            self._guarded,
             IntervalTrigger(seconds=self.services.config.upkeep_seconds),
+            args=(self.upkeep,),
             id="upkeep",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=2),
         )
         self._scheduler.add_job(
-            self.catch_up,
+            self._guarded,
+            args=(self.catch_up,),
             id="catch-up",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=1),
@@ -128,8 +139,9 @@ class Scheduler:
             if existing is not None:
                 existing.remove()
             self._scheduler.add_job(
-                self.posts.digest,
+                self._guarded,
                 trigger,
+                args=(self.posts.digest,),
                 id=job_id,
                 kwargs={"team_id": team_id},
                 replace_existing=True,
@@ -151,9 +163,30 @@ class Scheduler:
     def jobs(self) -> list[Any]:
         return self._scheduler.get_jobs()
 
+    def _guarded(self, job: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one job, counted, unless the scheduler is stopping (see `shutdown`)."""
+        with self._idle:
+            if self._stopping:
+                return None
+            self._running_jobs += 1
+        try:
+            return job(*args, **kwargs)
+        finally:
+            with self._idle:
+                self._running_jobs -= 1
+                self._idle.notify_all()
+
     def shutdown(self) -> None:
-        if self._scheduler.running:
-            self._scheduler.shutdown(wait=True)
+        """Stop, once the jobs under way have finished. APScheduler's own
+        `shutdown(wait=True)` waits for them while holding the lock that `get_jobs` and
+        `add_job` take, so an upkeep that was refreshing the digest jobs then waited
+        for it forever: `orgbot run` hung on SIGTERM (and the test suite at a teardown)."""
+        if not self._scheduler.running:
+            return
+        with self._idle:
+            self._stopping = True  # no job starts from now on
+            self._idle.wait_for(lambda: self._running_jobs == 0)
+        self._scheduler.shutdown(wait=True)
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, JobExecutionEvent) and event.exception is not None:

@@ -404,3 +404,39 @@ def test_the_digest_footer_shows_since_in_each_readers_time(fake, services, post
     footer = message["blocks"][-1]["elements"][0]["text"]
     # the previous Monday 09:00 Berlin is 08:00 UTC; Slack renders it in each reader's zone
     assert footer.startswith(f"Since <!date^{int(utc(2026, 11, 23, 8).timestamp())}^")
+
+
+def test_stopping_while_the_upkeep_refreshes_the_digest_jobs_does_not_hang(
+    fake, config, services, monkeypatch
+):
+    """APScheduler's shutdown(wait=True) waits for running jobs while holding the lock
+    that `get_jobs` takes: an upkeep between reading the settings and refreshing the
+    digest jobs waited for it forever (seen as a test run hung at a bot's teardown)."""
+    from datetime import UTC, datetime
+
+    from slackbot import scheduler as scheduler_module
+    from tests.conftest import eventually
+
+    main = threading.current_thread()
+    in_job, go_on = threading.Event(), threading.Event()
+    known_teams = scheduler_module.known_teams
+
+    def teams_slowly(store):
+        if threading.current_thread() is not main:  # the job, not start()
+            in_job.set()
+            go_on.wait(10)
+        return known_teams(store)
+
+    monkeypatch.setattr(scheduler_module, "known_teams", teams_slowly)
+    scheduler = scheduler_module.Scheduler(services, make_client(config))
+    scheduler.start()
+    [upkeep] = [j for j in scheduler.jobs() if j.id == "upkeep"]
+    upkeep.modify(next_run_time=datetime.now(UTC))
+    assert in_job.wait(10)  # the upkeep is reading the settings...
+    stopping = threading.Thread(target=scheduler.shutdown, daemon=True)
+    stopping.start()
+    eventually(lambda: scheduler._stopping or not scheduler.running)  # ...as orgbot stops
+    go_on.set()
+    stopping.join(timeout=10)
+    assert not stopping.is_alive(), "the scheduler did not stop"
+    assert not scheduler.running
