@@ -223,15 +223,22 @@ def test_ctrl_c_leaves_the_sandbox_without_a_traceback(tmp_path):
     import sys
 
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "slackbot", "sandbox"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-    )
+    # a suite started in the background by a script (`make test &`) runs with SIGINT
+    # ignored, and a child inherits that: it would never see the Ctrl-C. A handled
+    # signal is reset to the default at exec, as a terminal's shell would give it.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "slackbot", "sandbox"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
     try:
         for line in proc.stdout:  # the welcome, then the prompt waits for a line
             if line.startswith("Try:"):
