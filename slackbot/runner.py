@@ -6,7 +6,9 @@ import contextlib
 import errno
 import logging
 import socket
+import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App
@@ -22,6 +24,8 @@ from slackbot.services import Services
 from slackbot.store import StoreError
 
 logger = logging.getLogger("orgbot")
+# how long a `/healthz` answer is reused (see `Orgbot.health`)
+HEALTH_CACHE = timedelta(seconds=1)
 
 
 @contextlib.contextmanager
@@ -122,9 +126,30 @@ class Orgbot:
         if scheduler:
             self.scheduler.start()
         self._http: HttpServer | None = None
+        self._health_lock = threading.Lock()
+        self._health_cache: tuple[datetime, tuple[bool, dict[str, Any]]] | None = None
 
     def health(self) -> tuple[bool, dict[str, Any]]:
-        """`GET /healthz`: the database can be read and written now, and the scheduler runs.
+        """`GET /healthz`, answered from a result at most `HEALTH_CACHE_S` old (by the
+        services' clock): the endpoint needs no signature, and each probe commits a write,
+        so a flood of checks costs at most one probe a second, not a write each. While a
+        probe runs, other checks get the previous result rather than queue behind it."""
+        if not self._health_lock.acquire(blocking=self._health_cache is None):
+            return self._health_cache[1]  # type: ignore[index]  # a probe is under way
+        try:
+            now = self.services.clock.now()
+            if self._health_cache is not None:
+                at, result = self._health_cache
+                if timedelta(0) <= now - at < HEALTH_CACHE:
+                    return result
+            result = self.probe_health()
+            self._health_cache = (now, result)
+            return result
+        finally:
+            self._health_lock.release()
+
+    def probe_health(self) -> tuple[bool, dict[str, Any]]:
+        """The database can be read and written now, and the scheduler runs.
 
         When not, `reason` says what is wrong in words (the file, and what to do)."""
         problem = self.services.store.health_problem()
@@ -197,7 +222,6 @@ class Orgbot:
         """Connect to Slack over Socket Mode (unless given a connected handler) and block
         until SIGINT/SIGTERM."""
         import signal
-        import threading
 
         if handler is None:
             handler = self.connect_socket_mode()

@@ -24,7 +24,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -306,6 +307,26 @@ def running(fake, tmp_path, *args: str, **variables: str):
         output.append(proc.communicate(timeout=20)[0])
 
 
+def test_a_flood_of_healthz_costs_one_database_probe_a_second(fake, bot, clock, monkeypatch):
+    """/healthz needs no signature and each probe commits a write: 200 checks in the same
+    second are answered from one probe, by 8 server threads at once."""
+    probes = []
+    real = bot.services.store.health_problem
+    monkeypatch.setattr(bot.services.store, "health_problem", lambda: probes.append(1) or real())
+    url = fake.app_url.replace("/slack/events", "/healthz")
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda _: get_health(url)[0], range(200)))
+    assert statuses == [200] * 200
+    assert len(probes) == 1
+    clock.advance(timedelta(seconds=1))
+    assert get_health(url)[0] == 200
+    assert len(probes) == 2  # a second later, checked again
+
+
+def wait_past_the_health_cache() -> None:
+    time.sleep(1.1)  # `/healthz` reuses its answer for a second
+
+
 def test_healthz_is_503_with_the_reason_when_the_database_is_damaged(fake, tmp_path):
     path = tmp_path / "run.db"
     with running(fake, tmp_path) as (base, _):
@@ -314,6 +335,7 @@ def test_healthz_is_503_with_the_reason_when_the_database_is_damaged(fake, tmp_p
             conn.execute("pragma wal_checkpoint(truncate)")
         with open(path, "r+b") as f:
             f.write(b"junk" * 32)  # over SQLite's header, as a bad disk or a stray cp would
+        wait_past_the_health_cache()
         status, body = get_health(f"{base}/healthz")
     assert status == 503
     assert body["status"] == "unhealthy" and body["database"] == "unavailable"
@@ -326,8 +348,10 @@ def test_healthz_is_503_with_the_reason_when_the_database_turns_read_only(fake, 
     with running(fake, tmp_path) as (base, _):
         assert get_health(f"{base}/healthz")[0] == 200
         path.chmod(0o444)
+        wait_past_the_health_cache()
         status, body = get_health(f"{base}/healthz")
         path.chmod(0o600)
+        wait_past_the_health_cache()
         assert get_health(f"{base}/healthz")[0] == 200  # and back, once it is fixed
     assert status == 503
     assert str(path) in body["reason"] and "read-only" in body["reason"]
@@ -335,7 +359,8 @@ def test_healthz_is_503_with_the_reason_when_the_database_turns_read_only(fake, 
 
 def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):
     """A full disk, without root: a file-size limit on the process (RLIMIT_FSIZE), so the
-    database's write-ahead log cannot grow past 1 MB; writes then fail as on a full disk."""
+    database's write-ahead log cannot grow past 1 MB; writes then fail as on a full disk.
+    Another process (this test) grows the log past that, so orgbot's next write fails."""
     import resource
 
     def small_disk() -> None:
@@ -347,10 +372,10 @@ def test_healthz_is_503_with_the_reason_when_the_disk_is_full(fake, tmp_path):
     url = f"http://127.0.0.1:{env['PORT']}/healthz"
     try:
         wait_healthy(url, proc)
-        for _ in range(1000):  # each check commits a write: the log grows to the limit
-            status, body = get_health(url)
-            if status != 200:
-                break
+        with contextlib.closing(sqlite3.connect(tmp_path / "run.db")) as conn, conn:
+            conn.execute("update health_probe set checked_at = zeroblob(2000000)")
+        wait_past_the_health_cache()
+        status, body = get_health(url)
     finally:
         proc.send_signal(signal.SIGTERM)
         output = proc.communicate(timeout=20)[0]
