@@ -23,9 +23,10 @@ from slackbot.services import Services
 from slackbot.store import Store
 
 
-def eventually(check, *, timeout: float = 5.0, interval: float = 0.01):
+def eventually(check, *, timeout: float = 15.0, interval: float = 0.01):
     """Poll `check` until it returns something truthy (work after the ack runs in the
-    background); fail with the last value after `timeout` seconds."""
+    background); fail with the last value after `timeout` seconds (generous: it returns
+    as soon as the check holds, and a loaded 2-core CI machine can take seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         value = check()

@@ -306,10 +306,12 @@ class FakeSlack:
         method: str,
         count: int = 1,
         *,
-        timeout: float = 5.0,
+        timeout: float = 15.0,
         where: Callable[[Call], bool] | None = None,
     ) -> list[Call]:
         """Block until `count` calls of `method` (matching `where`) were made; return them.
+        (The default wait is generous: it returns as soon as they came, and work after an
+        ack can take seconds on a loaded machine.)
 
         Raises:
             AssertionError: they did not come within `timeout` seconds (the message lists
