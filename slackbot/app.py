@@ -26,6 +26,8 @@ def make_client(config: Config, *, timeout: int = 10) -> WebClient:
     """A `WebClient` on `SLACK_API_URL` that waits out 429s (exactly `Retry-After`, up to
     five times a call), and retries connection failures and Slack's 500/503s, except for
     posting calls, which a retry could post twice."""
+    for name in CLIENT_LOGGERS:
+        _add_filter(name, _ClientFailureNotice)
     client = WebClient(token=config.bot_token, base_url=config.api_url, timeout=timeout)
     client.retry_handlers = [
         RepeatSafeConnectionRetryHandler(max_retry_count=2),
@@ -41,6 +43,28 @@ class _TokenInClientNotice(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "`token` will be unused" not in record.getMessage()
+
+
+class _ClientFailureNotice(logging.Filter):
+    """slack_sdk logs ERROR "Failed to send a request to Slack API server" on every network
+    failure, next to orgbot's own warning that says what it means for the work at hand.
+    Its line becomes an INFO line: hidden by default, shown with `-v` (the libraries' INFO)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.getMessage().startswith("Failed to send a request to Slack API server"):
+            return True
+        record.levelno, record.levelname = logging.INFO, "INFO"
+        return logging.getLogger(record.name).isEnabledFor(logging.INFO)
+
+
+# the loggers slack_sdk's Web API client and response_url client write that line to
+CLIENT_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")
+
+
+def _add_filter(logger_name: str, kind: type[logging.Filter]) -> None:
+    logger = logging.getLogger(logger_name)
+    if not any(isinstance(f, kind) for f in logger.filters):
+        logger.addFilter(kind())
 
 
 def create_app(
@@ -68,8 +92,7 @@ def create_app(
     from handlers.own_workspace import own_workspace_only
 
     bolt_logger = logging.getLogger("orgbot.bolt")
-    if not any(isinstance(f, _TokenInClientNotice) for f in bolt_logger.filters):
-        bolt_logger.addFilter(_TokenInClientNotice())
+    _add_filter("orgbot.bolt", _TokenInClientNotice)
     app = App(
         # the token travels in the client (Bolt takes it from there)
         signing_secret=config.signing_secret or "",

@@ -521,6 +521,26 @@ def test_a_failed_job_is_logged_once(services, config, caplog, monkeypatch):
     assert errors[0].exc_info
 
 
+@pytest.mark.parametrize("verbose", [False, True])
+def test_the_slack_clients_own_error_on_a_network_failure_is_shown_only_with_v(caplog, verbose):
+    """orgbot says what a failed call means in its own warning; slack_sdk's ERROR line
+    "Failed to send a request to Slack API server" is library detail: INFO, for `-v`."""
+    from slackbot.app import make_client
+
+    caplog.set_level(logging.INFO if verbose else logging.WARNING)  # as `-v` and the default
+    client = make_client(Config(bot_token="xoxb-1", api_url=f"http://127.0.0.1:{closed_port()}/"))
+    with pytest.raises(OSError):
+        client.chat_postMessage(channel="C1", text="hello")
+    lines = [
+        (r.levelname, r.getMessage()) for r in caplog.records if r.name.startswith("slack_sdk")
+    ]
+    if verbose:
+        assert lines and all(level == "INFO" for level, _ in lines), lines
+        assert any(m.startswith("Failed to send a request to Slack API") for _, m in lines)
+    else:
+        assert lines == []
+
+
 def test_run_logs_only_orgbots_own_lines_by_default(fake, tmp_path):
     with running(fake, tmp_path) as (_, output):
         pass
