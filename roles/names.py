@@ -19,6 +19,7 @@ from roles.catalog import Catalog, Role
 from roles.titles import (
     CONNECTORS,
     MODIFIERS,
+    PART_WORDS,
     RANK_WORDS,
     TitleReading,
     grammar_vocabulary,
@@ -236,6 +237,9 @@ def _head_of(
 ) -> Resolution | None:
     """`Head of Sales`: the one director- or VP-level role of that function, if there is one."""
     if "head" not in words or len(reading.functions) != 1 or reading.unknown:
+        return None
+    text = f" {' '.join(words)} "
+    if any(f" {part} " in text for part in PART_WORDS):  # Head of Talent is not the HR Director
         return None
     if reading.rank != 4.5 or reading.stepped:
         return None

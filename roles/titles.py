@@ -200,6 +200,47 @@ FUNCTION_WORDS: dict[str, str] = {
         "general",
     ),
 }
+# Words that name a part of a function, not all of it: the head of talent, of comms or of
+# quality is not the function's director ("Head of X" maps to that only for X the whole).
+PART_WORDS = frozenset(
+    {
+        "talent",
+        "recruiter",
+        "recruiting",
+        "recruitment",
+        "talent acquisition",
+        "people operations",
+        "people ops",
+        "communications",
+        "comms",
+        "brand",
+        "demand generation",
+        "site",
+        "quality",
+        "procurement",
+        "purchasing",
+        "sourcing",
+        "logistics",
+        "distribution",
+        "warehouse",
+        "accounting",
+        "accounts",
+        "treasury",
+        "support",
+        "service",
+        "services",
+        "infrastructure",
+        "systems",
+        "digital",
+        "compliance",
+        "analytics",
+        "insights",
+        "bi",
+        "ai",
+        "scrum",
+        "agile",
+    }
+)
 # "general" is not a function of its own: words that only say "the business as a whole".
 GENERAL = "general"
 
