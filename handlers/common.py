@@ -16,7 +16,7 @@ from slack_sdk.webhook import WebhookClient
 
 from slackbot.proposals.model import ProposalError
 from slackbot.ratelimit import RateLimited
-from slackbot.services import services_from
+from slackbot.services import Services, services_from
 from slackbot.slack_errors import error_code, explain_modal
 from slackbot.ui.common import notice_modal, simple_message
 
@@ -45,16 +45,36 @@ def for_person(
     """Run `fn` once Slack has its answer, on the interactive lane (a person is waiting:
     a modal to open, a view to update, an answer). If it fails unexpectedly the person is
     told so, with a reference for the log line, never left with nothing."""
+    run = _telling_on_failure(body, client, respond, SORRY, fn, args, kwargs)
+    services_from(context).background.interactive(run)
+
+
+def _telling_on_failure(
+    body: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    words: str,
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    passing: tuple[type[Exception], ...] = (),
+) -> Callable[[], None]:
+    """`fn(*args, **kwargs)`, which, if it fails unexpectedly (not with one of `passing`),
+    logs the error with a reference and tells the person `words` with that reference."""
 
     def run() -> None:
         try:
             fn(*args, **kwargs)
+        except passing:
+            raise
         except Exception:
             ref = uuid.uuid4().hex[:8]
             logger.exception("%s failed (ref %s)", getattr(fn, "__qualname__", fn), ref)
-            tell(body, client, respond, SORRY.format(ref=ref))
+            tell(body, client, respond, words.format(ref=ref))
 
-    services_from(context).background.interactive(run)
+    run.__qualname__ = getattr(fn, "__qualname__", "after_ack")
+    return run
 
 
 SAVED_BUT = (
@@ -75,18 +95,10 @@ def after_ack_for(
 ) -> None:
     """`after_ack` (posting lane) for work that follows a change a person made: if it
     fails unexpectedly, they are told that their change is saved and what to do."""
-
-    def run() -> None:
-        try:
-            fn(*args, **kwargs)
-        except RateLimited:
-            raise  # put back by the pool, not a failure
-        except Exception:
-            ref = uuid.uuid4().hex[:8]
-            logger.exception("%s failed (ref %s)", getattr(fn, "__qualname__", fn), ref)
-            tell(body, client, respond, SAVED_BUT.format(ref=ref))
-
-    run.__qualname__ = getattr(fn, "__qualname__", "after_ack")
+    # a RateLimited is put back by the pool, not a failure
+    run = _telling_on_failure(
+        body, client, respond, SAVED_BUT, fn, args, kwargs, passing=(RateLimited,)
+    )
     services_from(context).background.submit(run)
 
 
@@ -175,6 +187,35 @@ def open_modal(
         if tell_person is not None:
             tell_person(explain_modal(error, again=again))
         return None
+
+
+def open_for_admins(
+    services: Services,
+    client: WebClient,
+    respond: Respond,
+    *,
+    team_id: str,
+    user_id: str,
+    trigger_id: str,
+    view: dict[str, Any],
+    again: str,
+    refusal: str,
+    title: str,
+) -> None:
+    """Open `view` at once (the trigger id dies 3 s after the command), then ask Slack
+    whether this person is an admin (a slow `users.info` must not expire the trigger) and
+    turn the modal into a polite no (`refusal`, under `title`) if not. The submission is
+    checked again."""
+    view_id = open_modal(
+        client,
+        trigger_id,
+        view,
+        tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
+        again=again,
+    )
+    if view_id is None or services.is_admin(team_id, user_id, client):
+        return
+    replace_with_refusal(client, respond, view_id=view_id, words=refusal, title=title)
 
 
 def replace_with_refusal(

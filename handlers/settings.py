@@ -13,8 +13,7 @@ from slack_sdk.errors import SlackApiError
 from handlers.common import (
     after_ack_for,
     is_admin_before_ack,
-    open_modal,
-    replace_with_refusal,
+    open_for_admins,
 )
 from slackbot import ids
 from slackbot.services import Services, services_from
@@ -43,22 +42,20 @@ def open_settings(
     user_id: str,
     trigger_id: str,
 ) -> None:
-    """After the ack of `/org-proposal settings`: open the modal at once (the trigger id
-    dies 3 s after the command), then ask Slack whether this person is an admin (a slow
-    `users.info` must not expire the trigger) and turn the modal into a polite no if not.
-    The submission is checked again."""
+    """After the ack of `/org-proposal settings`: the modal, for admins only (see
+    `open_for_admins`)."""
     settings = load_settings(services.store, team_id, default_timezone=services.config.timezone)
-    view_id = open_modal(
+    open_for_admins(
+        services,
         client,
-        trigger_id,
-        settings_modal(settings),
-        tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
+        respond,
+        team_id=team_id,
+        user_id=user_id,
+        trigger_id=trigger_id,
+        view=settings_modal(settings),
         again="run `/org-proposal settings` again",
-    )
-    if view_id is None or services.is_admin(team_id, user_id, client):
-        return
-    replace_with_refusal(
-        client, respond, view_id=view_id, words=ONLY_ADMINS, title="orgbot settings"
+        refusal=ONLY_ADMINS,
+        title="orgbot settings",
     )
 
 

@@ -8,7 +8,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import is_admin_before_ack, open_modal, replace_with_refusal
+from handlers.common import is_admin_before_ack, open_for_admins
 from roles import Catalog, CatalogError
 from slackbot import ids
 from slackbot.services import Services, catalog_from, services_from
@@ -42,26 +42,23 @@ def open_role_form(
     channel_id: str | None,
     request: RoleFormRequest,
 ) -> None:
-    """After the ack: open the modal at once, pre-filled from the role named (the trigger
-    id dies 3 s after the command), then ask Slack whether this person is an admin (a slow
-    `users.info` must not expire the trigger) and turn the modal into a polite no if not.
-    The submission is checked again."""
+    """After the ack: the modal pre-filled from the role named, for admins only (see
+    `open_for_admins`)."""
     role, problem = role_form_start(catalog, request)
     if problem:
         respond(response_type="ephemeral", **simple_message(problem))
         return
-    view = role_form_modal(catalog, mode=request.mode, role=role, channel_id=channel_id)
-    view_id = open_modal(
+    open_for_admins(
+        services,
         client,
-        trigger_id,
-        view,
-        tell_person=lambda words: respond(response_type="ephemeral", **simple_message(words)),
+        respond,
+        team_id=team_id,
+        user_id=user_id,
+        trigger_id=trigger_id,
+        view=role_form_modal(catalog, mode=request.mode, role=role, channel_id=channel_id),
         again="run the command again",
-    )
-    if view_id is None or services.is_admin(team_id, user_id, client):
-        return
-    replace_with_refusal(
-        client, respond, view_id=view_id, words=ONLY_ADMINS, title="Workspace roles"
+        refusal=ONLY_ADMINS,
+        title="Workspace roles",
     )
 
 

@@ -165,6 +165,30 @@ def _row(row: dict[str, Any]) -> Delivery:
     )
 
 
+def _new_row(
+    key: str,
+    *,
+    team_id: str,
+    kind: str,
+    target: str,
+    stamp: str,
+    proposal_id: int | None = None,
+    message: dict[str, Any] | None = None,
+    **state: Any,
+) -> dict[str, Any]:
+    """A new `deliveries` row, created at `stamp`; `state`: its status and what goes with it."""
+    return {
+        "key": key,
+        "team_id": team_id,
+        "kind": kind,
+        "target": target,
+        "proposal_id": proposal_id,
+        "created_at": stamp,
+        "message": json.dumps(message) if message is not None else None,
+        **state,
+    }
+
+
 class Deliveries:
     def __init__(self, store: Store, *, owner: str = OWNER):
         self.store = store
@@ -192,19 +216,19 @@ class Deliveries:
             existing = list(db.query("select * from deliveries where key = ?", [key]))
             if not existing:
                 db["deliveries"].insert(
-                    {
-                        "key": key,
-                        "team_id": team_id,
-                        "kind": kind,
-                        "target": target,
-                        "proposal_id": proposal_id,
-                        "status": SENDING,
-                        "attempts": 1,
-                        "claimed_at": stamp,
-                        "claimed_by": self.owner,
-                        "created_at": stamp,
-                        "message": json.dumps(message) if message is not None else None,
-                    }
+                    _new_row(
+                        key,
+                        team_id=team_id,
+                        kind=kind,
+                        target=target,
+                        stamp=stamp,
+                        proposal_id=proposal_id,
+                        message=message,
+                        status=SENDING,
+                        attempts=1,
+                        claimed_at=stamp,
+                        claimed_by=self.owner,
+                    )
                 )
                 return True
             cursor = db.execute(
@@ -233,18 +257,18 @@ class Deliveries:
             if list(db.query("select 1 from deliveries where key = ?", [key])):
                 return False
             db["deliveries"].insert(
-                {
-                    "key": key,
-                    "team_id": team_id,
-                    "kind": kind,
-                    "target": target,
-                    "proposal_id": proposal_id,
-                    "status": PENDING,
-                    "attempts": 0,
-                    "next_attempt_at": stamp,
-                    "created_at": stamp,
-                    "message": json.dumps(message) if message is not None else None,
-                }
+                _new_row(
+                    key,
+                    team_id=team_id,
+                    kind=kind,
+                    target=target,
+                    stamp=stamp,
+                    proposal_id=proposal_id,
+                    message=message,
+                    status=PENDING,
+                    attempts=0,
+                    next_attempt_at=stamp,
+                )
             )
             return True
 
@@ -317,16 +341,16 @@ class Deliveries:
             if list(db.query("select 1 from deliveries where key = ?", [key])):
                 return False
             db["deliveries"].insert(
-                {
-                    "key": key,
-                    "team_id": team_id,
-                    "kind": kind,
-                    "target": target,
-                    "status": SKIPPED,
-                    "attempts": 0,
-                    "last_error": reason,
-                    "created_at": now.isoformat(timespec="seconds"),
-                }
+                _new_row(
+                    key,
+                    team_id=team_id,
+                    kind=kind,
+                    target=target,
+                    stamp=now.isoformat(timespec="seconds"),
+                    status=SKIPPED,
+                    attempts=0,
+                    last_error=reason,
+                )
             )
             return True
 
