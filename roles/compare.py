@@ -252,18 +252,24 @@ def _ladder(catalog: Catalog, roles: tuple[Role, ...]) -> list[Finding]:
     ordered = sorted(roles, key=lambda r: r.rank)
     if len(roles) == 2:
         top, low = ordered
-        steps = low.rank - top.rank
+        between = _between(catalog, top, low)
+        # a direct report is not "two rungs lower" (the CEO's COO): the rungs it skips are
+        # only counted when a role of its function stands in between
+        lower = (
+            ""
+            if low.reports_to == top.id and not between
+            else f", {_steps(low.rank - top.rank)} lower"
+        )
         if top.rank == 0 and _titled_by_rung(top):  # not "the Chair … is the chair …"
             text = (
                 f"On the ladder the {top.short_name} leads the board, above management, and the "
-                f"{low.short_name} is {_rung(low)}, {_steps(steps)} lower"
+                f"{low.short_name} is {_rung(low)}{lower}"
             )
         else:
             text = (
                 f"On the ladder the {top.short_name} is {_rung(top)} and the "
-                f"{low.short_name} {_rung(low)}, {_steps(steps)} lower"
+                f"{low.short_name} {_rung(low)}{lower}"
             )
-        between = _between(catalog, top, low)
         if between:
             text += f", with the {_join([r.short_name for r in between])} in between"
         return [Finding(LADDER, text + ".", (top.id, low.id))]

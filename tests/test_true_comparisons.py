@@ -144,6 +144,21 @@ def test_every_stock_sentence_fits_the_roles_it_is_used_for():
     assert seen >= {MAINLY_THEMES, ONLY_THEMES}
 
 
+def test_a_direct_report_is_not_counted_rungs_below_its_manager():
+    # "the COO a C-suite officer, two rungs lower" next to "the COO reports to the CEO"
+    for a, b in ((catalog[x], catalog[y]) for x, y in PAIRS):
+        if b.reports_to == a.id:
+            for ladder in compare(catalog, (a, b)).findings:
+                if ladder.kind == LADDER and " in between" not in ladder.text:
+                    assert "lower" not in ladder.text, ladder.text
+    [ceo_coo] = [
+        f for f in compare(catalog, (catalog["ceo"], catalog["coo"])).findings if f.kind == LADDER
+    ]
+    assert ceo_coo.text == (
+        "On the ladder the CEO is the head of the organization and the COO a C-suite officer."
+    )
+
+
 def test_no_finding_describes_a_role_by_its_own_title():
     # "the Chair of the Board is the chair of the board" says nothing
     for result in comparisons():
