@@ -194,10 +194,14 @@ class HttpServer:
             self._server.run()
 
     def close(self) -> None:
-        """Stop serving: close every socket from inside the event loop (so the loop wakes
-        at once instead of at its next poll), then let the worker threads finish."""
+        """Stop serving: let the worker threads finish the requests they hold, then close
+        every socket from inside the event loop (so the loop wakes at once instead of at
+        its next poll). A worker ends each request by waking the loop through its trigger
+        socket: closed first, that was an ERROR 'Exception when servicing' with an EBADF
+        traceback when orgbot stopped just after answering."""
         from waitress import wasyncore
 
+        self._server.task_dispatcher.shutdown(timeout=5)
         sockets = self._server._map
         if self._thread is not None and self._thread.is_alive():
             with contextlib.suppress(OSError):  # the loop is already tearing down
@@ -205,4 +209,3 @@ class HttpServer:
             self._thread.join(timeout=5)
         with contextlib.suppress(OSError):
             wasyncore.close_all(sockets)
-        self._server.task_dispatcher.shutdown(timeout=5)
