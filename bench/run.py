@@ -329,9 +329,9 @@ def bench_reminders(n: int, *, per_second: float = 50.0, burst: int = 50) -> str
     from roles import load_catalog
     from slackbot.clock import ManualClock
     from slackbot.devslack.workspace import User, Workspace
-    from slackbot.orgchart import parse_structure
+    from slackbot.org.structure import parse_structure
     from slackbot.proposals import Draft
-    from slackbot.scheduled import ScheduledPosts
+    from slackbot.scheduling.scheduled import ScheduledPosts
     from slackbot.services import Services
 
     n = 1000 if n >= 1000 else n

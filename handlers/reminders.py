@@ -9,7 +9,7 @@ from handlers.common import for_person, proposal_ref, replace_clicked, tell
 from slackbot import ids
 from slackbot.people import People
 from slackbot.proposals import ProposalError
-from slackbot.reminders import next_morning, snooze
+from slackbot.scheduling.reminders import next_morning, snooze
 from slackbot.services import Services, services_from
 from slackbot.ui.reminder import snoozed_message
 

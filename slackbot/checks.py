@@ -49,9 +49,9 @@ def check_token(config: Config) -> CheckResult:
     if not config.bot_token:
         return CheckResult("token", False, "SLACK_BOT_TOKEN is not set")
     from slackbot.app import make_client
-    from slackbot.delivery import retry_after
     from slackbot.ratelimit import INTERACTIVE, current_lane, set_lane
     from slackbot.runner import quiet, unreachable
+    from slackbot.scheduling.delivery import retry_after
 
     lane = current_lane()
     set_lane(INTERACTIVE)  # a check answers now: a long Retry-After is reported, not slept
@@ -149,7 +149,7 @@ def check_manifest() -> CheckResult:
 
 def check_deliveries(config: Config) -> CheckResult:
     """Digests and reminders that failed, were given up, or have an unknown outcome."""
-    from slackbot.delivery import Deliveries
+    from slackbot.scheduling.delivery import Deliveries
     from slackbot.store import StoreError
 
     try:

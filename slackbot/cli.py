@@ -278,7 +278,7 @@ def _open_store(config: Config, *, create: bool):
 
 def _scheduled_pass(args: argparse.Namespace, which: str) -> int:
     from slackbot.app import make_client
-    from slackbot.scheduled import ScheduledPosts
+    from slackbot.scheduling.scheduled import ScheduledPosts
     from slackbot.services import Services
 
     config = Config.from_env()

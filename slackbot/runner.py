@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 from slackbot.app import create_app, make_client
 from slackbot.clock import Clock
 from slackbot.config import Config
-from slackbot.scheduler import Scheduler
+from slackbot.scheduling.scheduler import Scheduler
 from slackbot.server import HttpServer, OrgbotWSGI
 from slackbot.services import Services
 from slackbot.store import StoreError

@@ -29,7 +29,7 @@ class Services:
     store: Store
     catalog: Catalog = field(default_factory=load_catalog)
     clock: Clock = field(default_factory=SystemClock)
-    scheduler: Any = None  # slackbot.scheduler.Scheduler once started
+    scheduler: Any = None  # slackbot.scheduling.scheduler.Scheduler once started
     background: Background = field(default_factory=Background)
     proposals: ProposalService = field(init=False)
     catalogs: CatalogProvider = field(init=False)
@@ -76,7 +76,7 @@ class Services:
 
     def admin_notes(self, team_id: str, user_id: str, client: Any = None) -> list[str]:
         """What an admin should see on their Home tab: deliveries that need attention."""
-        from slackbot.delivery import Deliveries
+        from slackbot.scheduling.delivery import Deliveries
 
         troubles = Deliveries(self.store).troubles(team_id)
         if not troubles or not self.is_admin(team_id, user_id, client):

@@ -18,7 +18,7 @@ from slackbot.clock import ManualClock
 from slackbot.config import Config
 from slackbot.devslack import FakeSlack
 from slackbot.runner import Orgbot
-from slackbot.scheduled import ScheduledPosts
+from slackbot.scheduling.scheduled import ScheduledPosts
 from slackbot.services import Services
 from slackbot.store import Store
 

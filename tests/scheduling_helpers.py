@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 from roles import load_catalog
 from slackbot.app import make_client
 from slackbot.clock import ManualClock
-from slackbot.orgchart import parse_structure
+from slackbot.org.structure import parse_structure
 from slackbot.proposals import Draft
-from slackbot.scheduled import ScheduledPosts
+from slackbot.scheduling.scheduled import ScheduledPosts
 from slackbot.services import Services
 from slackbot.settings import Settings, save_settings
 

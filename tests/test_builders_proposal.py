@@ -10,7 +10,7 @@ import pytest
 
 from roles import load_catalog
 from slackbot.blockkit.limits import check_message, check_view
-from slackbot.orgchart import Position, Structure
+from slackbot.org.structure import Position, Structure
 from slackbot.proposals.model import OPEN_STATUSES, STATUS_LABELS, OrgVersion, Proposal
 from slackbot.ui.common import context, message
 from slackbot.ui.home import home_view

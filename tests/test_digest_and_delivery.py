@@ -11,14 +11,14 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from slackbot import delivery as delivery_module
 from slackbot.app import make_client
 from slackbot.checks import check_deliveries
 from slackbot.clock import ManualClock
-from slackbot.delivery import Deliveries
-from slackbot.digest import latest_scheduled
 from slackbot.proposals.model import APPROVE, REJECT
-from slackbot.scheduled import ScheduledPosts
+from slackbot.scheduling import delivery as delivery_module
+from slackbot.scheduling.delivery import Deliveries
+from slackbot.scheduling.digest import latest_scheduled
+from slackbot.scheduling.scheduled import ScheduledPosts
 from slackbot.settings import Settings
 from tests.scheduling_helpers import (
     ALEX,
@@ -376,7 +376,7 @@ def test_an_uncertain_post_that_did_not_arrive_is_sent_once_more(fake, config, s
 
 
 def test_changing_only_the_time_zone_reschedules_the_digest(fake, config, services, clock):
-    from slackbot.scheduler import Scheduler
+    from slackbot.scheduling.scheduler import Scheduler
     from slackbot.settings import save_settings
 
     settings = set_digest(services)  # Monday 09:00 Europe/Berlin
@@ -414,7 +414,7 @@ def test_stopping_while_the_upkeep_refreshes_the_digest_jobs_does_not_hang(
     digest jobs waited for it forever (seen as a test run hung at a bot's teardown)."""
     from datetime import UTC, datetime
 
-    from slackbot import scheduler as scheduler_module
+    from slackbot.scheduling import scheduler as scheduler_module
     from tests.conftest import eventually
 
     main = threading.current_thread()

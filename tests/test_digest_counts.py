@@ -8,8 +8,8 @@ import time
 from datetime import date
 
 from slackbot.blockkit.limits import check_message
-from slackbot.digest import LISTED
 from slackbot.proposals.model import APPROVE
+from slackbot.scheduling.digest import LISTED
 from tests.scheduling_helpers import (
     ALEX,
     DANA,

@@ -14,7 +14,7 @@ from roles import load_catalog
 from slackbot import ids
 from slackbot.cli import main
 from slackbot.clock import ManualClock
-from slackbot.orgchart import parse_structure
+from slackbot.org.structure import parse_structure
 from slackbot.proposals import Draft, ProposalService
 from slackbot.store import Store
 from tests.conftest import eventually

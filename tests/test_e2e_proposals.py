@@ -546,7 +546,7 @@ def test_the_home_tab_shows_what_waits_on_you(fake, bot):
 
 
 def test_admins_see_failed_deliveries_on_their_home_tab(fake, bot):
-    from slackbot.delivery import Deliveries
+    from slackbot.scheduling.delivery import Deliveries
 
     deliveries = Deliveries(bot.services.store)
     now = bot.services.clock.now()

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from roles import load_catalog
 from slackbot.cli import main
 from slackbot.clock import ManualClock
-from slackbot.orgchart import parse_structure
+from slackbot.org.structure import parse_structure
 from slackbot.proposals import Draft, ProposalService
 from slackbot.store import Store
 

@@ -495,8 +495,8 @@ def test_a_failed_job_is_logged_once(services, config, caplog, monkeypatch):
     """A scheduler job that fails (here: the catch-up pass) is one ERROR record with its
     traceback, not that and APScheduler's own 'Job … raised an exception' too."""
     from slackbot.app import make_client
-    from slackbot.scheduled import ScheduledPosts
-    from slackbot.scheduler import Scheduler
+    from slackbot.scheduling.scheduled import ScheduledPosts
+    from slackbot.scheduling.scheduler import Scheduler
 
     def fail(self, **kwargs):
         raise sqlite3.OperationalError("database is locked")

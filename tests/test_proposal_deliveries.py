@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from slackbot import delivery as d
-from slackbot.delivery import Deliveries
+from slackbot.scheduling import delivery as d
+from slackbot.scheduling.delivery import Deliveries
 from tests.conftest import eventually
 
 

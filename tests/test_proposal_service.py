@@ -7,7 +7,7 @@ import pytest
 
 from roles import load_catalog
 from slackbot.clock import ManualClock
-from slackbot.orgchart import parse_structure
+from slackbot.org.structure import parse_structure
 from slackbot.proposals import AlreadyDecided, Closed, Draft, NotAllowed, NotFound, ProposalService
 from slackbot.proposals.model import APPROVE, REJECT, REQUEST_CHANGES
 from slackbot.store import Store

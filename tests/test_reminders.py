@@ -11,7 +11,7 @@ import pytest
 from slackbot.clock import ManualClock
 from slackbot.people import Person
 from slackbot.proposals.model import APPROVE
-from slackbot.reminders import reminder_due
+from slackbot.scheduling.reminders import reminder_due
 from slackbot.settings import Settings
 from tests.scheduling_helpers import (
     ALEX,
@@ -205,7 +205,7 @@ def test_no_reminders_while_the_proposal_is_back_with_its_author(fake, services,
 
 
 def test_a_failed_reminder_is_not_retried_after_its_day(fake, services, posts, clock):
-    from slackbot.delivery import Deliveries
+    from slackbot.scheduling.delivery import Deliveries
 
     create_proposal(services, reviewers=(SAM,))  # London
     fake.fail("chat.postMessage", "internal_error", times=10)

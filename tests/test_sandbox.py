@@ -93,7 +93,7 @@ def test_jobs_due_at_the_same_instant_all_fire():
     from datetime import UTC, date
 
     from roles import load_catalog
-    from slackbot.orgchart import parse_structure
+    from slackbot.org.structure import parse_structure
     from slackbot.proposals import Draft
     from slackbot.sandbox.session import Sandbox
     from slackbot.settings import Settings, save_settings

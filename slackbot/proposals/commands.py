@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slackbot.orgchart import Structure, diff, starter_text
+from slackbot.org.structure import Structure, diff, starter_text
 from slackbot.proposals.model import NotFound, Proposal
 from slackbot.services import Services
 from slackbot.ui import proposal_lists as ui

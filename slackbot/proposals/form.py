@@ -10,7 +10,7 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.orgchart import has_words, parse_structure
+from slackbot.org.structure import has_words, parse_structure
 from slackbot.proposals.model import Draft
 
 MAX_TITLE = 150

@@ -2,7 +2,7 @@
 thread replies, and DMs to reviewers and the author. Called after the ack (see
 `slackbot.background`), and by the scheduler's upkeep for whatever is left to do.
 
-Every one of these is a delivery (`slackbot.delivery`): claimed before the call, posted
+Every one of these is a delivery (`slackbot.scheduling.delivery`): claimed before the call, posted
 with its key in the message metadata, reconciled from history after a crash, never posted
 twice. Keys:
 
@@ -32,19 +32,6 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from slackbot.delivery import (
-    FAILED,
-    GAVE_UP,
-    METADATA_EVENT,
-    SENT,
-    SKIPPED,
-    Deliveries,
-    Delivery,
-    Outgoing,
-    Sender,
-    deferring,
-    retry_after,
-)
 from slackbot.proposals.model import (
     APPROVE,
     COMMENTED,
@@ -56,6 +43,19 @@ from slackbot.proposals.model import (
     NotFound,
     Outcome,
     Proposal,
+)
+from slackbot.scheduling.delivery import (
+    FAILED,
+    GAVE_UP,
+    METADATA_EVENT,
+    SENT,
+    SKIPPED,
+    Deliveries,
+    Delivery,
+    Outgoing,
+    Sender,
+    deferring,
+    retry_after,
 )
 from slackbot.services import Services
 from slackbot.slack_errors import error_code, explain_code

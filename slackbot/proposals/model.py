@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from slackbot.orgchart import Structure
+from slackbot.org.structure import Structure
 
 # statuses
 IN_REVIEW = "in_review"

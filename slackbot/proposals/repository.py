@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from slackbot.orgchart import Structure
+from slackbot.org.structure import Structure
 from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.orgchart import WIDE_SPAN, Change, Structure, diff
+from slackbot.org.structure import WIDE_SPAN, Change, Structure, diff
 from slackbot.proposals.model import (
     APPROVE,
     APPROVED,

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from slackbot import ids
-from slackbot.orgchart import EXAMPLE, MAX_POSITIONS
+from slackbot.org.structure import EXAMPLE, MAX_POSITIONS
 from slackbot.proposals.form import MAX_RATIONALE, MAX_REVIEWERS, MAX_STRUCTURE, MAX_TITLE
 from slackbot.proposals.metadata import ProposalFormMetadata
 from slackbot.proposals.model import REQUEST_CHANGES, Proposal

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from slackbot.delivery import Delivery, Outgoing
 from slackbot.people import People, Person
 from slackbot.proposals.model import CREATED, EDITED, IN_REVIEW, Proposal
+from slackbot.scheduling.delivery import Delivery, Outgoing
 from slackbot.services import Services
 from slackbot.settings import Settings, load_settings
 from slackbot.ui.reminder import reminder_message

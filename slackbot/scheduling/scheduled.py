@@ -9,11 +9,11 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 
-from slackbot import digest, reminders
 from slackbot.blockkit.render import render_blocks
-from slackbot.delivery import Deliveries, Delivery, Outgoing, Sender
 from slackbot.people import People
 from slackbot.proposals.messenger import CARD, DM, PROPOSAL_KINDS, REPLY, ProposalMessenger
+from slackbot.scheduling import digest, reminders
+from slackbot.scheduling.delivery import Deliveries, Delivery, Outgoing, Sender
 from slackbot.services import Services
 from slackbot.settings import known_teams, load_settings
 

@@ -3,7 +3,7 @@
 import pytest
 
 from roles import load_catalog
-from slackbot.orgchart import Structure, diff, parse_structure, starter_text
+from slackbot.org.structure import Structure, diff, parse_structure, starter_text
 
 catalog = load_catalog()
 

@@ -25,7 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from slackbot.scheduled import ScheduledPosts
+from slackbot.scheduling.scheduled import ScheduledPosts
 from slackbot.services import Services
 from slackbot.settings import Settings, known_teams, load_settings
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from slackbot.delivery import Deliveries, Delivery, Outgoing
 from slackbot.proposals.model import (
     Event,
     NotFound,
     Proposal,
 )
+from slackbot.scheduling.delivery import Deliveries, Delivery, Outgoing
 from slackbot.services import Services
 from slackbot.settings import Settings
 from slackbot.ui.digest import DigestTotals, digest_message
