@@ -1,5 +1,5 @@
 """orgbot's benchmarks. Rerun with `make bench` or
-`python bench/run.py [ack|proposal|reminders|burst|modal429]`.
+`python bench/run.py [ack|proposal|reminders|burst|modal429|shape]`.
 
 Each benchmark runs orgbot and a baseline in the same process, in the same run, so the
 figures compare like with like on whatever machine runs them. Results print as Markdown
@@ -12,11 +12,13 @@ import argparse
 import http.client
 import json
 import platform
+import random
 import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +31,8 @@ from slack_sdk.signature import SignatureVerifier
 from slackbot.app import create_app, make_client
 from slackbot.config import Config
 from slackbot.devslack import FakeSlack
+from slackbot.org.shape import shape
+from slackbot.org.structure import Position, Structure
 from slackbot.server import HttpServer, OrgbotWSGI
 from slackbot.services import Services
 
@@ -621,12 +625,81 @@ def bench_modal429(n: int) -> str:
     )
 
 
+# --- spans and layers of a large org --------------------------------------------------------
+
+
+def generated_org(size: int, *, seed: int = 10) -> Structure:
+    """A `size`-position org shaped like a real one: each manager has 2 to 12 reports,
+    some positions several seats, some open; filled breadth first from one CEO."""
+    rng = random.Random(seed)
+    positions = [Position(title="CEO", key="p0")]
+    managers = deque(["p0"])
+    while len(positions) < size:
+        manager = managers.popleft()
+        for _ in range(min(rng.randint(2, 12), size - len(positions))):
+            key = f"p{len(positions)}"
+            seats = rng.choice((1, 1, 1, 1, 2, 3, 5))
+            positions.append(
+                Position(title=f"Role {key}", key=key, headcount=seats, reports_to=manager)
+            )
+            managers.append(key)
+    return Structure(tuple(positions))
+
+
+def chain_org(size: int) -> Structure:
+    """`size` positions, each reporting to the one before: the deepest possible org."""
+    return Structure(
+        tuple(
+            Position(title=f"Role {i}", key=f"p{i}", reports_to=f"p{i - 1}" if i else None)
+            for i in range(size)
+        )
+    )
+
+
+def _timed(fn: Callable[[], object], runs: int) -> list[float]:
+    samples = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def bench_shape(n: int) -> str:
+    """Spans and layers (`slackbot.org.shape.shape`) of 10,000-position orgs, beside the
+    code path the card used before (`Structure.spans()`: a scan of every position for each
+    manager's reports)."""
+    runs = 9
+    rows = []
+    for name, org in (
+        ("10,000 positions, 2–12 reports each", generated_org(10_000)),
+        ("10,000 positions in one chain", chain_org(10_000)),
+        ("1,000 positions, 2–12 reports each", generated_org(1_000)),
+    ):
+        new = _timed(lambda org=org: shape(org), runs)
+        old_runs = 1 if len(org) > 2_000 else 3
+        old = _timed(lambda org=org: org.spans(), old_runs)
+        result = shape(org)
+        rows.append(
+            f"| {name} | {result.layers} | {len(result.managers)} | "
+            f"{statistics.median(new) * 1000:.1f} ms | {max(new) * 1000:.1f} ms | "
+            f"{statistics.median(old) * 1000:,.0f} ms ({old_runs} run{'s' if old_runs > 1 else ''}) |"
+        )
+    return (
+        f"`shape()` p50 and slowest over {runs} runs; `Structure.spans()` (spans only, no layers "
+        "or headcount under) beside it.\n\n"
+        "| org | layers | managers | `shape()` p50 | `shape()` slowest | `Structure.spans()` |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n"
+    )
+
+
 BENCHES: dict[str, Callable[[int], str]] = {
     "ack": bench_ack,
     "proposal": bench_proposal,
     "reminders": bench_reminders,
     "burst": bench_burst,
     "modal429": bench_modal429,
+    "shape": bench_shape,
 }
 
 
