@@ -1,42 +1,47 @@
-"""Org structures: parsed from "one position a line" text, validated, drawn as a tree, and
-compared with another structure. Pure; no Slack, no database.
+"""Org structures: positions with their holders, open seats and dotted lines, drawn as a
+tree, written back as text and compared with another structure. Pure; no Slack, no
+database. The text people type is read by `slackbot/org/parse.py` (`parse_structure`,
+re-exported here).
 
-    CEO
-    COO reports to CEO
-    Operations Director reports to COO
-    Operations Manager x3 reports to Operations Director
+    CEO (@maria)
+    COO (@sam) reports to CEO
+    Operations Director (@dana) reports to COO
+    Operations Manager x3, 1 open reports to Operations Director
+    Data Analyst [hire] reports to COO
+    Head of Data reports to COO, dotted to CEO
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz, process
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Protocol
 
 from roles import Catalog
-from roles.names import lookup, normalize
+
+if TYPE_CHECKING:
+    from slackbot.org.parse import ParseResult
 
 MAX_POSITIONS = 60
 MAX_TITLE = 80
 MAX_HEADCOUNT = 999
 WIDE_SPAN = 8
 
+FILLED, OPEN, HIRE, BACKFILL = "filled", "open", "hire", "backfill"
+VACANT_KINDS = (OPEN, HIRE, BACKFILL)
+# how a kind of vacant seat reads after a count: "1 open", "2 to hire", "1 backfill"
+SEAT_WORDS = {OPEN: "open", HIRE: "to hire", BACKFILL: "backfill"}
+
 EXAMPLE = "Operations Director reports to COO"
-_REPORTS = re.compile(
-    r"\s+(?:reports?\s+(?:to|into)|reporting\s+to|under)\s+|\s*(?:->|→|=>)\s*", re.IGNORECASE
-)
-# "Manager x3", "Manager ×3", "Manager (3)": an x needs a space before it, so that a
-# title ending in a digit ("Linux2", "Tier x2 Lead" aside) is not read as a count
-_HEADCOUNT = re.compile(
-    r"^(?P<title>.*?)(?:\s+[x*]\s*(?P<n>\d+)|\s*×\s*(?P<n3>\d+)|\s*\(\s*(?P<n2>\d+)\s*\))$",
-    re.IGNORECASE,
-)
-_BULLET = re.compile(r"^\s*(?:[-*•·]|\d+[.)])\s+")
 # a title needs at least one letter or digit: `.`, `-` or `---` is not a position
 _WORDLIKE = re.compile(r"[^\W_]")
+# a Slack user id as people paste it: U…/W… in capitals and digits
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+# what a name written back as `@name` must not hold (it would not read back as one name)
+_NAME_UNSAFE = re.compile(r"[,()<>\[\]@\n]")
 
 
 def has_words(text: str) -> bool:
@@ -45,21 +50,70 @@ def has_words(text: str) -> bool:
     return bool(_WORDLIKE.search(text))
 
 
+class HolderResolver(Protocol):
+    """Who `@name` is, for the parser, and what to call a user id, for `to_text`.
+
+    `resolve` gets the handle as written after the `@` (a name, or a user id) and returns
+    the user id, or the candidates when there is not exactly one (`[]`: nobody by that
+    name, or an id that is not a member). `name` gives the name to write for a user id.
+    """
+
+    def resolve(self, handle: str) -> str | list[str]: ...
+
+    def name(self, user_id: str) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Position:
     """One box on the chart. `key` is its identity: the catalog role id when the title is
     a known role name (so `COO` and `Chief Operating Officer` are one position), otherwise
-    the normalized title."""
+    the normalized title.
+
+    `headcount` counts seats, filled and vacant; `vacancies` of them are held by nobody
+    yet, and `status` says what kind of vacancy they are (open, to hire, backfill).
+    `holders` are the Slack user ids in the filled seats, when named (at most
+    headcount - vacancies). `dotted` holds the keys of dotted-line managers.
+    """
 
     title: str
     key: str
     role_id: str | None = None
     headcount: int = 1
-    reports_to: str | None = None  # the key of its manager
+    reports_to: str | None = None  # the key of its (solid-line) manager
     line: int = 0
+    holders: tuple[str, ...] = ()
+    vacancies: int = 0
+    status: str = FILLED
+    dotted: tuple[str, ...] = ()
+
+    @property
+    def is_vacant(self) -> bool:
+        """Every seat is vacant (nobody holds the position)."""
+        return self.vacancies >= self.headcount
+
+    @property
+    def filled(self) -> int:
+        """Seats somebody holds (named or not)."""
+        return self.headcount - self.vacancies
 
     def label(self) -> str:
         return f"{self.title} ×{self.headcount}" if self.headcount > 1 else self.title
+
+    def seats_text(self) -> str:
+        """The vacant seats in words: "", "open", "to hire", "1 open", "2 to hire"."""
+        if not self.vacancies:
+            return ""
+        word = SEAT_WORDS.get(self.status, self.status)
+        if self.is_vacant and self.headcount == 1:
+            return word
+        return f"{self.vacancies} {word}"
+
+
+Names = Callable[[str], str]
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
 
 
 @dataclass(frozen=True)
@@ -72,52 +126,116 @@ class Structure:
     def __bool__(self) -> bool:
         return bool(self.positions)
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, Position]:
+        """Positions by key (built once per structure; do not mutate)."""
         return {p.key: p for p in self.positions}
 
+    @cached_property
+    def _children(self) -> dict[str | None, list[Position]]:
+        index: dict[str | None, list[Position]] = {}
+        for p in self.positions:
+            index.setdefault(p.reports_to, []).append(p)
+        return index
+
+    @cached_property
+    def _dotted_reports(self) -> dict[str, list[Position]]:
+        index: dict[str, list[Position]] = {}
+        for p in self.positions:
+            for key in p.dotted:
+                index.setdefault(key, []).append(p)
+        return index
+
     def roots(self) -> list[Position]:
-        return [p for p in self.positions if p.reports_to is None]
+        return list(self._children.get(None, ()))
 
     def children(self, key: str) -> list[Position]:
-        return [p for p in self.positions if p.reports_to == key]
+        """Solid-line direct reports of `key`, in the order written."""
+        return list(self._children.get(key, ()))
+
+    def dotted_reports(self, key: str) -> list[Position]:
+        """Positions with a dotted line to `key`."""
+        return list(self._dotted_reports.get(key, ()))
 
     def headcount(self) -> int:
         return sum(p.headcount for p in self.positions)
+
+    def vacancies(self) -> int:
+        return sum(p.vacancies for p in self.positions)
+
+    def holders(self) -> list[str]:
+        """Every named holder, once, in the order written."""
+        return list(dict.fromkeys(h for p in self.positions for h in p.holders))
 
     def spans(self) -> list[tuple[Position, int]]:
         """Each manager with the number of people reporting directly to them, widest first."""
         spans = []
         for position in self.positions:
-            reports = sum(c.headcount for c in self.children(position.key))
+            reports = sum(c.headcount for c in self._children.get(position.key, ()))
             if reports:
                 spans.append((position, reports))
         return sorted(spans, key=lambda item: (-item[1], item[0].line))
 
-    def tree_lines(self) -> list[str]:
-        """The chart as an indented tree, top positions first, in the order written."""
+    def describe(self, position: Position, *, holder: Names = mention) -> str:
+        """One position as a line of the tree: title, count, who holds it, vacant seats and
+        dotted lines, e.g. `Operations Manager ×3 · <@U1>, <@U2> · 1 open ┄ dotted to COO`."""
+        parts = [position.label()]
+        if position.holders:
+            parts.append(", ".join(holder(h) for h in position.holders))
+        if position.vacancies:
+            parts.append(position.seats_text())
+        text = " · ".join(parts)
+        if position.dotted:
+            by_key = self.by_key
+            names = ", ".join(by_key[k].title if k in by_key else k for k in position.dotted)
+            text += f" ┄ dotted to {names}"
+        return text
+
+    def tree_lines(self, *, holder: Names | None = None, plain: bool = False) -> list[str]:
+        """The chart as an indented tree of solid lines, top positions first, in the order
+        written. Holders, vacant seats and dotted lines are on each position's line (see
+        `describe`); `plain` gives titles and counts only (the 0.2.0 tree)."""
         lines: list[str] = []
+        show = holder or mention
 
-        def walk(position: Position, prefix: str, last: bool, top: bool) -> None:
+        def text(position: Position) -> str:
+            return position.label() if plain else self.describe(position, holder=show)
+
+        # iterative (an org may be thousands of positions deep in a pathological paste)
+        stack: list[tuple[Position, str, bool, bool]] = [
+            (root, "", True, True) for root in reversed(self.roots())
+        ]
+        while stack:
+            position, prefix, last, top = stack.pop()
             branch = "" if top else ("└─ " if last else "├─ ")
-            lines.append(f"{prefix}{branch}{position.label()}")
-            children = self.children(position.key)
+            lines.append(f"{prefix}{branch}{text(position)}")
+            children = self._children.get(position.key, [])
             extension = "" if top else ("   " if last else "│  ")
-            for i, child in enumerate(children):
-                walk(child, prefix + extension, i == len(children) - 1, False)
-
-        for root in self.roots():
-            walk(root, "", True, True)
+            for i in range(len(children) - 1, -1, -1):
+                stack.append((children[i], prefix + extension, i == len(children) - 1, False))
         return lines
 
-    def to_text(self) -> str:
-        """The structure in the form people type it (what the edit modal is pre-filled with)."""
+    def to_text(self, names: HolderResolver | None = None) -> str:
+        """The structure in the form people type it (what the edit modal is pre-filled with).
+        Holders are written `@name` when `names` knows a name that reads back as that one
+        person, otherwise `<@U…>`. `parse_structure(s.to_text(r), catalog, people=r)` gives
+        `s` back (lines renumbered)."""
         by_key = self.by_key
         lines = []
         for p in self.positions:
             head = f"{p.title} x{p.headcount}" if p.headcount > 1 else p.title
+            if p.holders:
+                head += " (" + ", ".join(handle(h, names) for h in p.holders) + ")"
+            if p.vacancies:
+                word = SEAT_WORDS.get(p.status, p.status)
+                if p.is_vacant and not p.holders:
+                    head += f" [{p.status}]"
+                else:
+                    head += f", {p.vacancies} {word}"
             if p.reports_to:
                 head += f" reports to {by_key[p.reports_to].title}"
+            if p.dotted:
+                head += ", dotted to " + ", ".join(by_key[k].title for k in p.dotted)
             lines.append(head)
         return "\n".join(lines)
 
@@ -125,189 +243,76 @@ class Structure:
         return [p.role_id for p in self.positions if p.role_id]
 
     def to_json(self) -> str:
-        return json.dumps(
-            [
-                {
-                    "title": p.title,
-                    "key": p.key,
-                    "role_id": p.role_id,
-                    "headcount": p.headcount,
-                    "reports_to": p.reports_to,
-                    "line": p.line,
-                }
-                for p in self.positions
-            ]
-        )
+        """The stored form. Keys added after 0.2.0 are written only when not their default,
+        so a structure without holders, vacancies or dotted lines is stored as before."""
+        rows = []
+        for p in self.positions:
+            row: dict[str, object] = {
+                "title": p.title,
+                "key": p.key,
+                "role_id": p.role_id,
+                "headcount": p.headcount,
+                "reports_to": p.reports_to,
+                "line": p.line,
+            }
+            if p.holders:
+                row["holders"] = list(p.holders)
+            if p.vacancies:
+                row["vacancies"] = p.vacancies
+            if p.status != FILLED:
+                row["status"] = p.status
+            if p.dotted:
+                row["dotted"] = list(p.dotted)
+            rows.append(row)
+        return json.dumps(rows, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str | None) -> Structure:
+        """Read `to_json`'s form, including rows written by 0.2.0 (no holders, vacancies,
+        status or dotted keys: every seat filled)."""
         if not text:
             return cls()
-        return cls(tuple(Position(**item) for item in json.loads(text)))
-
-
-@dataclass
-class ParseResult:
-    structure: Structure = field(default_factory=Structure)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def position_key(catalog: Catalog, title: str) -> tuple[str, str | None]:
-    role = lookup(catalog, title)
-    if role is not None:
-        return role.id, role.id
-    return "title:" + normalize(title), None
-
-
-def parse_structure(text: str, catalog: Catalog) -> ParseResult:
-    """Read one position a line: `Title [xN] [reports to Manager]`.
-
-    Blank lines and lines starting with `#` are skipped; list bullets are allowed. Every
-    problem is reported (with its line number), not just the first.
-    """
-    errors: list[str] = []
-    raw: list[tuple[int, str, int, str | None]] = []  # line, title, headcount, manager title
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        stripped = _BULLET.sub("", line).strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        parts = _REPORTS.split(stripped, maxsplit=1)
-        head = parts[0].strip()
-        manager = parts[1].strip() if len(parts) > 1 else None
-        match = _HEADCOUNT.match(head)
-        headcount = 1
-        count = match and (match.group("n") or match.group("n2") or match.group("n3"))
-        if count:
-            head = match.group("title").strip()
-            headcount = int(count)
-        problem = _line_problem(stripped, head, manager, headcount)
-        if problem:
-            errors.append(f"Line {number}: {problem}")
-            continue
-        raw.append((number, head, headcount, manager))
-
-    if not raw and not errors:
-        return ParseResult(errors=[f"List at least one position, e.g. `{EXAMPLE}`."])
-    if len(raw) > MAX_POSITIONS:
-        errors.append(
-            f"That's {len(raw)} positions; a proposal holds up to {MAX_POSITIONS} so its card "
-            "fits in one Slack message. Split it into smaller proposals."
-        )
-
-    keys: dict[str, tuple[int, str]] = {}  # key -> (line, title)
-    positions: list[Position] = []
-    for number, title, headcount, manager in raw:
-        key, role_id = position_key(catalog, title)
-        if key in keys:
-            first_line, first_title = keys[key]
-            same = "" if normalize(first_title) == normalize(title) else f" (as “{first_title}”)"
-            errors.append(
-                f"Line {number}: “{title}” is listed twice (also line {first_line}{same}). "
-                "For several people in one role write it once with a count, e.g. "
-                f"`{title} x2`."
+        positions = []
+        for item in json.loads(text):
+            positions.append(
+                Position(
+                    title=item["title"],
+                    key=item["key"],
+                    role_id=item.get("role_id"),
+                    headcount=item.get("headcount", 1),
+                    reports_to=item.get("reports_to"),
+                    line=item.get("line", 0),
+                    holders=tuple(item.get("holders") or ()),
+                    vacancies=item.get("vacancies", 0),
+                    status=item.get("status", FILLED),
+                    dotted=tuple(item.get("dotted") or ()),
+                )
             )
-            continue
-        keys[key] = (number, title)
-        positions.append(Position(title, key, role_id, headcount, manager, number))
-
-    resolved: list[Position] = []
-    titles = {p.key: p.title for p in positions}
-    for position in positions:
-        manager_title = position.reports_to
-        if manager_title is None:
-            resolved.append(position)
-            continue
-        manager_key, _ = position_key(catalog, manager_title)
-        if manager_key == position.key:
-            errors.append(f"Line {position.line}: “{position.title}” can't report to itself.")
-            continue
-        if manager_key not in titles:
-            errors.append(
-                f"Line {position.line}: “{position.title}” reports to “{manager_title}”, which "
-                f"is not in the list.{_did_you_mean(manager_title, titles.values())} Add a line "
-                f"for {manager_title} or correct the name."
-            )
-            continue
-        resolved.append(
-            Position(
-                position.title,
-                position.key,
-                position.role_id,
-                position.headcount,
-                manager_key,
-                position.line,
-            )
-        )
-
-    structure = Structure(tuple(resolved))
-    if not errors:
-        errors.extend(_shape_problems(structure))
-    return ParseResult(structure=structure if not errors else Structure(), errors=errors)
+        return cls(tuple(positions))
 
 
-def _line_problem(line: str, head: str, manager: str | None, headcount: int) -> str | None:
-    if not head:
-        return f"can't read “{line}”: it has no position title. Write e.g. `{EXAMPLE}`."
-    if not _WORDLIKE.search(head):
-        return (
-            f"“{line}” is not a position: a title needs letters or digits. Write e.g. `{EXAMPLE}`."
-        )
-    if manager is not None and not manager:
-        return f"“{head}” reports to whom? Write e.g. `{EXAMPLE}`."
-    if manager is not None and not _WORDLIKE.search(manager):
-        return (
-            f"“{head}” reports to “{manager}”, which is not a position title (it needs "
-            f"letters or digits). Write e.g. `{EXAMPLE}`."
-        )
-    if re.search(r"\breports?\b|\bunder\b", head, re.IGNORECASE) and manager is None:
-        return f"can't read “{line}”. Write e.g. `{EXAMPLE}`."
-    if headcount < 1 or headcount > MAX_HEADCOUNT:
-        return f"the count for “{head}” must be from 1 to {MAX_HEADCOUNT}."
-    for name in (head, manager or ""):
-        if len(name) > MAX_TITLE:
-            return f"“{name[:40]}…” is longer than {MAX_TITLE} characters; shorten the title."
-    return None
-
-
-def _did_you_mean(name: str, titles: Iterable[str]) -> str:
-    found = process.extractOne(name, list(titles), scorer=fuzz.WRatio, score_cutoff=70)
-    return f" Did you mean “{found[0]}”?" if found else ""
-
-
-def _shape_problems(structure: Structure) -> list[str]:
-    problems = []
-    by_key = structure.by_key
-    seen_in_loop: set[str] = set()
-    for position in structure.positions:
-        path: list[str] = []
-        current: str | None = position.key
-        while current is not None and current not in path:
-            path.append(current)
-            current = by_key[current].reports_to
-        if current is not None and current not in seen_in_loop:
-            loop = path[path.index(current) :]
-            seen_in_loop.update(loop)
-            names = " → ".join(by_key[k].title for k in [*loop, loop[0]])
-            problems.append(
-                f"Reporting loop: {names}. Someone in it must report outside the loop, or "
-                "be a top position (no “reports to”)."
-            )
-    if not structure.roots():
-        problems.insert(
-            0,
-            "No top position: every position reports to another. Leave “reports to …” off "
-            "the top one, e.g. just `CEO`.",
-        )
-    return problems
+def handle(user_id: str, names: HolderResolver | None) -> str:
+    """How `to_text` writes a holder: `@name` when that name reads back as this one person,
+    else `<@U…>`."""
+    if names is not None:
+        name = names.name(user_id)
+        safe = name and not _NAME_UNSAFE.search(name) and name.strip() == name
+        if safe and names.resolve(name) == user_id:
+            return f"@{name}"
+    return f"<@{user_id}>"
 
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added | removed | moved | headcount
+    """One difference between two structures, for the card.
+
+    kind: added | removed | moved | headcount | holders | seats | dotted.
+    `before`/`after` are display text: a manager's title (moved, added), a count
+    (headcount), holders as `<@U…>` joined by ", " or "" (holders), seats in words such
+    as "1 open" or "" (seats), dotted-line titles joined by ", " or "" (dotted).
+    """
+
+    kind: str
     title: str
     before: str | None = None
     after: str | None = None
@@ -317,6 +322,10 @@ def diff(current: Structure, proposed: Structure) -> list[Change]:
     """What `proposed` changes against `current`, in the proposal's order, then removals."""
     old, new = current.by_key, proposed.by_key
     changes: list[Change] = []
+
+    def titles(structure: dict[str, Position], keys: Iterable[str]) -> str:
+        return ", ".join(structure[k].title if k in structure else k for k in keys)
+
     for p in proposed.positions:
         before = old.get(p.key)
         if before is None:
@@ -334,20 +343,54 @@ def diff(current: Structure, proposed: Structure) -> list[Change]:
             )
         if before.headcount != p.headcount:
             changes.append(Change("headcount", p.title, str(before.headcount), str(p.headcount)))
+        if before.holders != p.holders:
+            changes.append(
+                Change(
+                    "holders",
+                    p.title,
+                    ", ".join(mention(h) for h in before.holders),
+                    ", ".join(mention(h) for h in p.holders),
+                )
+            )
+        if (before.vacancies, before.status) != (p.vacancies, p.status):
+            changes.append(Change("seats", p.title, before.seats_text(), p.seats_text()))
+        if before.dotted != p.dotted:
+            changes.append(
+                Change("dotted", p.title, titles(old, before.dotted), titles(new, p.dotted))
+            )
     for p in current.positions:
         if p.key not in new:
             changes.append(Change("removed", p.label()))
     return changes
 
 
-def starter_text(catalog: Catalog, current: Structure, role_ids: Iterable[str] = ()) -> str:
+def parse_structure(
+    text: str,
+    catalog: Catalog,
+    *,
+    people: HolderResolver | None = None,
+    max_positions: int | None = MAX_POSITIONS,
+) -> ParseResult:
+    """Read the text people type; see `slackbot.org.parse.parse_structure`."""
+    from slackbot.org.parse import parse_structure as parse
+
+    return parse(text, catalog, people=people, max_positions=max_positions)
+
+
+def starter_text(
+    catalog: Catalog,
+    current: Structure,
+    role_ids: Iterable[str] = (),
+    *,
+    names: HolderResolver | None = None,
+) -> str:
     """What a new proposal's structure field starts with: the current org, plus a line for
     each of `role_ids` not in it yet (reporting to its usual manager when that is listed)."""
     positions = list(current.positions)
     keys = {p.key for p in positions}
     wanted = [catalog[r] for r in role_ids if r in catalog and r not in keys]
     wanted.sort(key=lambda r: r.level_rank)
-    lines = current.to_text().splitlines() if current else []
+    lines = current.to_text(names).splitlines() if current else []
     for role in wanted:
         manager = role.reports_to if role.reports_to in keys else None
         keys.add(role.id)
