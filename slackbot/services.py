@@ -15,6 +15,7 @@ from roles import Catalog, load_catalog
 from slackbot.background import Background
 from slackbot.clock import Clock, SystemClock
 from slackbot.config import Config
+from slackbot.org.shape import Guardrails
 from slackbot.proposals.service import ProposalService
 from slackbot.store import Store
 from slackbot.workspace_roles import CatalogProvider
@@ -59,6 +60,12 @@ class Services:
 
             zone = load_settings(self.store, team_id, default_timezone=self.config.timezone).tz
         return self.clock.now().astimezone(zone).date()
+
+    def guardrails(self, team_id: str) -> Guardrails:
+        """The workspace's guardrails on its org's shape (`/org-proposal settings`)."""
+        from slackbot.settings import load_settings
+
+        return load_settings(self.store, team_id, default_timezone=self.config.timezone).guardrails
 
     def is_admin(
         self, team_id: str, user_id: str, client: Any = None, *, cached: bool = False

@@ -1,4 +1,5 @@
-"""Per-workspace settings for the digest and the reminders, stored in the `settings` table."""
+"""Per-workspace settings for the digest, the reminders and the org's guardrails (maximum
+layers, span range), stored in the `settings` table."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from slackbot.org.shape import Guardrails
 from slackbot.store import Store
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CADENCES = {"weekly": "Weekly", "daily": "Every working day", "off": "Off"}
 INTERVALS = {1: "Every day", 2: "Every 2 days", 3: "Every 3 days", 7: "Once a week"}
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+GUARDRAIL_LIMIT = 9999  # the largest number a guardrail field takes
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,9 @@ class Settings:
     digest_time: time = time(9, 0)
     reminder_interval_days: int = 1
     quiet_days: frozenset[int] = field(default_factory=lambda: frozenset({5, 6}))
+    max_layers: int | None = None  # guardrails: None is no limit
+    span_min: int | None = None
+    span_max: int | None = None
     updated_by: str | None = None
     updated_at: datetime | None = None
 
@@ -45,6 +51,12 @@ class Settings:
         if self.digest_cadence == "daily":
             return f"every working day at {when} in <#{self.digest_channel}>"
         return f"every {WEEKDAYS[self.digest_weekday]} at {when} in <#{self.digest_channel}>"
+
+    @property
+    def guardrails(self) -> Guardrails:
+        return Guardrails(
+            max_layers=self.max_layers, span_min=self.span_min, span_max=self.span_max
+        )
 
     def describe_quiet_days(self) -> str:
         return ", ".join(WEEKDAYS[d] for d in sorted(self.quiet_days)) or "none"
@@ -65,6 +77,9 @@ def load_settings(store: Store, team_id: str, *, default_timezone: str) -> Setti
         digest_time=time(hours, minutes),
         reminder_interval_days=row["reminder_interval_days"] or 1,
         quiet_days=frozenset(json.loads(row["quiet_days"] or "[5, 6]")),
+        max_layers=row.get("max_layers"),
+        span_min=row.get("span_min"),
+        span_max=row.get("span_max"),
         updated_by=row["updated_by"],
         updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )
@@ -82,6 +97,9 @@ def save_settings(store: Store, settings: Settings, *, user_id: str, now: dateti
                 "digest_time": settings.digest_time.strftime("%H:%M"),
                 "reminder_interval_days": settings.reminder_interval_days,
                 "quiet_days": json.dumps(sorted(settings.quiet_days)),
+                "max_layers": settings.max_layers,
+                "span_min": settings.span_min,
+                "span_max": settings.span_max,
                 "updated_by": user_id,
                 "updated_at": now.isoformat(timespec="seconds"),
             },
@@ -110,6 +128,9 @@ SETTINGS_BLOCKS = (
     "timezone",
     "reminder_interval",
     "quiet_days",
+    "max_layers",
+    "span_min",
+    "span_max",
 )
 
 
@@ -144,6 +165,17 @@ def read_settings_form(
     quiet = frozenset(int(o["value"]) for o in state("quiet_days").get("selected_options") or [])
     if len(quiet) == 7:
         errors["quiet_days"] = "Leave at least one day for reminders and digests."
+    guardrails = {}
+    for block in ("max_layers", "span_min", "span_max"):
+        guardrails[block], problem = _guardrail(state(block).get("value"))
+        if problem:
+            errors[block] = problem
+    low, high = guardrails["span_min"], guardrails["span_max"]
+    if low is not None and high is not None and low > high:
+        errors["span_min"] = (
+            f"The smallest span ({low}) is above the largest ({high}). Lower it, or raise "
+            "the largest."
+        )
     if errors:
         return None, errors
     assert match is not None
@@ -157,6 +189,23 @@ def read_settings_form(
             digest_time=time(int(match.group(1)), int(match.group(2))),
             reminder_interval_days=interval,
             quiet_days=quiet,
+            **guardrails,
         ),
         {},
     )
+
+
+def _guardrail(value: Any) -> tuple[int | None, str | None]:
+    """A guardrail field: empty is no limit, else a whole number from 1 to the limit."""
+    text = str(value or "").strip().replace(",", "")
+    if not text:
+        return None, None
+    try:
+        number = int(text)
+    except ValueError:
+        number = None
+    if number is None or not 1 <= number <= GUARDRAIL_LIMIT:
+        return None, (
+            f"Write a whole number from 1 to {GUARDRAIL_LIMIT}, or leave it empty for no limit."
+        )
+    return number, None

@@ -234,7 +234,11 @@ def test_a_valid_proposal_is_stored_posted_and_reviewers_are_told(fake, bot):
     assert "In review · by @dana · review by Wed 2 Dec 2026 · version 1" in text
     assert "└─ Operations Manager ×3" in text
     assert "There is no approved org chart yet; this would be the first." in text
-    assert "Spans of control (direct reports): Operations Director 3" in text
+    assert (
+        "Spans and layers: 4 layers · 3 managers · managers by span: 1: 2 · 2–3: 1 · 4–7: 0 · "
+        "8–12: 0 · 13–16: 0 · 17+: 0 · 2 with one report · widest Operations Director (3), "
+        "narrowest CEO (1)"
+    ) in text
     assert "From the role catalog: CEO, COO, Operations Director, Operations Manager" in text
     assert "@alex: ⏳ waiting" in text and "@sam: ⏳ waiting" in text
     fake.wait_for("chat.postMessage", 3)  # the card and two DMs

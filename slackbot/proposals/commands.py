@@ -59,6 +59,7 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
                 proposals.history(proposal.id),
                 services.catalog_for(team_id),
                 proposals.current_org(team_id),
+                guardrails=services.guardrails(team_id),
             )
         )
     if lowered.startswith("show"):
@@ -78,7 +79,7 @@ def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
     number = None
     if current is not None and current.proposal_id:
         number = services.proposals.get(team_id, current.proposal_id).number
-    return ui.current_message(current, number)
+    return ui.current_message(current, number, guardrails=services.guardrails(team_id))
 
 
 def new_proposal_modal(

@@ -13,6 +13,7 @@ twice. Keys:
 | `redraw:<team>:<proposal>` | the card redrawn from the latest record (`chat.update`); one row a proposal, requests that pile up while one runs collapse into one more |
 | `review-request:<team>:<proposal>:v<version>:<reviewer>` | the DM asking a reviewer to decide |
 | `author-dm:<team>:<proposal>:<what>` / `reply:<team>:<proposal>:<what>` | the author's DM and the thread reply about one change |
+| `author-dm:<team>:<proposal>:guardrails:v<version>` | the DM telling the author that a version is outside the workspace's guardrails |
 | `post-failed:<team>:<proposal>:<error>` | the DM telling the author why the card could not be posted |
 
 Nothing a change should show is lost to a crash: the change and its `announce:` row are
@@ -174,6 +175,7 @@ class ProposalMessenger:
             proposal,
             self.services.catalog_for(proposal.team_id),
             self.proposals.current_org(proposal.team_id),
+            guardrails=self.services.guardrails(proposal.team_id),
         )
 
     def post_card(self, proposal: Proposal, *, again: bool = False) -> Proposal:
@@ -258,9 +260,10 @@ class ProposalMessenger:
             if latest.message_ts:
                 return latest
             posted = self.proposals.record_posted(latest, channel_id, ts)
+            guardrails = self.services.guardrails(posted.team_id)
             for reviewer in posted.reviewers if posted.is_open else ():
                 key = review_key(posted, reviewer)
-                message = ui.review_request(posted, link=link)
+                message = ui.review_request(posted, link=link, guardrails=guardrails)
                 if self._queue(key, posted, kind=DM, target=reviewer, message=message):
                     keys.append(key)
         for key in keys:
@@ -369,12 +372,28 @@ class ProposalMessenger:
 
     def ask_reviewers(self, proposal: Proposal, reviewers: tuple[str, ...] | None = None) -> None:
         link = self.permalink(proposal)
+        guardrails = self.services.guardrails(proposal.team_id)
         for reviewer in reviewers if reviewers is not None else proposal.reviewers:
             self._send(
                 review_key(proposal, reviewer),
                 proposal,
                 target=reviewer,
-                message=ui.review_request(proposal, link=link),
+                message=ui.review_request(proposal, link=link, guardrails=guardrails),
+            )
+
+    def flag_to_author(self, proposal: Proposal) -> None:
+        """Tell the author, once a version, that it is outside the workspace's guardrails
+        (nothing when it is inside them, or the workspace has none)."""
+        guardrails = self.services.guardrails(proposal.team_id)
+        if not guardrails:
+            return
+        message = ui.guardrails_dm(proposal, guardrails, link=self.permalink(proposal))
+        if message is not None:
+            self._send(
+                f"author-dm:{proposal.team_id}:{proposal.id}:guardrails:v{proposal.version}",
+                proposal,
+                target=proposal.author_id,
+                message=message,
             )
 
     # the scheduler's part -----------------------------------------------------------------
@@ -469,7 +488,8 @@ class ProposalMessenger:
         """Everything Slack should show after a change: the card, a thread reply, DMs."""
         p = outcome.proposal
         if outcome.kind == CREATED:
-            self.post_card(p)  # the reviewers are asked once it is posted (or refused)
+            posted = self.post_card(p)  # the reviewers are asked once it is posted (or refused)
+            self.flag_to_author(posted)
             return
         self.request_redraw(p)
         self.reply(outcome)
@@ -477,6 +497,7 @@ class ProposalMessenger:
             self.refresh_open_cards(p.team_id, except_id=p.id)
         if outcome.kind == EDITED:
             self.ask_reviewers(p)
+            self.flag_to_author(p)
         elif (
             outcome.kind in (APPROVE, REQUEST_CHANGES, REJECT, COMMENTED)
             and outcome.actor_id != p.author_id

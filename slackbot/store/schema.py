@@ -284,3 +284,12 @@ def m007_proposal_deliveries(db: Database) -> None:
     # another is under way is marked to run once more
     db["deliveries"].add_column("message", str)
     db["deliveries"].add_column("redo", int, not_null_default=0)
+
+
+@migrations()
+def m008_org_guardrails(db: Database) -> None:
+    # a workspace's guardrails on its org's shape (null: no limit); a proposal outside them
+    # is flagged on its card and in the DMs, never refused
+    db["settings"].add_column("max_layers", int)
+    db["settings"].add_column("span_min", int)
+    db["settings"].add_column("span_max", int)

@@ -8,7 +8,8 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.org.structure import WIDE_SPAN, Change, Structure, diff
+from slackbot.org.shape import Guardrails, shape
+from slackbot.org.structure import Change, Structure, diff
 from slackbot.proposals.model import (
     APPROVE,
     APPROVED,
@@ -40,6 +41,7 @@ from slackbot.ui.common import (
     quoted,
     section,
 )
+from slackbot.ui.org_shape import effects_blocks, flag_lines, flags_blocks, flags_text, shape_line
 
 
 def day(d: date) -> str:
@@ -134,18 +136,6 @@ def changes_section(proposal: Proposal, current: OrgVersion | None) -> list[Bloc
     )
 
 
-def spans_text(structure: Structure) -> str:
-    spans = structure.spans()
-    if not spans:
-        return ""
-    parts = []
-    for position, count in spans[:8]:
-        flag = " (wide)" if count > WIDE_SPAN else ""
-        parts.append(f"{escape(position.title)} {count}{flag}")
-    more = f" · +{len(spans) - 8} more" if len(spans) > 8 else ""
-    return "Spans of control (direct reports): " + " · ".join(parts) + more
-
-
 def reviewer_lines(proposal: Proposal) -> list[str]:
     lines = []
     for reviewer in proposal.reviewers:
@@ -167,16 +157,29 @@ def proposal_card_blocks(
     current: OrgVersion | None,
     *,
     buttons: bool = True,
+    guardrails: Guardrails | None = None,
 ) -> list[Block]:
+    """The card. `guardrails`: the workspace's; a proposal outside them is flagged right
+    under the status line, so reviewers read it before deciding."""
+    proposed = shape(proposal.structure)
     meta = (
         f"{status_line(proposal)} · by <@{proposal.author_id}> · review by "
         f"{day(proposal.review_by)} · version {proposal.version}"
     )
     blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
+    blocks.extend(flags_blocks(proposed, guardrails or Guardrails()))
     blocks.extend(long_sections("*Why*\n" + _blockquote(escape(proposal.rationale))))
     blocks.extend(chart_sections(proposal.structure, title="Proposed org chart"))
     blocks.extend(changes_section(proposal, current))
-    notes = [spans_text(proposal.structure)]
+    summary = shape_line(proposed)
+    if current is not None and not (
+        proposal.status == APPROVED and current.proposal_id == proposal.id
+    ):
+        effects = effects_blocks(shape(current.structure), proposed)
+        blocks.extend(effects)
+        if not effects and summary:
+            summary += " (the same as the current org)"
+    notes = [summary]
     known = [
         catalog[r].short_name + (" (this workspace's own role)" if r in catalog.local else "")
         for r in proposal.structure.role_ids()
@@ -260,11 +263,15 @@ def role_card_select(proposal: Proposal, catalog: Catalog) -> dict[str, Any]:
 
 
 def proposal_card(
-    proposal: Proposal, catalog: Catalog, current: OrgVersion | None
+    proposal: Proposal,
+    catalog: Catalog,
+    current: OrgVersion | None,
+    *,
+    guardrails: Guardrails | None = None,
 ) -> dict[str, Any]:
     return message(
         f"Proposal #{proposal.number}: {escape(proposal.title)} ({proposal.status_label.lower()})",
-        proposal_card_blocks(proposal, catalog, current),
+        proposal_card_blocks(proposal, catalog, current, guardrails=guardrails),
     )
 
 
@@ -318,13 +325,21 @@ def outcome_reply(outcome: Outcome) -> dict[str, Any]:
 
 
 def review_request(
-    proposal: Proposal, *, link: str | None, reminder: str | None = None
+    proposal: Proposal,
+    *,
+    link: str | None,
+    reminder: str | None = None,
+    guardrails: Guardrails | None = None,
 ) -> dict[str, Any]:
-    """The DM that asks a reviewer to decide, with the decision buttons."""
+    """The DM that asks a reviewer to decide, with the decision buttons (and, above them,
+    where the proposal is outside the workspace's guardrails)."""
     where = f"in <#{proposal.channel_id}>" + (f" (<{link}|see the card>)" if link else "")
     lead = reminder or f"<@{proposal.author_id}> asked you to review a proposal {where}."
     text = f"{lead}\n*#{proposal.number}: {escape(proposal.title)}*\nReview by {day(proposal.review_by)}."
-    blocks = [section(text), review_actions(proposal)]
+    blocks = [section(text)]
+    if guardrails:
+        blocks.extend(flags_blocks(shape(proposal.structure), guardrails))
+    blocks.append(review_actions(proposal))
     return message(_plain(f"Review proposal #{proposal.number}: {escape(proposal.title)}"), blocks)
 
 
@@ -346,6 +361,24 @@ def author_update(outcome: Outcome, *, link: str | None) -> dict[str, Any]:
     elif outcome.status_changed and p.status in (APPROVED, REJECTED):
         text += f"\nIt is now *{p.status_label.lower()}*."
     return message(_plain(text), [section(text)])
+
+
+def guardrails_dm(
+    proposal: Proposal, guardrails: Guardrails, *, link: str | None
+) -> dict[str, Any] | None:
+    """The DM telling the author that their proposal (this version) is outside the
+    workspace's guardrails; None when it is inside them."""
+    flags = flag_lines(shape(proposal.structure), guardrails)
+    if not flags:
+        return None
+    where = f" (<{link}|see the card>)" if link else ""
+    text = (
+        f"Your proposal #{proposal.number} “{escape(proposal.title)}”{where} is outside the "
+        "workspace's guardrails. It is not refused: the card and the reviewers' DMs say so, "
+        "and the reviewers decide. Press *Edit* on the card to change it."
+    )
+    blocks = [section(text), section(flags_text(flags, guardrails))]
+    return message(_plain(f"Proposal #{proposal.number} is outside the guardrails"), blocks)
 
 
 def post_failed_dm(proposal: Proposal, explanation: str) -> dict[str, Any]:

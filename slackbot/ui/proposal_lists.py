@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from roles import Catalog
+from slackbot.org.shape import Guardrails, shape
 from slackbot.proposals.model import (
     CREATED,
     DECISION_EMOJI,
@@ -31,7 +32,8 @@ from slackbot.ui.common import (
     quoted,
     section,
 )
-from slackbot.ui.proposal_card import chart_sections, day, proposal_card_blocks, spans_text, when
+from slackbot.ui.org_shape import flags_blocks, shape_line, under_line
+from slackbot.ui.proposal_card import chart_sections, day, proposal_card_blocks, when
 
 HELP = (
     "*Propose and review changes to the org structure*\n"
@@ -40,7 +42,7 @@ HELP = (
     "• `/org-proposal list`: open proposals and recent decisions\n"
     "• `/org-proposal show 12`: proposal #12 with its history\n"
     "• `/org-proposal current`: the current approved org chart\n"
-    "• `/org-proposal settings`: digest and reminders (admins)\n"
+    "• `/org-proposal settings`: digest, reminders and org guardrails (admins)\n"
     "In the form, write the structure one position a line: "
     "`Operations Director reports to COO`, `Operations Manager x3 reports to Operations Director`."
 )
@@ -114,18 +116,28 @@ def history_lines(events: Sequence[Event]) -> list[str]:
 
 
 def show_message(
-    proposal: Proposal, events: Sequence[Event], catalog: Catalog, current: OrgVersion | None
+    proposal: Proposal,
+    events: Sequence[Event],
+    catalog: Catalog,
+    current: OrgVersion | None,
+    *,
+    guardrails: Guardrails | None = None,
 ) -> dict[str, Any]:
-    blocks = proposal_card_blocks(proposal, catalog, current)
+    blocks = proposal_card_blocks(proposal, catalog, current, guardrails=guardrails)
     blocks.append(divider())
     blocks.extend(long_sections("*History*\n" + "\n".join(history_lines(events[-30:]))))
     return message(f"Proposal #{proposal.number}: {escape(proposal.title)}", blocks)
 
 
 def current_org_blocks(
-    current: OrgVersion | None, *, number: int | None = None, title: str = "Current org chart"
+    current: OrgVersion | None,
+    *,
+    number: int | None = None,
+    title: str = "Current org chart",
+    guardrails: Guardrails | None = None,
 ) -> list[Block]:
-    """The approved chart; `number` is the proposal it came from, when known."""
+    """The approved chart with its spans and layers; `number` is the proposal it came
+    from, when known; `guardrails`, when given, flag where the org is outside them."""
     if current is None:
         return [
             section(
@@ -134,16 +146,25 @@ def current_org_blocks(
             )
         ]
     blocks = chart_sections(current.structure, title=f"{title} (version {current.version})")
+    org = shape(current.structure)
     notes = [
         f"{len(current.structure)} positions, {current.structure.headcount()} people · approved "
         f"{when(current.approved_at)}" + (f" from proposal #{number}" if number else ""),
-        spans_text(current.structure),
+        shape_line(org),
+        under_line(org),
     ]
     blocks.append(context(*[n for n in notes if n]))
+    if guardrails:
+        blocks.extend(flags_blocks(org, guardrails))
     return blocks
 
 
-def current_message(current: OrgVersion | None, number: int | None = None) -> dict[str, Any]:
-    blocks = current_org_blocks(current, number=number)
+def current_message(
+    current: OrgVersion | None,
+    number: int | None = None,
+    *,
+    guardrails: Guardrails | None = None,
+) -> dict[str, Any]:
+    blocks = current_org_blocks(current, number=number, guardrails=guardrails)
     text = "The current org chart" if current else "No current org chart yet"
     return message(text, blocks)

@@ -5,13 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from slackbot import ids
-from slackbot.settings import CADENCES, INTERVALS, WEEKDAYS, Settings
+from slackbot.settings import CADENCES, GUARDRAIL_LIMIT, INTERVALS, WEEKDAYS, Settings
 from slackbot.ui.common import Block, context, input_block, message, modal, option, plain, section
 
 
 def _select(options: list[dict[str, Any]], value: str) -> dict[str, Any]:
     chosen = next((o for o in options if o["value"] == value), options[0])
     return {"type": "static_select", "options": options, "initial_option": chosen}
+
+
+def _whole_number(value: int | None) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "number_input",
+        "is_decimal_allowed": False,
+        "min_value": "1",
+        "max_value": str(GUARDRAIL_LIMIT),
+        "placeholder": plain("No limit"),
+    }
+    if value is not None:
+        element["initial_value"] = str(value)
+    return element
+
+
+def guardrail_blocks(settings: Settings) -> list[Block]:
+    """The org guardrails: maximum layers and the span range, each optional."""
+    return [
+        section(
+            "*Org guardrails*: proposals outside them are not refused; their card and the "
+            "DMs to the author and reviewers flag it. Leave a field empty for no limit."
+        ),
+        input_block(
+            "max_layers",
+            "Maximum layers",
+            _whole_number(settings.max_layers),
+            optional=True,
+            hint="Layers are the depth of the chart: a CEO alone is 1 layer, CEO → COO is 2.",
+        ),
+        input_block(
+            "span_min",
+            "Smallest span of control",
+            _whole_number(settings.span_min),
+            optional=True,
+            hint="Seats reporting directly to a manager, open roles included.",
+        ),
+        input_block(
+            "span_max",
+            "Largest span of control",
+            _whole_number(settings.span_max),
+            optional=True,
+        ),
+    ]
 
 
 def settings_modal(settings: Settings) -> dict[str, Any]:
@@ -66,6 +109,7 @@ def settings_modal(settings: Settings) -> dict[str, Any]:
         input_block(
             "quiet_days", "Quiet days (no reminders, no daily digest)", quiet, optional=True
         ),
+        *guardrail_blocks(settings),
         context("Only workspace admins and the people in ORGBOT_ADMINS can change these."),
     ]
     return modal(
@@ -88,5 +132,6 @@ def settings_summary(settings: Settings) -> str:
     )
     return (
         f"Digest: {settings.describe_digest()}. Reminders: {interval.lower()}, from 09:00 in "
-        f"each reviewer's time zone; quiet days: {settings.describe_quiet_days()}."
+        f"each reviewer's time zone; quiet days: {settings.describe_quiet_days()}. "
+        f"Org guardrails: {settings.guardrails.describe()}."
     )
