@@ -270,3 +270,32 @@ def test_span_flags_are_capped():
         "Span of m2 is 1, below 2",
         "and 5 more managers outside the span range",
     ]
+
+
+def test_open_hire_and_backfill_seats_written_as_people_type_them_count_in_spans():
+    s = shape(
+        org(
+            "CEO\nCOO reports to CEO\n"
+            "Operations Manager x3, 1 open reports to COO\n"
+            "Data Analyst [hire] reports to COO\n"
+            "Recruiter [backfill] reports to CEO"
+        )
+    )
+    ops = next(
+        p for p in org("CEO\nOperations Manager x3, 1 open reports to CEO").positions if p.vacancies
+    )
+    assert (ops.headcount, ops.vacancies) == (3, 1)
+    assert spans(s) == {"CEO": 2, "COO": 4}
+    assert {m.title: m.under for m in s.managers} == {"CEO": 6, "COO": 4}
+    assert s.headcount == 7
+
+
+def test_dotted_lines_count_in_no_span_and_no_layer():
+    s = shape(
+        org(
+            "CEO\nCOO reports to CEO\nCFO reports to CEO\n"
+            "Head of Data reports to CFO, dotted to COO"
+        )
+    )
+    assert spans(s) == {"CEO": 2, "CFO": 1}
+    assert s.layers == 3
