@@ -111,13 +111,17 @@ def handle_proposal_submission(
     try:
         # an edit keeps the proposal's channel; the form has no channel field then
         channel = services.proposals.get(context.team_id, editing).channel_id if editing else None
+        people = services.members.resolver(context.team_id, client)
         form = read_proposal_form(
             view["state"]["values"],
             catalog=catalog_from(context),
             author_id=context.user_id,
             today=services.today(context.team_id),
             fixed_channel=channel,
+            people=people,
         )
+        if people.stale:  # an hour old or more: fresh names for the next one
+            services.background.submit(services.members.refresh_soon, context.team_id, client)
         if form.errors:
             ack(response_action="errors", errors=form.errors)
             return

@@ -15,6 +15,7 @@ from roles import Catalog, load_catalog
 from slackbot.background import Background
 from slackbot.clock import Clock, SystemClock
 from slackbot.config import Config
+from slackbot.org.directory import MemberDirectory
 from slackbot.org.shape import Guardrails
 from slackbot.proposals.service import ProposalService
 from slackbot.store import Store
@@ -34,6 +35,7 @@ class Services:
     background: Background = field(default_factory=Background)
     proposals: ProposalService = field(init=False)
     catalogs: CatalogProvider = field(init=False)
+    members: MemberDirectory = field(init=False)
     _workspace_url: str | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _card_locks: dict[int, threading.Lock] = field(default_factory=dict, init=False, repr=False)
@@ -41,6 +43,7 @@ class Services:
     def __post_init__(self) -> None:
         self.proposals = ProposalService(self.store, self.clock)
         self.catalogs = CatalogProvider(self.store, self.catalog)
+        self.members = MemberDirectory(self.store, self.clock)
 
     def catalog_for(self, team_id: str | None) -> Catalog:
         """The catalog a workspace sees: `catalog` (shipped) with its own roles over it."""

@@ -7,6 +7,7 @@ routes HTTP requests here under its lock. Errors use Slack's own error codes
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import time
@@ -264,14 +265,28 @@ class WebApi:
         return {"user": user_json(self.ws, user)}
 
     def m_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        # as Slack: an opaque cursor (base64 of "user:<next id>"), "" after the last page;
+        # a cursor Slack did not give is invalid_cursor
         users = sorted(self.ws.users.values(), key=lambda u: u.id)
-        start = int(args.get("cursor") or 0)
+        start = 0
+        if args.get("cursor"):
+            try:
+                kind, _, after = base64.b64decode(str(args["cursor"])).decode().partition(":")
+            except ValueError as error:
+                raise SlackError("invalid_cursor") from error
+            ids = [u.id for u in users]
+            if kind != "user" or after not in ids:
+                raise SlackError("invalid_cursor")
+            start = ids.index(after)
         limit = max(1, min(int(args.get("limit") or 200), 1000))
         page = users[start : start + limit]
         more = start + limit < len(users)
+        cursor = (
+            base64.b64encode(f"user:{users[start + limit].id}".encode()).decode() if more else ""
+        )
         return {
             "members": [user_json(self.ws, u) for u in page],
-            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+            "response_metadata": {"next_cursor": cursor},
         }
 
     # views -----------------------------------------------------------------------------------
@@ -526,16 +541,16 @@ def user_json(ws: Workspace, user) -> dict[str, Any]:
         "id": user.id,
         "team_id": ws.team_id,
         "name": user.name,
-        "deleted": False,
+        "deleted": user.deleted,
         "real_name": user.real_name,
         "tz": user.tz,
         "tz_label": user.tz_label,
         "tz_offset": int(offset.total_seconds()) if offset else 0,
         "profile": {
             "real_name": user.real_name,
-            "display_name": user.name,
+            "display_name": user.shown_name,
             "real_name_normalized": user.real_name,
-            "display_name_normalized": user.name,
+            "display_name_normalized": user.shown_name,
             "team": ws.team_id,
         },
         "is_admin": user.is_admin,

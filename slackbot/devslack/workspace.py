@@ -30,6 +30,12 @@ class User:
     is_admin: bool = False
     is_owner: bool = False
     is_bot: bool = False
+    display_name: str | None = None  # None: the same as `name`; "" when not set, as in Slack
+    deleted: bool = False
+
+    @property
+    def shown_name(self) -> str:
+        return self.name if self.display_name is None else self.display_name
 
     @property
     def tz_label(self) -> str:

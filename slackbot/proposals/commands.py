@@ -53,13 +53,16 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
             proposal = proposals.by_number(team_id, number)
         except NotFound as error:
             return CommandAnswer(simple_message(str(error)))
+        current = proposals.current_org(team_id)
+        holders = proposal.structure.holders() + (current.structure.holders() if current else [])
         return CommandAnswer(
             ui.show_message(
                 proposal,
                 proposals.history(proposal.id),
                 services.catalog_for(team_id),
-                proposals.current_org(team_id),
+                current,
                 guardrails=services.guardrails(team_id),
+                names=services.members.shown_names(team_id, holders).get,
             )
         )
     if lowered.startswith("show"):
@@ -79,7 +82,13 @@ def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
     number = None
     if current is not None and current.proposal_id:
         number = services.proposals.get(team_id, current.proposal_id).number
-    return ui.current_message(current, number, guardrails=services.guardrails(team_id))
+    holders = current.structure.holders() if current else []
+    return ui.current_message(
+        current,
+        number,
+        guardrails=services.guardrails(team_id),
+        names=services.members.shown_names(team_id, holders).get,
+    )
 
 
 def new_proposal_modal(
@@ -102,7 +111,10 @@ def new_proposal_modal(
         names = [catalog[r].short_name for r in role_ids if r in catalog]
         title = " and ".join(names) + " in our structure" if names else ""
     return proposal_modal(
-        structure_text=starter_text(catalog, structure, role_ids),
+        # holders as @name when the member directory has a name only they answer to
+        structure_text=starter_text(
+            catalog, structure, role_ids, names=services.members.resolver(team_id, None)
+        ),
         review_by=services.today(team_id) + timedelta(days=DEFAULT_REVIEW_DAYS),
         channel_id=channel_id,
         title=title,

@@ -10,7 +10,8 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.org.structure import has_words, parse_structure
+from slackbot.org.directory import UNAVAILABLE, MembersUnavailable
+from slackbot.org.structure import HolderResolver, has_words, parse_structure
 from slackbot.proposals.model import Draft
 
 MAX_TITLE = 150
@@ -35,6 +36,7 @@ def read_proposal_form(
     author_id: str,
     today: date,
     fixed_channel: str | None = None,
+    people: HolderResolver | None = None,
 ) -> FormResult:
     """Validate `view.state.values` of the proposal modal.
 
@@ -44,6 +46,8 @@ def read_proposal_form(
         author_id: who submits; they cannot review their own proposal.
         today: the date in the workspace's time zone, for the review-by check.
         fixed_channel: the channel when the form has no channel field (an edit).
+        people: reads `@name` holders (the workspace's member directory); a
+            `MembersUnavailable` from it becomes an error on the structure field.
     """
     errors: dict[str, str] = {}
 
@@ -71,11 +75,15 @@ def read_proposal_form(
             f"Keep the structure to {MAX_STRUCTURE} characters; it has {len(structure_text)}."
         )
     else:
-        parsed = parse_structure(structure_text, catalog)
-        if parsed.ok:
-            structure = parsed.structure
+        try:
+            parsed = parse_structure(structure_text, catalog, people=people)
+        except MembersUnavailable:
+            errors[ids.STRUCTURE_BLOCK] = UNAVAILABLE
         else:
-            errors[ids.STRUCTURE_BLOCK] = _joined(parsed.errors)
+            if parsed.ok:
+                structure = parsed.structure
+            else:
+                errors[ids.STRUCTURE_BLOCK] = _joined(parsed.errors)
 
     reviewers = tuple(dict.fromkeys(get(ids.REVIEWERS_BLOCK, "selected_users") or []))
     if not reviewers:

@@ -171,11 +171,21 @@ class ProposalMessenger:
     # the card ---------------------------------------------------------------------------
 
     def card(self, proposal: Proposal) -> dict[str, Any]:
+        current = self.proposals.current_org(proposal.team_id)
+        holders = proposal.structure.holders() + (current.structure.holders() if current else [])
+        members = self.services.members
+        names = members.shown_names(proposal.team_id, holders)
+        if set(holders) - names.keys() and members.needs_refresh(proposal.team_id):
+            # holders written as ids before orgbot had the members: fetch them (after the
+            # ack, on the posting lane) so that the card can name them
+            members.refresh_soon(proposal.team_id, self.client)
+            names = members.shown_names(proposal.team_id, holders)
         return ui.proposal_card(
             proposal,
             self.services.catalog_for(proposal.team_id),
-            self.proposals.current_org(proposal.team_id),
+            current,
             guardrails=self.services.guardrails(proposal.team_id),
+            names=names.get,
         )
 
     def post_card(self, proposal: Proposal, *, again: bool = False) -> Proposal:

@@ -293,3 +293,26 @@ def m008_org_guardrails(db: Database) -> None:
     db["settings"].add_column("max_layers", int)
     db["settings"].add_column("span_min", int)
     db["settings"].add_column("span_max", int)
+
+
+@migrations()
+def m009_member_directory(db: Database) -> None:
+    # a cached copy of users.list per workspace, to read `@dana` in a structure as a user
+    # id (deleted users and bots left out); replaced whole at each refresh
+    db["members"].create(
+        {
+            "team_id": str,
+            "user_id": str,
+            "username": str,
+            "display_name": str,
+            "real_name": str,
+        },
+        pk=("team_id", "user_id"),
+        not_null={"team_id", "user_id"},
+    )
+    # when each workspace's copy was fetched (a workspace with no row has none yet)
+    db["member_directories"].create(
+        {"team_id": str, "fetched_at": str, "members": int},
+        pk="team_id",
+        not_null={"team_id", "fetched_at"},
+    )

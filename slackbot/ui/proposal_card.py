@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from roles import Catalog
 from slackbot import ids
 from slackbot.org.shape import Guardrails, shape
-from slackbot.org.structure import Change, Structure, diff
+from slackbot.org.structure import SEAT_WORDS, Change, Structure, diff
 from slackbot.proposals.model import (
     APPROVE,
     APPROVED,
@@ -63,9 +64,33 @@ def proposal_title(proposal: Proposal) -> str:
     return f"Proposal #{proposal.number}: {proposal.title}"
 
 
-def chart_sections(structure: Structure, *, title: str) -> list[Block]:
-    """The org chart as a tree in a code block (split over sections if it is long)."""
-    tree = [escape(line) for line in structure.tree_lines()]
+# Who holds a position is shown by name, never as a mention. A `<@U…>` in a message's
+# mrkdwn (a section or the top-level text) or a rich_text `user` element is a mention, and
+# Slack notifies the person mentioned (docs.slack.dev/messaging/formatting-message-text,
+# "Mentioning users"; docs.slack.dev/reference/block-kit/block-elements/user-element:
+# "Renders as a mention of a user"). Inside a code block Slack parses no markup, so a
+# `<@U…>` there would show as its raw id. A card for a 20-person org must not ping 20
+# people (some of whom a proposal moves or removes), so holders are plain text names from
+# the member directory (`@Dana Okafor`), and the id when orgbot has no name for it.
+Names = Callable[[str], str | None]
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
+
+
+def holder_name(names: Names | None) -> Callable[[str], str]:
+    """`@Dana Okafor` for a user id (plain text, no ping); `@U012AB3CD` without a name."""
+
+    def name(user_id: str) -> str:
+        known = names(user_id) if names is not None else None
+        return f"@{known or user_id}"
+
+    return name
+
+
+def chart_sections(structure: Structure, *, title: str, names: Names | None = None) -> list[Block]:
+    """The org chart as a tree in a code block (split over sections if it is long): each
+    position with its holders by name, its vacant seats (`· 1 open`, `· to hire`) and its
+    dotted lines (`┄ dotted to COO`) on its own line, under its solid-line manager."""
+    tree = [escape(line) for line in structure.tree_lines(holder=holder_name(names))]
     blocks: list[Block] = []
     chunk: list[str] = []
     for line in tree:
@@ -80,7 +105,28 @@ def chart_sections(structure: Structure, *, title: str) -> list[Block]:
     return blocks
 
 
-def change_lines(changes: Sequence[Change]) -> list[str]:
+def seats_note(structure: Structure) -> str:
+    """`12 seats · 9 filled · 3 vacant: 1 open, 1 to hire, 1 backfill` (empty when every
+    seat is filled and nobody is named)."""
+    vacant = structure.vacancies()
+    if not vacant:
+        return ""
+    kinds: dict[str, int] = {}
+    for p in structure.positions:
+        if p.vacancies:
+            kinds[p.status] = kinds.get(p.status, 0) + p.vacancies
+    parts = ", ".join(f"{n} {SEAT_WORDS.get(k, k)}" for k, n in kinds.items())
+    seats = structure.headcount()
+    return f"{seats} seats · {seats - vacant} filled · {vacant} vacant: {parts}"
+
+
+def change_lines(changes: Sequence[Change], names: Names | None = None) -> list[str]:
+    shown = holder_name(names)
+
+    def people(text: str | None) -> str:
+        # a Change carries holders as <@U…>; the card names them instead (no ping)
+        return escape(_MENTION.sub(lambda m: shown(m.group(1)), text or ""))
+
     lines = []
     for c in changes:
         name = f"*{escape(c.title)}*"
@@ -97,10 +143,32 @@ def change_lines(changes: Sequence[Change]) -> list[str]:
             lines.append(f"{name} now reports to {after} (was {before})")
         elif c.kind == "headcount":
             lines.append(f"{name}: {c.before} → {c.after} people")
+        elif c.kind == "holders":
+            if c.before and c.after:
+                lines.append(f"{name}: {people(c.before)} → {people(c.after)}")
+            elif c.after:
+                lines.append(f"{name}: held by {people(c.after)}")
+            else:
+                lines.append(f"{name}: {people(c.before)} no longer named")
+        elif c.kind == "seats":
+            if c.after and not c.before:
+                lines.append(f"{name}: now {escape(c.after)}")
+            elif c.after:
+                lines.append(f"{name}: {escape(c.after)} (was {escape(c.before or '')})")
+            else:
+                lines.append(f"{name}: filled (was {escape(c.before or '')})")
+        elif c.kind == "dotted":
+            if c.after:
+                was = f" (was {escape(c.before)})" if c.before else ""
+                lines.append(f"{name}: dotted line to {escape(c.after)}{was}")
+            else:
+                lines.append(f"{name}: no dotted line (was to {escape(c.before or '')})")
     return lines
 
 
-def changes_section(proposal: Proposal, current: OrgVersion | None) -> list[Block]:
+def changes_section(
+    proposal: Proposal, current: OrgVersion | None, names: Names | None = None
+) -> list[Block]:
     if current is None:
         return [
             section("*What changes*\nThere is no approved org chart yet; this would be the first.")
@@ -132,7 +200,7 @@ def changes_section(proposal: Proposal, current: OrgVersion | None) -> list[Bloc
         ]
     return stale + long_sections(
         f"*What changes against the current org (version {current.version})*\n"
-        + bullets(change_lines(changes))
+        + bullets(change_lines(changes, names))
     )
 
 
@@ -158,9 +226,11 @@ def proposal_card_blocks(
     *,
     buttons: bool = True,
     guardrails: Guardrails | None = None,
+    names: Names | None = None,
 ) -> list[Block]:
     """The card. `guardrails`: the workspace's; a proposal outside them is flagged right
-    under the status line, so reviewers read it before deciding."""
+    under the status line, so reviewers read it before deciding. `names` gives a holder's
+    name by user id (holders are named, never mentioned)."""
     proposed = shape(proposal.structure)
     meta = (
         f"{status_line(proposal)} · by <@{proposal.author_id}> · review by "
@@ -169,8 +239,8 @@ def proposal_card_blocks(
     blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
     blocks.extend(flags_blocks(proposed, guardrails or Guardrails()))
     blocks.extend(long_sections("*Why*\n" + _blockquote(escape(proposal.rationale))))
-    blocks.extend(chart_sections(proposal.structure, title="Proposed org chart"))
-    blocks.extend(changes_section(proposal, current))
+    blocks.extend(chart_sections(proposal.structure, title="Proposed org chart", names=names))
+    blocks.extend(changes_section(proposal, current, names))
     summary = shape_line(proposed)
     if current is not None and not (
         proposal.status == APPROVED and current.proposal_id == proposal.id
@@ -179,7 +249,7 @@ def proposal_card_blocks(
         blocks.extend(effects)
         if not effects and summary:
             summary += " (the same as the current org)"
-    notes = [summary]
+    notes = [summary, seats_note(proposal.structure)]
     known = [
         catalog[r].short_name + (" (this workspace's own role)" if r in catalog.local else "")
         for r in proposal.structure.role_ids()
@@ -268,10 +338,11 @@ def proposal_card(
     current: OrgVersion | None,
     *,
     guardrails: Guardrails | None = None,
+    names: Names | None = None,
 ) -> dict[str, Any]:
     return message(
         f"Proposal #{proposal.number}: {escape(proposal.title)} ({proposal.status_label.lower()})",
-        proposal_card_blocks(proposal, catalog, current, guardrails=guardrails),
+        proposal_card_blocks(proposal, catalog, current, guardrails=guardrails, names=names),
     )
 
 

@@ -33,7 +33,14 @@ from slackbot.ui.common import (
     section,
 )
 from slackbot.ui.org_shape import flags_blocks, shape_line, under_line
-from slackbot.ui.proposal_card import chart_sections, day, proposal_card_blocks, when
+from slackbot.ui.proposal_card import (
+    Names,
+    chart_sections,
+    day,
+    proposal_card_blocks,
+    seats_note,
+    when,
+)
 
 HELP = (
     "*Propose and review changes to the org structure*\n"
@@ -122,8 +129,9 @@ def show_message(
     current: OrgVersion | None,
     *,
     guardrails: Guardrails | None = None,
+    names: Names | None = None,
 ) -> dict[str, Any]:
-    blocks = proposal_card_blocks(proposal, catalog, current, guardrails=guardrails)
+    blocks = proposal_card_blocks(proposal, catalog, current, guardrails=guardrails, names=names)
     blocks.append(divider())
     blocks.extend(long_sections("*History*\n" + "\n".join(history_lines(events[-30:]))))
     return message(f"Proposal #{proposal.number}: {escape(proposal.title)}", blocks)
@@ -135,6 +143,7 @@ def current_org_blocks(
     number: int | None = None,
     title: str = "Current org chart",
     guardrails: Guardrails | None = None,
+    names: Names | None = None,
 ) -> list[Block]:
     """The approved chart with its spans and layers; `number` is the proposal it came
     from, when known; `guardrails`, when given, flag where the org is outside them."""
@@ -145,11 +154,14 @@ def current_org_blocks(
                 "Propose one with `/org-proposal`."
             )
         ]
-    blocks = chart_sections(current.structure, title=f"{title} (version {current.version})")
+    blocks = chart_sections(
+        current.structure, title=f"{title} (version {current.version})", names=names
+    )
     org = shape(current.structure)
     notes = [
         f"{len(current.structure)} positions, {current.structure.headcount()} people · approved "
         f"{when(current.approved_at)}" + (f" from proposal #{number}" if number else ""),
+        seats_note(current.structure),
         shape_line(org),
         under_line(org),
     ]
@@ -164,7 +176,8 @@ def current_message(
     number: int | None = None,
     *,
     guardrails: Guardrails | None = None,
+    names: Names | None = None,
 ) -> dict[str, Any]:
-    blocks = current_org_blocks(current, number=number, guardrails=guardrails)
+    blocks = current_org_blocks(current, number=number, guardrails=guardrails, names=names)
     text = "The current org chart" if current else "No current org chart yet"
     return message(text, blocks)
