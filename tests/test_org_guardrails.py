@@ -258,3 +258,33 @@ def test_a_large_org_card_with_flags_and_effects_stays_within_block_kits_limits(
     ):
         assert check_message(payload) == []
         assert "and " in text(payload) and "more" in text(payload)
+
+
+def test_a_reminder_flags_the_guardrails_too():
+    from slackbot.people import Person
+    from slackbot.scheduling.reminders import outgoing, reminder_due
+
+    p = proposal(structure(PROPOSED))
+    due = reminder_due(
+        p,
+        Person("U0ALEX0001", "UTC", False),
+        Settings(team_id=T, span_max=12),
+        now=datetime(2026, 11, 26, 10, tzinfo=UTC),
+        asked_at=NOW,
+        last_reminded=None,
+        snoozed_until=None,
+    )
+    assert due is not None and due.guardrails == Guardrails(span_max=12)
+    reminder = outgoing(due, link=None).message
+    assert check_message(reminder) == []
+    assert "⚠️ Span of COO is 14, above 12" in text(reminder)
+    quiet = reminder_due(
+        p,
+        Person("U0ALEX0001", "UTC", False),
+        Settings(team_id=T),
+        now=datetime(2026, 11, 26, 10, tzinfo=UTC),
+        asked_at=NOW,
+        last_reminded=None,
+        snoozed_until=None,
+    )
+    assert "guardrails" not in text(outgoing(quiet, link=None).message)

@@ -11,10 +11,11 @@ considered at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from slackbot.org.shape import Guardrails
 from slackbot.people import People, Person
 from slackbot.proposals.model import CREATED, EDITED, IN_REVIEW, Proposal
 from slackbot.scheduling.delivery import Delivery, Outgoing
@@ -32,6 +33,7 @@ class DueReminder:
     reviewer: Person
     local_day: date
     overdue_days: int  # 0 when not overdue
+    guardrails: Guardrails = field(default_factory=Guardrails)  # a reminder flags them too
 
     @property
     def key(self) -> str:
@@ -115,7 +117,7 @@ def reminder_due(
     if days_since < settings.reminder_interval_days and not snooze_over:
         return None
     overdue = max(0, (local.date() - proposal.review_by).days)
-    return DueReminder(proposal, person, local.date(), overdue)
+    return DueReminder(proposal, person, local.date(), overdue, settings.guardrails)
 
 
 def in_window(local: datetime, settings: Settings) -> bool:
@@ -140,6 +142,7 @@ def outgoing(reminder: DueReminder, *, link: str | None) -> Outgoing:
             overdue_days=reminder.overdue_days,
             link=link,
             local_day=reminder.local_day,
+            guardrails=reminder.guardrails,
         ),
         proposal_id=reminder.proposal.id,
     )
@@ -174,6 +177,7 @@ def rebuild(
         overdue_days=max(0, (day - proposal.review_by).days),
         link=link(proposal),
         local_day=day,
+        guardrails=settings.guardrails,
     )
 
 

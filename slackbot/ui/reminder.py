@@ -6,14 +6,23 @@ from datetime import date
 from typing import Any
 
 from slackbot import ids
+from slackbot.org.shape import Guardrails, shape
 from slackbot.proposals.model import Proposal
 from slackbot.ui.common import actions, button, context, escape, message, section
+from slackbot.ui.org_shape import flags_blocks
 from slackbot.ui.proposal_card import day, review_actions
 
 
 def reminder_message(
-    proposal: Proposal, *, overdue_days: int, link: str | None, local_day: date
+    proposal: Proposal,
+    *,
+    overdue_days: int,
+    link: str | None,
+    local_day: date,
+    guardrails: Guardrails | None = None,
 ) -> dict[str, Any]:
+    """The reminder DM: what waits, the decision buttons, and (above them) where the
+    proposal is outside the workspace's guardrails."""
     title = f"#{proposal.number} “{escape(proposal.title)}”"
     if link:
         title = f"<{link}|{title}>"
@@ -36,6 +45,7 @@ def reminder_message(
         fallback = f"Reminder: proposal #{proposal.number} is waiting for your review"
     blocks = [
         section(lead),
+        *(flags_blocks(shape(proposal.structure), guardrails) if guardrails else []),
         review_actions(proposal),
         actions(
             button("Remind me tomorrow", ids.SNOOZE, str(proposal.id)),
