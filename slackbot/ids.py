@@ -48,6 +48,7 @@ RATIONALE_BLOCK = "rationale"
 STRUCTURE_BLOCK = "structure"
 REVIEWERS_BLOCK = "reviewers"
 REVIEW_BY_BLOCK = "review_by"
+EFFECTIVE_BLOCK = "effective_on"  # optional: the date the proposal takes effect
 CHANNEL_BLOCK = "channel"
 COMMENT_BLOCK = "comment"
 

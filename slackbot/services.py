@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from roles import Catalog, load_catalog
@@ -41,7 +41,7 @@ class Services:
     _card_locks: dict[int, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.proposals = ProposalService(self.store, self.clock)
+        self.proposals = ProposalService(self.store, self.clock, zone=self.zone)
         self.catalogs = CatalogProvider(self.store, self.catalog)
         self.members = MemberDirectory(self.store, self.clock)
 
@@ -57,12 +57,15 @@ class Services:
 
     def today(self, team_id: str | None = None) -> date:
         """Today's date in the workspace's time zone (its settings, else ORGBOT_TIMEZONE)."""
-        zone = self.config.tz
-        if team_id:
-            from slackbot.settings import load_settings
+        return self.clock.now().astimezone(self.zone(team_id)).date()
 
-            zone = load_settings(self.store, team_id, default_timezone=self.config.timezone).tz
-        return self.clock.now().astimezone(zone).date()
+    def zone(self, team_id: str | None = None) -> tzinfo:
+        """The workspace's time zone (its settings, else ORGBOT_TIMEZONE)."""
+        if not team_id:
+            return self.config.tz
+        from slackbot.settings import load_settings
+
+        return load_settings(self.store, team_id, default_timezone=self.config.timezone).tz
 
     def guardrails(self, team_id: str) -> Guardrails:
         """The workspace's guardrails on its org's shape (`/org-proposal settings`)."""
@@ -110,6 +113,12 @@ class Services:
                 except Exception as error:  # a link is a nicety; never fail over it
                     logging.getLogger("orgbot").warning("auth.test failed: %s", error)
                     return None
+            return self._workspace_url or None
+
+    def known_workspace_url(self) -> str | None:
+        """The workspace URL if `workspace_url` has fetched it already (never calls Slack:
+        for answers built before an ack)."""
+        with self._lock:
             return self._workspace_url or None
 
     @classmethod

@@ -157,6 +157,7 @@ COO reports to CEO
 .
 @alex
 +7d
+
 #random
 dms
 expect /invite @orgbot
@@ -186,6 +187,7 @@ CEO
 COO reports to CEO
 .
 @dana @sam
+
 
 
 

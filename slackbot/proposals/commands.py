@@ -8,13 +8,17 @@ from datetime import timedelta
 from typing import Any
 
 from slackbot.org.structure import Structure, diff, starter_text
+from slackbot.proposals.dates import BadDate, parse_day
 from slackbot.proposals.model import NotFound, Proposal
+from slackbot.proposals.timeline import HISTORY_PAGE, org_history, org_on
 from slackbot.services import Services
 from slackbot.ui import proposal_lists as ui
 from slackbot.ui.common import escape, simple_message
 from slackbot.ui.proposal_modal import proposal_modal
 
 DEFAULT_REVIEW_DAYS = 7
+_CURRENT_AT = re.compile(r"^(?:current|org|chart|current org)\s+(?:at|on|as of)\s+(.+)$", re.I)
+_HISTORY = re.compile(r"^(?:history|versions)(?:\s+(?:page\s+)?(\d{1,6}))?$")
 _SHOW = re.compile(r"^(?:show|view|#)\s*#?(\d+)$|^#?(\d+)$", re.IGNORECASE)
 
 
@@ -44,6 +48,10 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
         )
     if lowered in ("current", "org", "chart", "current org"):
         return CommandAnswer(current_org_message(services, team_id))
+    if match := _CURRENT_AT.match(words):
+        return CommandAnswer(org_on_message(services, team_id, match.group(1)))
+    if match := _HISTORY.match(lowered):
+        return CommandAnswer(history_message(services, team_id, page=int(match.group(1) or 1)))
     if lowered in ("settings", "config"):
         return CommandAnswer(modal="settings")
     match = _SHOW.match(lowered)
@@ -89,6 +97,47 @@ def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
         guardrails=services.guardrails(team_id),
         names=services.members.shown_names(team_id, holders).get,
     )
+
+
+def org_on_message(services: Services, team_id: str, when: str) -> dict[str, Any]:
+    """`/org-proposal current at DATE`: the org on a past date, or on a later one given the
+    approved proposals that take effect by then."""
+    try:
+        on = parse_day(when, today=services.today(team_id))
+    except BadDate as error:
+        return simple_message(escape(str(error)))
+    org = org_on(services.proposals, team_id, on)
+    number = None
+    if org.version is not None and org.version.proposal_id and not org.future:
+        number = services.proposals.get(team_id, org.version.proposal_id).number
+    return ui.org_on_message(org, number=number)
+
+
+def history_message(services: Services, team_id: str, *, page: int = 1) -> dict[str, Any]:
+    """`/org-proposal history [PAGE]`: the org's versions, newest first."""
+    entries, total = org_history(services.proposals, team_id, page=page)
+    base = services.known_workspace_url()
+    links = {
+        entry.proposal_id: permalink(base, p.channel_id, p.message_ts)
+        for entry in entries
+        if entry.proposal_id
+        and (p := services.proposals.get(team_id, entry.proposal_id)).message_ts
+    }
+    return ui.history_message(
+        entries,
+        total=total,
+        page=page,
+        per_page=HISTORY_PAGE,
+        links=links,
+        scheduled=services.proposals.scheduled(team_id),
+    )
+
+
+def permalink(base: str | None, channel_id: str, ts: str | None) -> str | None:
+    """A message's address in the workspace (`https://team.slack.com/archives/C…/p…`)."""
+    if not base or not ts:
+        return None
+    return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
 def new_proposal_modal(
@@ -150,4 +199,5 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
         proposal=proposal,
         note=note,
         base_org_version=current.version if current else 0,
+        today=today,
     )

@@ -19,6 +19,7 @@ MAX_RATIONALE = 3000
 MAX_STRUCTURE = 3000
 MAX_REVIEWERS = 10
 MAX_REVIEW_DAYS = 365
+MAX_EFFECTIVE_DAYS = 5 * 366
 VALUE = "value"  # the action_id of every input in the modal
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -114,6 +115,10 @@ def read_proposal_form(
             elif review_by > today + timedelta(days=MAX_REVIEW_DAYS):
                 errors[ids.REVIEW_BY_BLOCK] = "Pick a date within the next year."
 
+    effective_on, problem = read_effective_date(get(ids.EFFECTIVE_BLOCK, "selected_date"), today)
+    if problem:
+        errors[ids.EFFECTIVE_BLOCK] = problem
+
     channel_id = fixed_channel or get(ids.CHANNEL_BLOCK, "selected_conversation")
     if not channel_id:
         errors[ids.CHANNEL_BLOCK] = "Pick the channel to post the proposal in."
@@ -132,8 +137,28 @@ def read_proposal_form(
             reviewers=reviewers,
             review_by=review_by,
             channel_id=channel_id,
+            effective_on=effective_on,
         )
     )
+
+
+def read_effective_date(picked: str | None, today: date) -> tuple[date | None, str | None]:
+    """The optional "Takes effect" date: (the date or None, a problem or None). Empty
+    means on approval; a date in the past is refused (today is fine: on approval)."""
+    if not picked:
+        return None, None
+    try:
+        effective_on = date.fromisoformat(picked)
+    except ValueError:
+        return None, "Pick a date from the calendar, or leave it empty to take effect on approval."
+    if effective_on < today:
+        return None, (
+            f"{effective_on:%a %-d %b %Y} has passed; pick today or a later date, or leave it "
+            "empty to take effect on approval."
+        )
+    if effective_on > today + timedelta(days=MAX_EFFECTIVE_DAYS):
+        return None, "Pick a date within the next five years."
+    return effective_on, None
 
 
 def _joined(problems: list[str], limit: int = 5) -> str:

@@ -15,6 +15,7 @@ twice. Keys:
 | `author-dm:<team>:<proposal>:<what>` / `reply:<team>:<proposal>:<what>` | the author's DM and the thread reply about one change |
 | `author-dm:<team>:<proposal>:guardrails:v<version>` | the DM telling the author that a version is outside the workspace's guardrails |
 | `post-failed:<team>:<proposal>:<error>` | the DM telling the author why the card could not be posted |
+| `effect:<team>:<proposal>:e<event>` | the announcement that an approved proposal took effect on its date (or went back to its author): a reply in the card's thread, also sent to the channel; a message in the channel if the card was never posted |
 
 Nothing a change should show is lost to a crash: the change and its `announce:` row are
 committed together, and the scheduler's upkeep runs any announcement a dead process left.
@@ -38,9 +39,11 @@ from slackbot.proposals.model import (
     COMMENTED,
     CREATED,
     EDITED,
+    NOT_APPLIED,
     OPEN_STATUSES,
     REJECT,
     REQUEST_CHANGES,
+    TOOK_EFFECT,
     NotFound,
     Outcome,
     Proposal,
@@ -95,11 +98,14 @@ def announcement_key(outcome: Outcome) -> str:
     return f"announce:{p.team_id}:{p.id}:{outcome_tag(outcome)}"
 
 
-def recorded(services: Services, change: Callable[[], Outcome]) -> Outcome:
+def recorded(services: Services, change: Callable[[], Outcome | None]) -> Outcome | None:
     """Make a change (a `ProposalService` call) and queue its announcement in the same
-    transaction: if the process dies right after, the scheduler's upkeep announces it."""
+    transaction: if the process dies right after, the scheduler's upkeep announces it.
+    A change that did nothing (None) queues nothing."""
     with services.store.write():
         outcome = change()
+        if outcome is None:
+            return None
         p = outcome.proposal
         Deliveries(services.store).queue(
             announcement_key(outcome),
@@ -361,8 +367,11 @@ class ProposalMessenger:
             return SENT
 
     def refresh_open_cards(self, team_id: str, *, except_id: int | None = None) -> None:
-        """After the current org changes, every open proposal's "what changes" does too."""
-        for proposal in self.proposals.open_proposals(team_id, limit=10_000):
+        """After the current org changes, every open proposal's "what changes" does too,
+        and so does that of every approved one still waiting for its effective date."""
+        waiting = self.proposals.open_proposals(team_id, limit=10_000)
+        waiting += self.proposals.scheduled(team_id)
+        for proposal in waiting:
             if proposal.id != except_id:
                 self.request_redraw(proposal)
 
@@ -501,6 +510,9 @@ class ProposalMessenger:
             posted = self.post_card(p)  # the reviewers are asked once it is posted (or refused)
             self.flag_to_author(posted)
             return
+        if outcome.kind in (TOOK_EFFECT, NOT_APPLIED):
+            self.announce_effect(outcome)
+            return
         self.request_redraw(p)
         self.reply(outcome)
         if outcome.org_version is not None:
@@ -518,6 +530,34 @@ class ProposalMessenger:
                 target=p.author_id,
                 message=ui.author_update(outcome, link=self.permalink(p)),
             )
+
+    def announce_effect(self, outcome: Outcome) -> None:
+        """An approved proposal's effective date came: it took effect (or went back to its
+        author). The card is redrawn, the channel told (in the card's thread, also sent to
+        the channel), the author told by DM; each message once, by its key."""
+        p = outcome.proposal
+        self.request_redraw(p)
+        tag = outcome_tag(outcome)
+        current = self.proposals.current_org(p.team_id)
+        version = current.version if current else 0
+        link = self.permalink(p)
+        note = ui.effect_announcement(outcome, current_version=version)
+        thread = {"thread_ts": p.message_ts, "reply_broadcast": True} if p.message_ts else {}
+        self._send(
+            f"effect:{p.team_id}:{p.id}:{tag}",
+            p,
+            target=p.channel_id,
+            message={**thread, **note},
+            kind=REPLY,
+        )
+        self._send(
+            f"author-dm:{p.team_id}:{p.id}:{tag}",
+            p,
+            target=p.author_id,
+            message=ui.effect_author_dm(outcome, current_version=version, link=link),
+        )
+        if outcome.org_version is not None:
+            self.refresh_open_cards(p.team_id, except_id=p.id)
 
     # internals ----------------------------------------------------------------------------
 

@@ -42,6 +42,15 @@ DECISION_EMOJI = {APPROVE: ":white_check_mark:", REQUEST_CHANGES: ":pencil2:", R
 # history event kinds
 CREATED, EDITED, COMMENTED = "created", "edited", "commented"
 POSTED, POST_FAILED, STATUS_CHANGED = "posted", "post_failed", "status_changed"
+# an approved proposal with a later effective date became the current org on that date
+TOOK_EFFECT = "took_effect"
+# ... or did not, because the org changed after it was approved: back to its author
+NOT_APPLIED = "not_applied"
+
+
+def long_day(d: date) -> str:
+    """`1 March 2027`: an effective date, as people write it."""
+    return f"{d.day} {d:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,7 @@ class Draft:
     reviewers: tuple[str, ...]
     review_by: date
     channel_id: str
+    effective_on: date | None = None  # None: takes effect on approval
 
 
 @dataclass(frozen=True)
@@ -88,14 +98,34 @@ class Proposal:
     reviewers: tuple[str, ...] = ()
     decisions: tuple[Decision, ...] = ()  # of the current version
     base_org_version: int = 0  # the current org's version when this version was written
+    effective_on: date | None = None  # the date it takes effect; None: on approval
+    org_version: int | None = None  # the org version it made, once it took effect
 
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
     @property
+    def awaiting_effect(self) -> bool:
+        """Approved, with an effective date that has not come yet: not the current org."""
+        return self.status == APPROVED and self.org_version is None and bool(self.effective_on)
+
+    @property
     def status_label(self) -> str:
+        if self.awaiting_effect:
+            assert self.effective_on is not None
+            return f"Approved, effective {long_day(self.effective_on)}"
         return STATUS_LABELS[self.status]
+
+    @property
+    def status_words(self) -> str:
+        """The label inside a sentence: `approved, effective 1 March 2027`."""
+        label = self.status_label
+        return label[:1].lower() + label[1:]
+
+    @property
+    def status_emoji(self) -> str:
+        return ":calendar:" if self.awaiting_effect else STATUS_EMOJI[self.status]
 
     def decision_of(self, user_id: str) -> Decision | None:
         return next((d for d in self.decisions if d.reviewer_id == user_id), None)
@@ -125,6 +155,20 @@ class OrgVersion:
     version: int
     proposal_id: int | None
     structure: Structure
+    approved_at: datetime
+    effective_on: date | None = None  # None in rows written before effective dates
+
+
+@dataclass(frozen=True)
+class OrgVersionEntry:
+    """One line of the org's history: a version, when it took effect, what made it."""
+
+    version: int
+    effective_on: date
+    proposal_id: int | None
+    proposal_number: int | None
+    proposal_title: str | None
+    approvers: tuple[str, ...]
     approved_at: datetime
 
 

@@ -21,6 +21,10 @@ def parse_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def parse_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
 def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
     reviewers = tuple(
         r["user_id"]
@@ -63,6 +67,8 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
         reviewers=reviewers,
         decisions=decisions,
         base_org_version=row.get("base_org_version") or 0,
+        effective_on=parse_date(row.get("effective_on")),
+        org_version=row.get("org_version"),
     )
 
 
@@ -275,6 +281,7 @@ def _org_version_from_row(row: dict[str, Any]) -> OrgVersion:
         proposal_id=row["proposal_id"],
         structure=Structure.from_json(row["structure"]),
         approved_at=datetime.fromisoformat(row["approved_at"]),
+        effective_on=parse_date(row.get("effective_on")),
     )
 
 
@@ -289,8 +296,16 @@ def current_org_version(db: Database, team_id: str) -> int:
 
 
 def add_org_version(
-    db: Database, team_id: str, proposal_id: int, structure: Structure, at: datetime
+    db: Database,
+    team_id: str,
+    proposal_id: int | None,
+    structure: Structure,
+    at: datetime,
+    *,
+    effective_on: date | None = None,
 ) -> OrgVersion:
+    """The next org version; made by `proposal_id` (recorded on the proposal too), in
+    effect from `effective_on` (the workspace's date)."""
     previous = current_org(db, team_id)
     version = (previous.version if previous else 0) + 1
     db["org_versions"].insert(
@@ -300,6 +315,56 @@ def add_org_version(
             "proposal_id": proposal_id,
             "structure": structure.to_json(),
             "approved_at": iso(at),
+            "effective_on": effective_on.isoformat() if effective_on else None,
         }
     )
-    return OrgVersion(team_id, version, proposal_id, structure, at)
+    if proposal_id is not None:
+        db["proposals"].update(proposal_id, {"org_version": version})
+    return OrgVersion(team_id, version, proposal_id, structure, at, effective_on)
+
+
+def org_versions(db: Database, team_id: str, *, limit: int, offset: int = 0) -> list[OrgVersion]:
+    """The workspace's org versions, newest first."""
+    return [
+        _org_version_from_row(row)
+        for row in db.query(
+            "select * from org_versions where team_id = ? order by version desc limit ? offset ?",
+            [team_id, limit, offset],
+        )
+    ]
+
+
+def count_org_versions(db: Database, team_id: str) -> int:
+    return next(db.query("select count(*) as n from org_versions where team_id = ?", [team_id]))[
+        "n"
+    ]
+
+
+def approvers(db: Database, proposal_id: int) -> tuple[str, ...]:
+    """Who approved the proposal's current version (the one that was approved)."""
+    return tuple(
+        r["reviewer_id"]
+        for r in db.query(
+            "select d.reviewer_id from decisions d join proposals p on p.id = d.proposal_id "
+            "where d.proposal_id = ? and d.version = p.version and d.decision = 'approved' "
+            "order by d.id",
+            [proposal_id],
+        )
+    )
+
+
+def awaiting_effect(db: Database, team_id: str | None = None) -> list[Proposal]:
+    """Approved proposals with an effective date that have not taken effect yet, in the
+    order they take effect: by date, then in the order they were approved."""
+    where = "status = 'approved' and org_version is null and effective_on is not null"
+    params: list[Any] = []
+    if team_id is not None:
+        where += " and team_id = ?"
+        params.append(team_id)
+    return [
+        proposal_from_row(db, row)
+        for row in db.query(
+            f"select * from proposals where {where} order by team_id, effective_on, closed_at, id",
+            params,
+        )
+    ]

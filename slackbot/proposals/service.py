@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from slackbot.clock import Clock
+from slackbot.org.structure import Structure
 from slackbot.proposals import repository as repo
 from slackbot.proposals.model import (
     APPROVE,
@@ -20,6 +22,7 @@ from slackbot.proposals.model import (
     DECISIONS,
     EDITED,
     IN_REVIEW,
+    NOT_APPLIED,
     POST_FAILED,
     POSTED,
     REJECT,
@@ -27,6 +30,7 @@ from slackbot.proposals.model import (
     REQUEST_CHANGES,
     STATUS_CHANGED,
     STATUS_LABELS,
+    TOOK_EFFECT,
     WITHDRAWN,
     AlreadyDecided,
     Closed,
@@ -43,9 +47,15 @@ from slackbot.store import Store
 
 
 class ProposalService:
-    def __init__(self, store: Store, clock: Clock):
+    def __init__(self, store: Store, clock: Clock, *, zone: Callable[[str], tzinfo] | None = None):
+        """`zone(team_id)`: the workspace's time zone (default UTC), for effective dates."""
         self.store = store
         self.clock = clock
+        self.zone = zone or (lambda team_id: UTC)
+
+    def today(self, team_id: str) -> date:
+        """The date in the workspace's time zone."""
+        return self.clock.now().astimezone(self.zone(team_id)).date()
 
     # reading ----------------------------------------------------------------------------
 
@@ -165,6 +175,11 @@ class ProposalService:
             if since <= e.at < until
         ][::-1]
 
+    def scheduled(self, team_id: str | None) -> list[Proposal]:
+        """Approved proposals waiting for their effective date, in the order they take
+        effect (of every workspace when `team_id` is None)."""
+        return repo.awaiting_effect(self.store.db, team_id)
+
     def org_version(self, team_id: str, version: int) -> OrgVersion | None:
         return repo.org_version(self.store.db, team_id, version)
 
@@ -202,6 +217,7 @@ class ProposalService:
                         "channel_id": draft.channel_id,
                         "status": IN_REVIEW,
                         "review_by": draft.review_by.isoformat(),
+                        "effective_on": _iso_date(draft.effective_on),
                         "created_at": repo.iso(now),
                         "updated_at": repo.iso(now),
                     }
@@ -261,6 +277,7 @@ class ProposalService:
                     "base_org_version": base,
                     "status": IN_REVIEW,
                     "review_by": draft.review_by.isoformat(),
+                    "effective_on": _iso_date(draft.effective_on),
                     "updated_at": repo.iso(now),
                 },
             )
@@ -371,9 +388,16 @@ class ProposalService:
                         else {}
                     ),
                 )
-                if status == APPROVED:
+                today = self.today(team_id)
+                if status == APPROVED and not _later(decided.effective_on, today):
+                    # due already (no date, or one that passed while it was in review)
                     org_version = repo.add_org_version(
-                        db, team_id, proposal_id, decided.structure, now
+                        db,
+                        team_id,
+                        proposal_id,
+                        self.structure_after(db, decided),
+                        now,
+                        effective_on=today,
                     )
                 decided = self._load(db, team_id, proposal_id)
         return Outcome(
@@ -385,6 +409,78 @@ class ProposalService:
             org_version=org_version,
             org_changed=org_changed,
         )
+
+    def take_effect(self, team_id: str, proposal_id: int) -> Outcome | None:
+        """An approved proposal whose effective date has come (in the workspace's time
+        zone) becomes the current org: a new org version that records the proposal and
+        its date. If the org changed after the proposal was written (another proposal took
+        effect first), it goes back to its author instead, as an approval on top of a newer
+        org does. None when there is nothing to do (not approved, not due, or done
+        already): safe to call from any number of passes and processes; a proposal makes
+        at most one org version (a unique index settles any race).
+        """
+        now = self.clock.now()
+        today = self.today(team_id)
+        with self.store.write() as db:
+            proposal = self._load(db, team_id, proposal_id)
+            if not proposal.awaiting_effect or _later(proposal.effective_on, today):
+                return None
+            current_version = repo.current_org_version(db, team_id)
+            detail = {"effective_on": _iso_date(proposal.effective_on)}
+            org_version = None
+            if proposal.base_org_version != current_version:
+                db["proposals"].update(
+                    proposal_id,
+                    {"status": CHANGES_REQUESTED, "updated_at": repo.iso(now), "closed_at": None},
+                )
+                event_id = repo.add_event_for(
+                    db,
+                    proposal,
+                    STATUS_CHANGED,
+                    actor_id=None,
+                    at=now,
+                    detail=detail
+                    | {
+                        "from": APPROVED,
+                        "to": CHANGES_REQUESTED,
+                        "reason": "org_changed",
+                        "org_version": current_version,
+                    },
+                )
+                kind = NOT_APPLIED
+            else:
+                org_version = repo.add_org_version(
+                    db,
+                    team_id,
+                    proposal_id,
+                    self.structure_after(db, proposal),
+                    proposal.closed_at or now,  # when it was approved
+                    effective_on=proposal.effective_on,
+                )
+                event_id = repo.add_event_for(
+                    db,
+                    proposal,
+                    TOOK_EFFECT,
+                    actor_id=None,
+                    at=now,
+                    detail=detail | {"org_version": org_version.version},
+                )
+                kind = TOOK_EFFECT
+            updated = self._load(db, team_id, proposal_id)
+        return Outcome(
+            proposal=updated,
+            kind=kind,
+            actor_id="",
+            status_changed=kind == NOT_APPLIED,
+            org_version=org_version,
+            org_changed=kind == NOT_APPLIED,
+            event_id=event_id,
+        )
+
+    def structure_after(self, db, proposal: Proposal) -> Structure:
+        """The current org once `proposal` takes effect (the one place that says WHAT
+        the new structure is; approval and the effective date both come here)."""
+        return proposal.structure
 
     def check_author(self, proposal: Proposal, user_id: str, verb: str, done: str) -> None:
         """Raises NotAllowed (not the author) or Closed: what only the author may do
@@ -519,12 +615,22 @@ class ProposalService:
                 "structure_text": draft.structure_text,
                 "structure": draft.structure.to_json(),
                 "review_by": draft.review_by.isoformat(),
+                "effective_on": _iso_date(draft.effective_on),
                 "reviewers": json.dumps(list(draft.reviewers)),
                 "base_org_version": base_org_version,
                 "created_by": user_id,
                 "created_at": repo.iso(now),
             }
         )
+
+
+def _iso_date(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _later(effective_on: date | None, today: date) -> bool:
+    """True when a proposal with this effective date is not due yet."""
+    return effective_on is not None and effective_on > today
 
 
 def settle(proposal: Proposal) -> str:

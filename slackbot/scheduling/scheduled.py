@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 
 from slack_sdk import WebClient
 
 from slackbot.blockkit.render import render_blocks
 from slackbot.people import People
-from slackbot.proposals.messenger import CARD, DM, PROPOSAL_KINDS, REPLY, ProposalMessenger
+from slackbot.proposals.messenger import (
+    CARD,
+    DM,
+    PROPOSAL_KINDS,
+    REPLY,
+    ProposalMessenger,
+    recorded,
+)
 from slackbot.scheduling import digest, reminders
 from slackbot.scheduling.delivery import Deliveries, Delivery, Outgoing, Sender
 from slackbot.services import Services
@@ -78,6 +86,8 @@ class ScheduledPosts:
         queued ones: proposal cards a dead process left (linked once posted, and their
         reviewers asked), DMs and replies, and card redraws."""
         counts = self.sender.reconcile()
+        if took_effect := self.take_effect():  # announced just below
+            counts["took_effect"] = took_effect
         counts["retried"] = self.messenger.announcements_due()  # changes a dead process left
         self.messenger.queue_missing_cards()
         counts["retried"] += self.sender.retry_failed(self._rebuild, exclude=PROPOSAL_KINDS)
@@ -87,6 +97,32 @@ class ScheduledPosts:
         counts["retried"] += proposal_posts.retry_failed(self.messenger.rebuild, kinds=(DM, REPLY))
         counts["retried"] += self.messenger.redraw_due()
         return counts
+
+    def take_effect(self) -> int:
+        """Approved proposals whose effective date has come (in their workspace's time zone)
+        become the current org, each in one transaction with its announcement queued, so a
+        crash right after the write still announces it (the upkeep runs what is queued) and
+        a second pass, process or restart finds it done and writes nothing."""
+        proposals = self.services.proposals
+        done = 0
+        today: dict[str, date] = {}
+        for proposal in proposals.scheduled(None):
+            if proposal.team_id not in today:
+                today[proposal.team_id] = proposals.today(proposal.team_id)
+            if proposal.effective_on and proposal.effective_on > today[proposal.team_id]:
+                continue
+            change = partial(proposals.take_effect, proposal.team_id, proposal.id)
+            outcome = recorded(self.services, change)
+            if outcome is not None:
+                done += 1
+                logger.info(
+                    "proposal #%s of %s: %s on %s",
+                    proposal.number,
+                    proposal.team_id,
+                    outcome.kind,
+                    proposal.effective_on,
+                )
+        return done
 
     def _rebuild(self, delivery: Delivery) -> dict | None:
         if delivery.kind == "reminder":

@@ -7,7 +7,7 @@ Jobs only decide *when* to look; the database records what is due and what was s
 | --- | --- | --- |
 | `digest:<team>` | cron, the workspace's day and time, in its time zone | post that digest |
 | `reminders` | every 15 minutes | DM the reviewers who are due a reminder |
-| `upkeep` | every 30 s (`ORGBOT_UPKEEP_SECONDS`) | reconcile interrupted posts, send queued and due ones (proposal cards, DMs, replies, card redraws), retry failed ones, refresh digest jobs |
+| `upkeep` | every 30 s (`ORGBOT_UPKEEP_SECONDS`) | make approved proposals whose effective date has come the current org, reconcile interrupted posts, send queued and due ones (proposal cards, DMs, replies, card redraws), retry failed ones, refresh digest jobs |
 | `catch-up` | once, at start | upkeep, then a digest missed while orgbot was down (within the grace period) and due reminders |
 """
 

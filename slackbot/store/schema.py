@@ -316,3 +316,31 @@ def m009_member_directory(db: Database) -> None:
         pk="team_id",
         not_null={"team_id", "fetched_at"},
     )
+
+
+@migrations()
+def m010_effective_dates(db: Database) -> None:
+    # the date a proposal takes effect (YYYY-MM-DD, in the workspace's time zone); null:
+    # on approval
+    db["proposals"].add_column("effective_on", str)
+    db["proposal_versions"].add_column("effective_on", str)
+    # the org version a proposal made (null until it takes effect): an approved proposal
+    # with a later date is approved but not yet the current org
+    db["proposals"].add_column("org_version", int)
+    db.execute(
+        """
+        update proposals set org_version = (
+            select max(o.version) from org_versions o
+            where o.team_id = proposals.team_id and o.proposal_id = proposals.id
+        )
+        """
+    )
+    # the date each org version took effect (rows before this column: the date of
+    # `approved_at` in the workspace's time zone, worked out when read)
+    db["org_versions"].add_column("effective_on", str)
+    # a proposal makes at most one org version: the scheduler applying a due proposal twice
+    # (two processes, a restart, two upkeep passes) cannot write a second one
+    db.execute(
+        "create unique index if not exists org_versions_one_per_proposal "
+        "on org_versions (team_id, proposal_id) where proposal_id is not null"
+    )

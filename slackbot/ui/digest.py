@@ -95,7 +95,11 @@ def digest_message(
                 )
             else:
                 outcome = e.detail.get("to", "")
-                lines.append(f"• {STATUS_EMOJI.get(outcome, '')} {name(p)}: {outcome}")
+                if outcome == "approved" and p.awaiting_effect:
+                    outcome = p.status_words  # approved, effective 1 March 2027
+                lines.append(
+                    f"• {STATUS_EMOJI.get(e.detail.get('to', ''), '')} {name(p)}: {outcome}"
+                )
         blocks.extend(long_sections(_listed("Decided", totals.decided, lines)))
     blocks += [
         divider(),

@@ -18,14 +18,15 @@ from slackbot.proposals.model import (
     DECISION_EMOJI,
     DECISION_VERBS,
     EDITED,
+    NOT_APPLIED,
     REJECT,
     REJECTED,
     REQUEST_CHANGES,
-    STATUS_EMOJI,
     WITHDRAWN,
     OrgVersion,
     Outcome,
     Proposal,
+    long_day,
 )
 from slackbot.ui.common import (
     Block,
@@ -57,7 +58,7 @@ def when(moment: datetime) -> str:
 
 
 def status_line(proposal: Proposal) -> str:
-    return f"{STATUS_EMOJI[proposal.status]} *{proposal.status_label}*"
+    return f"{proposal.status_emoji} *{proposal.status_label}*"
 
 
 def proposal_title(proposal: Proposal) -> str:
@@ -179,7 +180,17 @@ def changes_section(
         ]
     changes = diff(current.structure, proposal.structure)
     stale: list[Block] = []
-    if proposal.is_open and proposal.base_org_version != current.version:
+    if proposal.awaiting_effect and proposal.base_org_version != current.version:
+        assert proposal.effective_on is not None
+        stale = [
+            context(
+                f":warning: The org chart changed after this proposal was written (now version "
+                f"{current.version}). On {long_day(proposal.effective_on)} it goes back to its "
+                "author to build on the current chart instead of taking effect, so that change "
+                "is not undone."
+            )
+        ]
+    elif proposal.is_open and proposal.base_org_version != current.version:
         written = (
             f"version {proposal.base_org_version}"
             if proposal.base_org_version
@@ -232,9 +243,14 @@ def proposal_card_blocks(
     under the status line, so reviewers read it before deciding. `names` gives a holder's
     name by user id (holders are named, never mentioned)."""
     proposed = shape(proposal.structure)
+    takes_effect = (
+        f" · takes effect {day(proposal.effective_on)}"
+        if proposal.effective_on and proposal.is_open
+        else ""
+    )
     meta = (
         f"{status_line(proposal)} · by <@{proposal.author_id}> · review by "
-        f"{day(proposal.review_by)} · version {proposal.version}"
+        f"{day(proposal.review_by)}{takes_effect} · version {proposal.version}"
     )
     blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
     blocks.extend(flags_blocks(proposed, guardrails or Guardrails()))
@@ -341,12 +357,19 @@ def proposal_card(
     names: Names | None = None,
 ) -> dict[str, Any]:
     return message(
-        f"Proposal #{proposal.number}: {escape(proposal.title)} ({proposal.status_label.lower()})",
+        f"Proposal #{proposal.number}: {escape(proposal.title)} ({proposal.status_words})",
         proposal_card_blocks(proposal, catalog, current, guardrails=guardrails, names=names),
     )
 
 
 def _closing_note(proposal: Proposal) -> str:
+    if proposal.awaiting_effect:
+        assert proposal.effective_on is not None
+        return (
+            f"Approved: it becomes the current org chart on {long_day(proposal.effective_on)} "
+            "(the workspace's time zone); until then the current chart stays as it is. "
+            f"`/org-proposal current at {proposal.effective_on.isoformat()}` shows the org on that day."
+        )
     if proposal.status == APPROVED:
         return "Approved: this is now the workspace's current org chart (`/org-proposal current`)."
     if proposal.status == REJECTED:
@@ -383,14 +406,64 @@ def outcome_reply(outcome: Outcome) -> dict[str, Any]:
     else:
         text = f"{who}: {outcome.kind}"
     if outcome.status_changed and p.status in (APPROVED, REJECTED):
-        text += f"\n*Proposal #{p.number} is {p.status_label.lower()}.*"
+        text += f"\n*Proposal #{p.number} is {p.status_words}.*"
         if outcome.org_version:
             text += f" It is now the current org chart (version {outcome.org_version.version})."
+        elif p.awaiting_effect and p.effective_on:
+            text += (
+                f" It becomes the current org chart on {long_day(p.effective_on)}; "
+                "until then nothing changes."
+            )
     if outcome.org_changed:
         text += (
             f"\nEvery reviewer approved, but another proposal changed the org chart after this "
             f"one was written, so approving it would undo that change. <@{p.author_id}>, press "
             "*Edit* to build on the current chart; the reviewers then decide again."
+        )
+    return message(_plain(text), [section(text)])
+
+
+def effect_announcement(outcome: Outcome, *, current_version: int) -> dict[str, Any]:
+    """What the channel is told on an approved proposal's effective date."""
+    p = outcome.proposal
+    when_text = long_day(p.effective_on) if p.effective_on else "today"
+    name = f"#{p.number} “{escape(p.title)}”"
+    if outcome.kind == NOT_APPLIED:
+        text = (
+            f":warning: *Proposal {name} did not take effect.* It was approved to become the "
+            f"org chart on {when_text}, but the org chart changed after it was written (now "
+            f"version {current_version}), so applying it would undo that change. It goes back "
+            f"to <@{p.author_id}> to build on the current chart (*Edit* on the card); the "
+            "reviewers then decide again."
+        )
+    else:
+        version = outcome.org_version.version if outcome.org_version else current_version
+        text = (
+            f":calendar: *Proposal {name} took effect on {when_text}.* It is now the current "
+            f"org chart (version {version}): `/org-proposal current` shows it, "
+            "`/org-proposal history` lists every version."
+        )
+    return message(_plain(text), [section(text)])
+
+
+def effect_author_dm(outcome: Outcome, *, current_version: int, link: str | None) -> dict[str, Any]:
+    """The author's DM on their approved proposal's effective date."""
+    p = outcome.proposal
+    when_text = long_day(p.effective_on) if p.effective_on else "today"
+    where = f" (<{link}|see the card>)" if link else ""
+    name = f"#{p.number} “{escape(p.title)}”"
+    if outcome.kind == NOT_APPLIED:
+        text = (
+            f"Your proposal {name}{where} was due to take effect on {when_text}, but the org "
+            f"chart changed after you wrote it (now version {current_version}), so it did not: "
+            "applying it would undo that change. Press *Edit* on the card to build on the "
+            "current chart; the reviewers then decide again."
+        )
+    else:
+        version = outcome.org_version.version if outcome.org_version else current_version
+        text = (
+            f":calendar: Your proposal {name}{where} took effect on {when_text}: it is now the "
+            f"current org chart (version {version})."
         )
     return message(_plain(text), [section(text)])
 
@@ -430,7 +503,7 @@ def author_update(outcome: Outcome, *, link: str | None) -> dict[str, Any]:
     elif p.status == "changes_requested":
         text += "\nPress *Edit* on the card to make a new version; the reviewers then decide again."
     elif outcome.status_changed and p.status in (APPROVED, REJECTED):
-        text += f"\nIt is now *{p.status_label.lower()}*."
+        text += f"\nIt is now *{p.status_words}*."
     return message(_plain(text), [section(text)])
 
 

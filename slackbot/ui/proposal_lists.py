@@ -15,12 +15,14 @@ from slackbot.proposals.model import (
     POST_FAILED,
     POSTED,
     STATUS_CHANGED,
-    STATUS_EMOJI,
     STATUS_LABELS,
     Event,
     OrgVersion,
+    OrgVersionEntry,
     Proposal,
+    long_day,
 )
+from slackbot.proposals.timeline import OrgOn
 from slackbot.ui.common import (
     Block,
     context,
@@ -49,9 +51,13 @@ HELP = (
     "• `/org-proposal list`: open proposals and recent decisions\n"
     "• `/org-proposal show 12`: proposal #12 with its history\n"
     "• `/org-proposal current`: the current approved org chart\n"
+    "• `/org-proposal current at 2027-03-01`: the org on a date: what it was, or what it "
+    "will be once approved proposals take effect (also `at 1 March 2027`)\n"
+    "• `/org-proposal history`: every version of the org, newest first (`history 2`: older)\n"
     "• `/org-proposal settings`: digest, reminders and org guardrails (admins)\n"
     "In the form, write the structure one position a line: "
-    "`Operations Director reports to COO`, `Operations Manager x3 reports to Operations Director`."
+    "`Operations Director reports to COO`, `Operations Manager x3 reports to Operations Director`. "
+    "*Takes effect* (optional) is the date an approved proposal becomes the current org chart."
 )
 
 
@@ -64,7 +70,7 @@ def list_line(p: Proposal) -> str:
     if p.is_open and p.waiting_on:
         waiting = " · waiting on " + ", ".join(f"<@{r}>" for r in p.waiting_on)
     return (
-        f"{STATUS_EMOJI[p.status]} *#{p.number}* {escape(p.title)} · {p.status_label} · "
+        f"{p.status_emoji} *#{p.number}* {escape(p.title)} · {p.status_label} · "
         f"by <@{p.author_id}> · review by {day(p.review_by)}{waiting}"
     )
 
@@ -158,9 +164,14 @@ def current_org_blocks(
         current.structure, title=f"{title} (version {current.version})", names=names
     )
     org = shape(current.structure)
+    since = (
+        f"in effect since {day(current.effective_on)}"
+        if current.effective_on
+        else f"approved {when(current.approved_at)}"
+    )
     notes = [
-        f"{len(current.structure)} positions, {current.structure.headcount()} people · approved "
-        f"{when(current.approved_at)}" + (f" from proposal #{number}" if number else ""),
+        f"{len(current.structure)} positions, {current.structure.headcount()} people · {since}"
+        + (f" from proposal #{number}" if number else ""),
         seats_note(current.structure),
         shape_line(org),
         under_line(org),
@@ -181,3 +192,98 @@ def current_message(
     blocks = current_org_blocks(current, number=number, guardrails=guardrails, names=names)
     text = "The current org chart" if current else "No current org chart yet"
     return message(text, blocks)
+
+
+def org_on_message(org: OrgOn, *, number: int | None = None) -> dict[str, Any]:
+    """`/org-proposal current at DATE`. `number`: the proposal that made the version shown
+    (a date up to today)."""
+    on = long_day(org.on)
+    if org.structure is None:
+        text = (
+            f"There was no approved org chart on {on}."
+            if not org.future
+            else f"There is no approved org chart yet, and none is due by {on}."
+        )
+        return message(text, [section(f"*The org on {on}*\n{text}")])
+    if not org.future:
+        assert org.version is not None
+        title = f"The org on {on}" + (" (today)" if org.on == org.today else "")
+        blocks = current_org_blocks(org.version, number=number, title=title)
+        return message(f"The org chart on {on} (version {org.version.version})", blocks)
+    blocks = chart_sections(org.structure, title=f"The org on {on} (version {org.number})")
+    lines = [
+        f"• #{p.number} {escape(p.title)} takes effect on {long_day(p.effective_on)}"
+        for p in org.takes_effect
+        if p.effective_on
+    ]
+    if lines:
+        lead = (
+            f"Not yet current: today's chart is version {org.version.version}, and"
+            if org.version
+            else "Not yet current: there is no chart today, and"
+        )
+        notes = [f"{lead} these approved proposals change it by {on}:", *lines]
+    else:
+        notes = [
+            f"No approved proposal takes effect by {on}: this is today's chart "
+            f"(version {org.number})."
+        ]
+    for p in org.sent_back:
+        notes.append(
+            f"• #{p.number} {escape(p.title)} is due on {long_day(p.effective_on or org.on)} "
+            "but goes back to its author then: the org changes before it (not shown)."
+        )
+    blocks.extend(long_sections("\n".join(notes)))
+    return message(f"The org chart on {on} (version {org.number}, not yet current)", blocks)
+
+
+def history_line(entry: OrgVersionEntry, link: str | None) -> str:
+    if entry.proposal_number is not None:
+        name = f"#{entry.proposal_number} {escape(entry.proposal_title or '')}"
+        made = f"<{link}|{name}>" if link else name
+    else:
+        made = "not from a proposal (imported)"
+    approved = (
+        " · approved by " + ", ".join(f"<@{a}>" for a in entry.approvers) if entry.approvers else ""
+    )
+    return f"*v{entry.version}* · effective {day(entry.effective_on)} · {made}{approved}"
+
+
+def history_message(
+    entries: Sequence[OrgVersionEntry],
+    *,
+    total: int,
+    page: int,
+    per_page: int,
+    links: dict[int | None, str | None],
+    scheduled: Sequence[Proposal] = (),
+) -> dict[str, Any]:
+    """`/org-proposal history`: one page of versions, newest first, the older ones counted."""
+    blocks: list[Block] = [header("Org chart history")]
+    if scheduled and page == 1:
+        lines = [
+            f":calendar: #{p.number} {escape(p.title)} · approved, takes effect "
+            f"{day(p.effective_on)}"
+            for p in scheduled[:10]
+            if p.effective_on
+        ]
+        if len(scheduled) > 10:
+            lines.append(f"…and {len(scheduled) - 10} more")
+        blocks.extend(long_sections("*Coming up*\n" + "\n".join(lines)))
+    if not entries:
+        text = (
+            "No proposal has been approved yet, so the org chart has no versions."
+            if total == 0
+            else f"There are {total} versions; page {page} is past the last one."
+        )
+        blocks.append(section(text))
+        return message(text, blocks)
+    lines = [history_line(e, links.get(e.proposal_id)) for e in entries]
+    shown_to = (page - 1) * per_page + len(entries)
+    if total > shown_to:
+        lines.append(
+            f"…and {total - shown_to} older: `/org-proposal history {page + 1}` lists them."
+        )
+    blocks.extend(long_sections(f"*Versions* ({total}, newest first)\n" + "\n".join(lines)))
+    blocks.append(context("`/org-proposal current at 2027-03-01` shows the org chart on any date."))
+    return message(f"Org chart history: {total} version{'' if total == 1 else 's'}", blocks)

@@ -43,8 +43,10 @@ def proposal_modal(
     title: str = "",
     note: str | None = None,
     base_org_version: int = 0,
+    today: date | None = None,
 ) -> dict[str, Any]:
-    """The form. With `proposal`, it edits that proposal, pre-filled with its current version."""
+    """The form. With `proposal`, it edits that proposal, pre-filled with its current version.
+    `today` (the workspace's date) leaves out an effective date that has passed."""
     editing = proposal is not None
     reviewers = list(proposal.reviewers) if proposal else []
     blocks: list[Block] = []
@@ -109,6 +111,7 @@ def proposal_modal(
                 "placeholder": plain("Pick a date"),
             },
         ),
+        effective_input(proposal.effective_on if proposal else None, today=today),
     ]
     if not editing:
         element: dict[str, Any] = {
@@ -139,6 +142,23 @@ def proposal_modal(
         submit="Save" if editing else "Submit",
         close="Cancel",
         private_metadata=metadata.dumps(),
+    )
+
+
+EFFECTIVE_HINT = (
+    "Leave empty to take effect as soon as every reviewer approves. With a date, the approved "
+    "proposal becomes the current org chart on that day (the workspace's time zone). To go "
+    "back to on approval, pick today."
+)
+
+
+def effective_input(effective_on: date | None, *, today: date | None) -> Block:
+    """The optional "Takes effect" datepicker; pre-filled with a date that has not passed."""
+    element: dict[str, Any] = {"type": "datepicker", "placeholder": plain("On approval")}
+    if effective_on is not None and (today is None or effective_on >= today):
+        element["initial_date"] = effective_on.isoformat()
+    return input_block(
+        ids.EFFECTIVE_BLOCK, "Takes effect", element, hint=EFFECTIVE_HINT, optional=True
     )
 
 
