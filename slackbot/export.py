@@ -20,11 +20,13 @@ CSV_COLUMNS = [
     "actor_id",
     "comment",
     "detail",
+    "proposal_effective_on",  # YYYY-MM-DD, empty: on approval
 ]
 
 
 def export_data(store: Store) -> dict[str, Any]:
-    """Everything about every proposal, nested: versions, reviewers, decisions, history."""
+    """Everything about every proposal, nested: versions, reviewers, decisions, history;
+    every org version. Each table's columns as stored (effective dates included)."""
     db = store.db
 
     def rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -79,7 +81,7 @@ def export_csv(store: Store) -> str:
         """
         select e.team_id, p.number as proposal_number, p.title as proposal_title,
                p.status as proposal_status, e.version, e.at, e.kind, e.actor_id, e.comment,
-               e.detail
+               e.detail, p.effective_on as proposal_effective_on
         from proposal_events e join proposals p on p.id = e.proposal_id
         order by e.team_id, p.number, e.id
         """

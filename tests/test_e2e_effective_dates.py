@@ -122,6 +122,8 @@ def test_approved_with_a_later_date_becomes_current_on_that_date_once(fake, bot,
     assert "v1 · effective Mon 1 Mar 2027 · #1 Put operations under a COO" in shown
     assert "approved by @alex, @sam" in shown
     assert f"/archives/{CHANNEL}/p{card['ts'].replace('.', '')}|#1 Put" in str(history["blocks"])
+    shown_one = text_of(fake.slash("kenji", "/org-proposal", "show 1").json["blocks"])
+    assert "took effect on 2027-03-01: the current org chart (version 1)" in shown_one
     bad = text_of(fake.slash("kenji", "/org-proposal", "current at next spring").json["blocks"])
     assert "I can't read “next spring” as a date" in bad and "`2027-03-01`" in bad
 

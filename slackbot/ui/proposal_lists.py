@@ -16,6 +16,7 @@ from slackbot.proposals.model import (
     POSTED,
     STATUS_CHANGED,
     STATUS_LABELS,
+    TOOK_EFFECT,
     Event,
     OrgVersion,
     OrgVersionEntry,
@@ -116,6 +117,13 @@ def history_lines(events: Sequence[Event]) -> list[str]:
             text = f"{DECISION_EMOJI[e.kind]} {who} {e.kind.replace('_', ' ')} version {e.version}"
         elif e.kind == STATUS_CHANGED:
             text = f"status → {STATUS_LABELS.get(e.detail.get('to', ''), e.detail.get('to'))}"
+            if e.detail.get("reason") == "org_changed":
+                text += f" (the org chart changed first: now version {e.detail.get('org_version')})"
+        elif e.kind == TOOK_EFFECT:
+            text = (
+                f":calendar: took effect on {e.detail.get('effective_on')}: the current org "
+                f"chart (version {e.detail.get('org_version')})"
+            )
         elif e.kind == POSTED:
             text = f"posted in <#{e.detail.get('channel')}>"
         elif e.kind == POST_FAILED:
