@@ -33,6 +33,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from slackbot.blockkit.limits import check_view
 from slackbot.devslack import payloads
+from slackbot.devslack.files import upload_body
 from slackbot.devslack.socketmode import SocketModeServer
 from slackbot.devslack.webapi import SlackError, WebApi, view_json
 from slackbot.devslack.workspace import APP_TOKEN, BOT_TOKEN, Ephemeral, ViewState, Workspace
@@ -43,6 +44,7 @@ _JSON_ARGS = ("blocks", "view", "metadata", "attachments")
 # (docs.slack.dev/interactivity/handling-user-interaction), measured on the fake's clock.
 RESPONSE_URL_USES = 5
 RESPONSE_URL_TTL = 30 * 60
+UPLOAD = "upload"  # the method name calls to an upload URL are recorded under
 
 
 @dataclass
@@ -271,6 +273,47 @@ class FakeSlack:
             self.calls.append(Call(method, args, response, status, time.time()))
             self.changed.notify_all()
             return status, response, headers, afterwards
+
+    def fail_uploads(self, *, status: int = 500, times: int = 1) -> None:
+        """Answer the next `times` POSTs to an upload URL with HTTP `status` (the bytes are
+        not taken): the second step of `files_upload_v2` fails."""
+        with self.lock:
+            self.faults.setdefault(UPLOAD, []).append(Fault("upload_failed", times, status=status))
+
+    def handle_upload(self, token: str, body: bytes) -> tuple[int, str]:
+        """A POST of a file's bytes to the upload URL `files.getUploadURLExternal` gave."""
+        with self.changed:
+            faults = self.faults.get(UPLOAD)
+            if faults:
+                fault = faults[0]
+                fault.times -= 1
+                if fault.times <= 0:
+                    faults.pop(0)
+                status, text = fault.status, "upload failed"
+            else:
+                status, text = self.api.upload(token, body)
+            response = {"ok": status == 200, "text": text}
+            self.calls.append(
+                Call(UPLOAD, {"token": token, "length": len(body)}, response, status, time.time())
+            )
+            self.changed.notify_all()
+            return status, text
+
+    def file_bytes(self, file_id: str) -> bytes | None:
+        """What was uploaded for a file (None before its bytes arrived)."""
+        with self.lock:
+            stored = self.api.files.get(file_id)
+            return stored.data if stored else None
+
+    def canvas(self, canvas_id: str):
+        """A canvas orgbot created (title, markdown, channel), or None."""
+        with self.lock:
+            found = self.api.canvases.get(canvas_id)
+            return copy.deepcopy(found) if found else None
+
+    def canvases(self) -> list:
+        with self.lock:
+            return [copy.deepcopy(c) for c in self.api.canvases.values()]
 
     def handle_respond(self, token: str, body: dict[str, Any]) -> tuple[int, str]:
         with self.changed:
@@ -742,6 +785,13 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = urllib.parse.urlsplit(self.path).path
+            if path.startswith("/upload/v1/"):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length) if length else b""
+                body = upload_body(raw, self.headers.get("Content-Type") or "")
+                status, text = fake.handle_upload(path.rsplit("/", 1)[-1], body)
+                self._send(status, text, ctype="text/plain; charset=utf-8")
+                return
             args = self._read_args()
             if path.startswith("/api/"):
                 auth = self.headers.get("Authorization") or ""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from slackbot.blockkit.limits import check_message, check_view
+from slackbot.devslack.files import FilesApi
 from slackbot.devslack.workspace import APP_ID, Channel, Ephemeral, ViewState, Workspace
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
@@ -37,6 +38,11 @@ METHOD_SCOPES = {
     "reactions.add": "reactions:write",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
+    "files.delete": "files:write",
+    "canvases.create": "canvases:write",
+    "canvases.edit": "canvases:write",
+    "conversations.canvases.create": "canvases:write",
     "conversations.join": "channels:join",
 }
 # conversations.history / conversations.info by kind of conversation; conversations.open
@@ -100,8 +106,8 @@ class SlackError(Exception):
         self.extra = extra
 
 
-class WebApi:
-    """Slack Web API methods over a `Workspace`.
+class WebApi(FilesApi):
+    """Slack Web API methods over a `Workspace` (files and canvases in `files.py`).
 
     `problems` collects Block Kit limit violations and messages without a text fallback
     (Slack rejects the former and merely warns about the latter; tests fail on both).
@@ -119,6 +125,7 @@ class WebApi:
         self.scopes = granted_scopes() if scopes is None else frozenset(scopes)
         self.problems: list[str] = []
         self.triggers: dict[str, tuple[str, float, bool]] = {}  # id -> (user, issued, used)
+        self._init_files()
 
     # dispatch ------------------------------------------------------------------------------
 
