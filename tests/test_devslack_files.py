@@ -55,7 +55,7 @@ def _upload_into_a_thread(fake: FakeSlack) -> None:
     )
     file_id = result["file"]["id"]
     assert fake.file_bytes(file_id) == PNG
-    reply = [m for m in fake.messages("general") if m.get("files")][0]
+    reply = next(m for m in fake.messages("general") if m.get("files"))
     assert reply["thread_ts"] == card["ts"] and reply["text"] == "The picture"
     assert reply["files"][0]["id"] == file_id and reply["files"][0]["title"] == "Before/after"
     info = web.files_info(file=file_id)["file"]
