@@ -69,6 +69,9 @@ def test_approved_with_a_later_date_becomes_current_on_that_date_once(fake, bot,
     assert "Approved, effective 1 March 2027" in text_of(fake.home("dana")["blocks"])
     current = text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
     assert "No proposal has been approved yet" in current
+    assert (
+        "Approved, taking effect later: #1 Put operations under a COO on Mon 1 Mar 2027" in current
+    )
     ahead = text_of(fake.slash("kenji", "/org-proposal", "current at 1 March 2027").json["blocks"])
     assert "The org on 1 March 2027 (version 1)" in ahead and "Not yet current" in ahead
     assert "#1 Put operations under a COO takes effect on 1 March 2027" in ahead

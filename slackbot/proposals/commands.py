@@ -13,7 +13,7 @@ from slackbot.proposals.model import NotFound, Proposal
 from slackbot.proposals.timeline import HISTORY_PAGE, org_history, org_on
 from slackbot.services import Services
 from slackbot.ui import proposal_lists as ui
-from slackbot.ui.common import escape, simple_message
+from slackbot.ui.common import context, escape, simple_message
 from slackbot.ui.proposal_modal import proposal_modal
 
 DEFAULT_REVIEW_DAYS = 7
@@ -91,12 +91,16 @@ def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
     if current is not None and current.proposal_id:
         number = services.proposals.get(team_id, current.proposal_id).number
     holders = current.structure.holders() if current else []
-    return ui.current_message(
+    answer = ui.current_message(
         current,
         number,
         guardrails=services.guardrails(team_id),
         names=services.members.shown_names(team_id, holders).get,
     )
+    note = ui.coming_up_note(services.proposals.scheduled(team_id))
+    if note and len(answer["blocks"]) < 50:  # Slack's limit for a message
+        answer["blocks"].append(context(note))
+    return answer
 
 
 def org_on_message(services: Services, team_id: str, when: str) -> dict[str, Any]:
@@ -110,19 +114,16 @@ def org_on_message(services: Services, team_id: str, when: str) -> dict[str, Any
     number = None
     if org.version is not None and org.version.proposal_id and not org.future:
         number = services.proposals.get(team_id, org.version.proposal_id).number
-    return ui.org_on_message(org, number=number)
+    holders = org.structure.holders() if org.structure else []
+    names = services.members.shown_names(team_id, holders).get
+    return ui.org_on_message(org, number=number, names=names)
 
 
 def history_message(services: Services, team_id: str, *, page: int = 1) -> dict[str, Any]:
     """`/org-proposal history [PAGE]`: the org's versions, newest first."""
     entries, total = org_history(services.proposals, team_id, page=page)
     base = services.known_workspace_url()
-    links = {
-        entry.proposal_id: permalink(base, p.channel_id, p.message_ts)
-        for entry in entries
-        if entry.proposal_id
-        and (p := services.proposals.get(team_id, entry.proposal_id)).message_ts
-    }
+    links = {e.proposal_id: permalink(base, e.channel_id or "", e.message_ts) for e in entries}
     return ui.history_message(
         entries,
         total=total,

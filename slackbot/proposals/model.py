@@ -170,6 +170,8 @@ class OrgVersionEntry:
     proposal_title: str | None
     approvers: tuple[str, ...]
     approved_at: datetime
+    channel_id: str | None = None  # where the proposal's card is, for a link
+    message_ts: str | None = None
 
 
 @dataclass(frozen=True)

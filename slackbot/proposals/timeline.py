@@ -106,7 +106,8 @@ def org_history(
     db = proposals.store.db
     total = repo.count_org_versions(db, team_id)
     rows = db.query(
-        "select o.version, o.effective_on, o.approved_at, o.proposal_id, p.number, p.title "
+        "select o.version, o.effective_on, o.approved_at, o.proposal_id, p.number, p.title, "
+        "p.channel_id, p.message_ts "
         "from org_versions o left join proposals p on p.id = o.proposal_id "
         "where o.team_id = ? order by o.version desc limit ? offset ?",
         [team_id, per_page, (max(page, 1) - 1) * per_page],
@@ -120,6 +121,8 @@ def org_history(
             proposal_title=row["title"],
             approvers=repo.approvers(db, row["proposal_id"]) if row["proposal_id"] else (),
             approved_at=datetime.fromisoformat(row["approved_at"]),
+            channel_id=row["channel_id"],
+            message_ts=row["message_ts"],
         )
         for row in list(rows)
     ]

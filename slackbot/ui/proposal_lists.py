@@ -202,9 +202,11 @@ def current_message(
     return message(text, blocks)
 
 
-def org_on_message(org: OrgOn, *, number: int | None = None) -> dict[str, Any]:
+def org_on_message(
+    org: OrgOn, *, number: int | None = None, names: Names | None = None
+) -> dict[str, Any]:
     """`/org-proposal current at DATE`. `number`: the proposal that made the version shown
-    (a date up to today)."""
+    (a date up to today); `names`: holders' names by user id."""
     on = long_day(org.on)
     if org.structure is None:
         text = (
@@ -216,9 +218,11 @@ def org_on_message(org: OrgOn, *, number: int | None = None) -> dict[str, Any]:
     if not org.future:
         assert org.version is not None
         title = f"The org on {on}" + (" (today)" if org.on == org.today else "")
-        blocks = current_org_blocks(org.version, number=number, title=title)
+        blocks = current_org_blocks(org.version, number=number, title=title, names=names)
         return message(f"The org chart on {on} (version {org.version.version})", blocks)
-    blocks = chart_sections(org.structure, title=f"The org on {on} (version {org.number})")
+    blocks = chart_sections(
+        org.structure, title=f"The org on {on} (version {org.number})", names=names
+    )
     lines = [
         f"• #{p.number} {escape(p.title)} takes effect on {long_day(p.effective_on)}"
         for p in org.takes_effect
@@ -295,3 +299,18 @@ def history_message(
     blocks.extend(long_sections(f"*Versions* ({total}, newest first)\n" + "\n".join(lines)))
     blocks.append(context("`/org-proposal current at 2027-03-01` shows the org chart on any date."))
     return message(f"Org chart history: {total} version{'' if total == 1 else 's'}", blocks)
+
+
+def coming_up_note(scheduled: Sequence[Proposal], *, limit: int = 5) -> str:
+    """Under the current org: the approved proposals waiting for their effective date."""
+    if not scheduled:
+        return ""
+    shown = [
+        f"#{p.number} {escape(p.title)} on {day(p.effective_on)}"
+        for p in scheduled[:limit]
+        if p.effective_on
+    ]
+    more = f" and {len(scheduled) - limit} more" if len(scheduled) > limit else ""
+    first = scheduled[0].effective_on
+    hint = f" (`/org-proposal current at {first.isoformat()}`)" if first else ""
+    return ":calendar: Approved, taking effect later: " + "; ".join(shown) + more + hint
