@@ -1,0 +1,146 @@
+"""What a change does, as the few numbers a stage condition looks at. Pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from slackbot.org.structure import Position, Structure
+from slackbot.policies.model import (
+    ADDS_LAYER,
+    ADDS_OPEN_ROLES,
+    ADDS_POSITIONS,
+    EFFECTIVE_WITHIN,
+    TOUCHES_BRANCH,
+    Condition,
+)
+
+
+@dataclass(frozen=True)
+class ChangeFacts:
+    seats_added: int = 0  # seats (headcount) the change adds, new positions and growth
+    touched: frozenset[str] = frozenset()  # keys of positions added, removed or changed
+    # keys under each touched position's ancestors, before and after: for branch checks
+    ancestors: tuple[tuple[str, frozenset[str]], ...] = ()
+    layers_before: int = 0
+    layers_after: int = 0
+    open_added: int = 0  # vacant seats added
+    effective: date | None = None  # None: on approval
+    today: date | None = None
+
+    def ancestors_of(self, key: str) -> frozenset[str]:
+        return dict(self.ancestors).get(key, frozenset())
+
+
+def _signature(p: Position) -> tuple:
+    return (
+        p.title,
+        p.headcount,
+        p.reports_to,
+        getattr(p, "holders", ()),
+        getattr(p, "vacancies", 0),
+        getattr(p, "status", ""),
+        getattr(p, "dotted", ()),
+    )
+
+
+def _ancestors(structure: Structure) -> dict[str, frozenset[str]]:
+    by_key = structure.by_key
+    out: dict[str, frozenset[str]] = {}
+    for p in structure.positions:
+        seen: list[str] = []
+        up = p.reports_to
+        while up is not None and up in by_key and up not in seen and up != p.key:
+            seen.append(up)
+            up = by_key[up].reports_to
+        out[p.key] = frozenset(seen)
+    return out
+
+
+def _layers(structure: Structure) -> int:
+    anc = _ancestors(structure)
+    return max((len(a) + 1 for a in anc.values()), default=0)
+
+
+def _vacant(p: Position) -> int:
+    return int(getattr(p, "vacancies", 0))
+
+
+def change_facts(
+    before: Structure, after: Structure, *, effective: date | None = None, today: date | None = None
+) -> ChangeFacts:
+    """The facts a stage condition reads, for the change from `before` (the current org)
+    to `after` (the proposal)."""
+    old, new = before.by_key, after.by_key
+    touched = {k for k in new if k not in old or _signature(old[k]) != _signature(new[k])}
+    touched |= {k for k in old if k not in new}
+    seats = sum(
+        max(0, p.headcount - (old[p.key].headcount if p.key in old else 0)) for p in after.positions
+    )
+    open_added = sum(
+        max(0, _vacant(p) - (_vacant(old[p.key]) if p.key in old else 0)) for p in after.positions
+    )
+    anc_before, anc_after = _ancestors(before), _ancestors(after)
+    ancestors = tuple(
+        sorted((k, anc_before.get(k, frozenset()) | anc_after.get(k, frozenset())) for k in touched)
+    )
+    return ChangeFacts(
+        seats_added=seats,
+        touched=frozenset(touched),
+        ancestors=ancestors,
+        layers_before=_layers(before),
+        layers_after=_layers(after),
+        open_added=open_added,
+        effective=effective,
+        today=today,
+    )
+
+
+def holds(
+    condition: Condition, facts: ChangeFacts, *, branch_key: str | None = None
+) -> tuple[bool, str]:
+    """Whether `condition` holds for the change, and why, in words for the card.
+
+    Args:
+        branch_key: the condition's position resolved to a key (the caller maps a title
+            to its key); default: `condition.key` as written.
+    """
+    kind = condition.kind
+    if kind == ADDS_POSITIONS:
+        n = facts.seats_added
+        words = f"adds {n} position{'s' if n != 1 else ''}"
+        return (
+            n > condition.n,
+            words if n > condition.n else f"{words}, not more than {condition.n}",
+        )
+    if kind == TOUCHES_BRANCH:
+        key = branch_key or condition.key
+        hit = sorted(k for k in facts.touched if k == key or key in facts.ancestors_of(k))
+        if hit:
+            return True, f"touches {condition.key}'s branch"
+        return False, f"does not touch {condition.key} or anything under it"
+    if kind == ADDS_LAYER:
+        ok = facts.layers_after > facts.layers_before
+        return ok, (
+            f"layers {facts.layers_before} → {facts.layers_after}"
+            if ok
+            else f"adds no layer ({facts.layers_after} layers)"
+        )
+    if kind == ADDS_OPEN_ROLES:
+        ok = facts.open_added > condition.n
+        return ok, (
+            f"adds {facts.open_added} open role{'s' if facts.open_added != 1 else ''}"
+            if ok or facts.open_added
+            else "adds no open roles"
+        )
+    if kind == EFFECTIVE_WITHIN:
+        if facts.effective is None or facts.today is None:
+            return True, "takes effect on approval"
+        days = (facts.effective - facts.today).days
+        ok = days <= condition.n
+        return ok, (
+            f"takes effect in {max(days, 0)} days (within {condition.n})"
+            if ok
+            else f"takes effect in {days} days, not within {condition.n}"
+        )
+    return False, f"unknown condition {kind}"
