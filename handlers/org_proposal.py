@@ -20,8 +20,14 @@ from handlers.common import (
 )
 from handlers.settings import open_settings
 from slackbot import ids
+from slackbot.people import People
 from slackbot.proposals import ProposalError, read_proposal_form
-from slackbot.proposals.commands import answer_org_proposal, edit_proposal_modal, new_proposal_modal
+from slackbot.proposals.commands import (
+    answer_org_proposal,
+    edit_proposal_modal,
+    form_policies,
+    new_proposal_modal,
+)
 from slackbot.proposals.messenger import ProposalMessenger, announcement_key, recorded
 from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, ProposalFormMetadata
 from slackbot.services import Services, catalog_from, services_from
@@ -37,7 +43,14 @@ def handle_org_proposal(
     """`list`, `show N`, `current`, `help` are answered in the ack; no text (or `settings`)
     opens a modal right after it (a trigger_id is good for three seconds)."""
     services = services_from(context)
-    answer = answer_org_proposal(services, context.team_id, context.user_id, command_text(command))
+    people = People(services.store, client, default_tz=services.config.timezone)
+    answer = answer_org_proposal(
+        services,
+        context.team_id,
+        context.user_id,
+        command_text(command),
+        find_person=lambda handle: people.find(context.team_id, handle, now=services.clock.now()),
+    )
     if answer.modal is None:
         ack(response_type="ephemeral", **answer.message)
         return
@@ -110,7 +123,12 @@ def handle_proposal_submission(
     editing, base = metadata.proposal_id, metadata.base
     try:
         # an edit keeps the proposal's channel; the form has no channel field then
-        channel = services.proposals.get(context.team_id, editing).channel_id if editing else None
+        editing_proposal = services.proposals.get(context.team_id, editing) if editing else None
+        channel = editing_proposal.channel_id if editing_proposal else None
+        policies = form_policies(services, context.team_id)
+        if editing_proposal is not None and policies is not None:
+            # an edit keeps the proposal's policy; the form has no policy field then
+            policies = {"": editing_proposal.policy.uses_named_reviewers}
         people = services.members.resolver(context.team_id, client)
         form = read_proposal_form(
             view["state"]["values"],
@@ -119,6 +137,7 @@ def handle_proposal_submission(
             today=services.today(context.team_id),
             fixed_channel=channel,
             people=people,
+            policies=policies,
         )
         if people.stale:  # an hour old or more: fresh names for the next one
             services.background.submit(services.members.refresh_soon, context.team_id, client)

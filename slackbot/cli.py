@@ -233,6 +233,79 @@ def _roles_remove(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_policies(args: argparse.Namespace) -> int:
+    """A workspace's review policies, one a line; `import` and `export` as TOML."""
+    action = getattr(args, "policies_action", None)
+    if not args.team:
+        raise ConfigError("name the workspace: orgbot policies --team T")
+    if action == "import":
+        return _policies_import(args)
+    from slackbot.policies.repository import list_policies
+    from slackbot.policies.toml_io import dump_policies
+
+    store = _open_store(Config.from_env(), create=False)
+    try:
+        policies = list_policies(store.db, args.team)
+    finally:
+        store.close()
+    if action == "export":
+        if _write_output(dump_policies(policies), args.output):
+            print(f"wrote {len(policies)} polic(ies) to {args.output}", file=sys.stderr)
+        return 0
+    if not policies:
+        print(f"{args.team} has no review policies: proposals use the built-in default")
+        print("(every reviewer the author names approves; one rejection rejects)")
+    for policy, default in policies:
+        stages = " → ".join(s.name for s in policy.stages)
+        mark = "  [default]" if default else ""
+        print(f"{policy.name} (version {policy.version}): {stages}{mark}")
+    return 0
+
+
+def _policies_import(args: argparse.Namespace) -> int:
+    """Validate every policy in the files, then store them all for the workspace, or none."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from slackbot.policies.repository import save_policies
+    from slackbot.policies.toml_io import PolicyError, read_policies
+
+    policies = []
+    try:
+        for name in args.files:
+            policies.extend(read_policies(_read_text(name), source=name))
+    except PolicyError as error:
+        print(f"orgbot: {error}", file=sys.stderr)
+        print(
+            "orgbot: nothing was imported; docs/proposals.md describes each key.", file=sys.stderr
+        )
+        return 2
+    if args.check:
+        print(
+            f"would import {len(policies)} polic(ies) for {args.team}: "
+            + ", ".join(p.name for p, _ in policies)
+        )
+        return 0
+    store = _open_store(Config.from_env(), create=True)
+    try:
+        with store.write() as db:
+            stored = save_policies(
+                db,
+                args.team,
+                policies,
+                by=args.by or f"cli:{getpass.getuser()}",
+                now=datetime.now(UTC),
+                via="cli",
+            )
+    finally:
+        store.close()
+    print(
+        f"imported {len(stored)} polic(ies) for {args.team}: "
+        + ", ".join(f"{p.name} (version {p.version})" for p in stored)
+    )
+    return 0
+
+
 def cmd_manifest(args: argparse.Namespace) -> int:
     """Print app.yaml with the Request URLs filled in, or set for Socket Mode."""
     from slackbot import manifest
@@ -486,6 +559,26 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("role_id", metavar="ROLE")
     q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
     q.add_argument("--by", help="who made the change (default: cli:<your user name>)")
+    p = add("policies", cmd_policies, "list, import and export a workspace's review policies")
+    p.add_argument("--team", metavar="T", help="the workspace's team id")
+    actions = p.add_subparsers(dest="policies_action", metavar="ACTION")
+    q = actions.add_parser(
+        "import",
+        help="add or change workspace T's review policies from TOML files",
+        description="Validate every policy in the files, then store them all for the "
+        "workspace (or none: exit 2 naming the file, policy and key). A changed policy gets "
+        "a new version; proposals under review keep the version they started with.",
+    )
+    q.add_argument("files", nargs="+", metavar="FILE.toml", help="[[policies]] tables")
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    q.add_argument("--by", help="who made the change (default: cli:<your user name>)")
+    q.add_argument("--check", action="store_true", help="only validate; store nothing")
+    q = actions.add_parser(
+        "export",
+        help="print workspace T's review policies as TOML that `import` reads back",
+    )
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    q.add_argument("--output", "-o", help="write to this file instead of standard output")
     p = add("manifest", cmd_manifest, "print app.yaml with the Request URLs filled in")
     group = p.add_mutually_exclusive_group()
     group.add_argument(

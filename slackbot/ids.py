@@ -50,6 +50,8 @@ REVIEWERS_BLOCK = "reviewers"
 REVIEW_BY_BLOCK = "review_by"
 EFFECTIVE_BLOCK = "effective_on"  # optional: the date the proposal takes effect
 CHANNEL_BLOCK = "channel"
+POLICY_BLOCK = "policy"  # the review policy (shown when the workspace has policies)
+DEFAULT_POLICY_OPTION = "_default"  # its option for "the workspace default"
 COMMENT_BLOCK = "comment"
 
 # workspace roles (`/role-compare add`, `/role-compare edit ROLE`; admins only)

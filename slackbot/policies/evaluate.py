@@ -10,11 +10,11 @@ approved. A reviewer in two stages decides in each.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from roles import Catalog
-from slackbot.org.structure import Structure
 from slackbot.org.parse import position_key as catalog_key
+from slackbot.org.structure import Structure
 from slackbot.policies.facts import ChangeFacts, holds
 from slackbot.policies.model import TOUCHES_BRANCH, Policy, Stage
 from slackbot.proposals.model import (
@@ -124,8 +124,13 @@ class Evaluation:
 
 def resolve(policy: Policy, directory: Directory) -> tuple[tuple[tuple[str, ...], str], ...]:
     """Each stage's reviewers (user ids, the author left out) and a note when nobody could
-    be found and its fallback (or the admins) is asked instead."""
-    return tuple(resolve_stage(s, directory) for s in policy.stages)
+    be found and its fallback (or the admins) is asked instead. Reviewers the author
+    names join the stages that take named reviewers, or the first stage when none does."""
+    stages = list(policy.stages)
+    if directory.named and stages and not policy.uses_named_reviewers:
+        first = stages[0]
+        stages[0] = replace(first, reviewers=replace(first.reviewers, named=True))
+    return tuple(resolve_stage(s, directory) for s in stages)
 
 
 def resolve_stage(stage: Stage, directory: Directory) -> tuple[tuple[str, ...], str]:

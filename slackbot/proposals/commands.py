@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from slackbot.org.structure import Structure, diff, starter_text
+from slackbot.policies import delegation
+from slackbot.policies.delegation import parse_away
 from slackbot.proposals.dates import BadDate, parse_day
 from slackbot.proposals.model import NotFound, Proposal
 from slackbot.proposals.timeline import HISTORY_PAGE, org_history, org_on
@@ -30,10 +33,32 @@ class CommandAnswer:
     modal: str | None = None
 
 
-def answer_org_proposal(services: Services, team_id: str, user_id: str, text: str) -> CommandAnswer:
+def answer_org_proposal(
+    services: Services,
+    team_id: str,
+    user_id: str,
+    text: str,
+    *,
+    find_person: Callable[[str], list[str]] | None = None,
+) -> CommandAnswer:
+    """Args:
+    find_person: the user ids a typed `@name` means (for `away … to @name`)."""
     words = " ".join((text or "").split())
     lowered = words.lower()
     proposals = services.proposals
+    away = parse_away(words)
+    if away is not None:
+        return CommandAnswer(away_message(services, team_id, user_id, away, find_person))
+    if lowered in ("back", "not away", "away off", "away cancel"):
+        with services.store.write() as db:
+            ended = delegation.cancel(db, team_id, user_id, now=services.clock.now())
+        return CommandAnswer(
+            simple_message(
+                "Welcome back: review requests are yours again."
+                if ended
+                else "You had no delegation: review requests are yours."
+            )
+        )
     if lowered in ("", "new", "create", "propose"):
         return CommandAnswer(modal="new")
     if lowered in ("help", "?", "-h", "--help"):
@@ -82,6 +107,63 @@ def answer_org_proposal(services: Services, team_id: str, user_id: str, text: st
             f"I don't know “{escape(words)}”. Try `/org-proposal` to propose a change, or "
             "`/org-proposal help` for everything else."
         )
+    )
+
+
+AWAY_HELP = (
+    "Say until when and who decides for you: `/org-proposal away until 2026-12-04 to @sam` "
+    "(or `away from 1 Dec until 4 Dec to @sam`); `/org-proposal back` ends it."
+)
+
+
+def away_message(
+    services: Services,
+    team_id: str,
+    user_id: str,
+    away: tuple[str | None, str, str],
+    find_person: Callable[[str], list[str]] | None,
+) -> dict[str, Any]:
+    """Set (or show) the person's delegation while they are away."""
+    today = services.today(team_id)
+    start_text, end_text, who = away
+    if not end_text:
+        now = delegation.current(services.store.db, team_id, user_id, today=today)
+        if now is None:
+            return simple_message("You're not away. " + AWAY_HELP)
+        return simple_message(
+            f"<@{now.delegate_id}> decides for you from {now.starts:%a %-d %b} until "
+            f"{now.ends:%a %-d %b %Y}. `/org-proposal back` ends it."
+        )
+    ends = delegation.parse_date(end_text, today=today)
+    starts = delegation.parse_date(start_text, today=today) if start_text else today
+    if ends is None or starts is None:
+        bad = end_text if ends is None else start_text
+        return simple_message(f"I can't read “{escape(bad or '')}” as a date. " + AWAY_HELP)
+    found = (
+        find_person(who) if find_person else ([m] if (m := delegation.mentioned_id(who)) else [])
+    )
+    if len(found) != 1:
+        what = "nobody" if not found else "several people"
+        return simple_message(f"“{escape(who)}” matches {what} here. " + AWAY_HELP)
+    try:
+        with services.store.write() as db:
+            made = delegation.set_away(
+                db,
+                team_id,
+                user_id,
+                found[0],
+                starts=starts,
+                ends=ends,
+                today=today,
+                now=services.clock.now(),
+            )
+    except delegation.DelegationError as error:
+        return simple_message(str(error))
+    return simple_message(
+        f"While you're away, from {made.starts:%a %-d %b} until {made.ends:%a %-d %b %Y}, "
+        f"<@{made.delegate_id}> can decide for you on proposals that ask you; each decision "
+        "is recorded as on your behalf. They can't decide on their own proposals. "
+        "`/org-proposal back` ends it early."
     )
 
 
@@ -170,7 +252,32 @@ def new_proposal_modal(
         title=title,
         note=note,
         base_org_version=current.version if current else 0,
+        **policy_choices(services, team_id),
     )
+
+
+def policy_choices(services: Services, team_id: str) -> dict[str, Any]:
+    """The modal's review policy picker: the workspace's policies and its default."""
+    from slackbot.policies.repository import list_policies
+
+    policies = list_policies(services.store.db, team_id)
+    default = next((p.name for p, is_default in policies if is_default), "")
+    return {
+        "policies": [(p.name, " → ".join(s.name for s in p.stages)) for p, _ in policies],
+        "default_policy": default,
+    }
+
+
+def form_policies(services: Services, team_id: str) -> dict[str, bool] | None:
+    """For reading the form: each policy (and "" for the default) with whether it takes
+    the reviewers the author names; None when the workspace has no policies."""
+    from slackbot.policies.repository import default_policy, list_policies
+
+    policies = list_policies(services.store.db, team_id)
+    if not policies:
+        return None
+    named = {p.name: p.uses_named_reviewers for p, _ in policies}
+    return named | {"": default_policy(services.store.db, team_id).uses_named_reviewers}
 
 
 def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any]:
@@ -193,6 +300,7 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
             f"{current.version}: {listed}). The structure below replaces the whole chart, so "
             "keep those changes in it."
         )
+    choices = policy_choices(services, proposal.team_id)
     return proposal_modal(
         structure_text=proposal.structure_text,
         review_by=review_by,
@@ -201,4 +309,6 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
         note=note,
         base_org_version=current.version if current else 0,
         today=today,
+        policies=choices["policies"],  # the field is optional then; no picker in an edit
+        default_policy=choices["default_policy"],
     )

@@ -38,6 +38,7 @@ def read_proposal_form(
     today: date,
     fixed_channel: str | None = None,
     people: HolderResolver | None = None,
+    policies: dict[str, bool] | None = None,
 ) -> FormResult:
     """Validate `view.state.values` of the proposal modal.
 
@@ -49,6 +50,9 @@ def read_proposal_form(
         fixed_channel: the channel when the form has no channel field (an edit).
         people: reads `@name` holders (the workspace's member directory); a
             `MembersUnavailable` from it becomes an error on the structure field.
+        policies: the workspace's review policies, by name ("" for its default), each
+            with whether it takes the reviewers the author names; with none, reviewers
+            are required as before.
     """
     errors: dict[str, str] = {}
 
@@ -86,8 +90,13 @@ def read_proposal_form(
             else:
                 errors[ids.STRUCTURE_BLOCK] = _joined(parsed.errors)
 
+    picked_policy = (get(ids.POLICY_BLOCK, "selected_option") or {}).get("value")
+    policy_name = None if picked_policy in (None, ids.DEFAULT_POLICY_OPTION) else picked_policy
+    if policies is not None and policy_name is not None and policy_name not in policies:
+        errors[ids.POLICY_BLOCK] = "That review policy is gone; pick another."
+    needs_named = policies is None or policies.get(policy_name or "", True)
     reviewers = tuple(dict.fromkeys(get(ids.REVIEWERS_BLOCK, "selected_users") or []))
-    if not reviewers:
+    if not reviewers and needs_named:
         errors[ids.REVIEWERS_BLOCK] = "Name at least one reviewer."
     elif author_id in reviewers:
         errors[ids.REVIEWERS_BLOCK] = "You can't review your own proposal; pick someone else."
@@ -138,6 +147,7 @@ def read_proposal_form(
             review_by=review_by,
             channel_id=channel_id,
             effective_on=effective_on,
+            policy_name=policy_name,
         )
     )
 

@@ -11,7 +11,7 @@ twice. Keys:
 | `announce:<team>:<proposal>:<what>` | everything one change should show (queued in the change's own transaction by `recorded`); re-running it is safe, since each message below has its own key |
 | `card:<team>:<proposal>` | the card in its channel |
 | `redraw:<team>:<proposal>` | the card redrawn from the latest record (`chat.update`); one row a proposal, requests that pile up while one runs collapse into one more |
-| `review-request:<team>:<proposal>:v<version>:<reviewer>` | the DM asking a reviewer to decide |
+| `review-request:<team>:<proposal>:v<version>:<reviewer>[:s<stage>]` | the DM asking a reviewer to decide (stage 2 on) |
 | `author-dm:<team>:<proposal>:<what>` / `reply:<team>:<proposal>:<what>` | the author's DM and the thread reply about one change |
 | `author-dm:<team>:<proposal>:guardrails:v<version>` | the DM telling the author that a version is outside the workspace's guardrails |
 | `post-failed:<team>:<proposal>:<error>` | the DM telling the author why the card could not be posted |
@@ -83,7 +83,11 @@ def redraw_key(p: Proposal) -> str:
 
 
 def review_key(p: Proposal, reviewer: str) -> str:
-    return f"review-request:{p.team_id}:{p.id}:v{p.version}:{reviewer}"
+    """One request per reviewer per version, and per stage after the first (a reviewer
+    in two stages of a policy is asked in each)."""
+    stage = p.review.current if p.review is not None and p.review.current else 0
+    suffix = f":s{stage + 1}" if stage else ""
+    return f"review-request:{p.team_id}:{p.id}:v{p.version}:{reviewer}{suffix}"
 
 
 def outcome_tag(outcome: Outcome) -> str:
@@ -123,6 +127,9 @@ def recorded(services: Services, change: Callable[[], Outcome | None]) -> Outcom
                 "previous_reviewers": list(outcome.previous_reviewers),
                 "org_changed": outcome.org_changed,
                 "event_id": outcome.event_id,
+                "newly_asked": list(outcome.newly_asked),
+                "on_behalf_of": outcome.on_behalf_of,
+                "escalated": outcome.escalated,
             },
         )
     return outcome
@@ -150,6 +157,9 @@ def outcome_from(services: Services, delivery: Delivery) -> Outcome | None:
         previous_reviewers=tuple(saved.get("previous_reviewers") or ()),
         org_changed=bool(saved.get("org_changed")),
         event_id=saved.get("event_id"),
+        newly_asked=tuple(saved.get("newly_asked") or ()),
+        on_behalf_of=saved.get("on_behalf_of"),
+        escalated=bool(saved.get("escalated")),
     )
 
 
@@ -277,7 +287,7 @@ class ProposalMessenger:
                 return latest
             posted = self.proposals.record_posted(latest, channel_id, ts)
             guardrails = self.services.guardrails(posted.team_id)
-            for reviewer in posted.reviewers if posted.is_open else ():
+            for reviewer in posted.waiting_on if posted.is_open else ():
                 key = review_key(posted, reviewer)
                 message = ui.review_request(posted, link=link, guardrails=guardrails)
                 if self._queue(key, posted, kind=DM, target=reviewer, message=message):
@@ -392,7 +402,7 @@ class ProposalMessenger:
     def ask_reviewers(self, proposal: Proposal, reviewers: tuple[str, ...] | None = None) -> None:
         link = self.permalink(proposal)
         guardrails = self.services.guardrails(proposal.team_id)
-        for reviewer in reviewers if reviewers is not None else proposal.reviewers:
+        for reviewer in reviewers if reviewers is not None else proposal.waiting_on:
             self._send(
                 review_key(proposal, reviewer),
                 proposal,
@@ -414,6 +424,32 @@ class ProposalMessenger:
                 target=proposal.author_id,
                 message=message,
             )
+
+    def escalate_due(self) -> dict[str, str]:
+        """Proposals whose current stage is past its deadline: ask the stage's fallback
+        approvers (or the workspace's admins orgbot knows) to decide in the reviewers'
+        place, once per stage of each version. Returns each DM's key and result."""
+        asked: dict[str, str] = {}
+        rows = self.services.store.db.query(
+            "select id, team_id from proposals where status = 'in_review' "
+            "and stage_started_at is not null"
+        )
+        for row in list(rows):
+            try:
+                p = self.proposals.get(row["team_id"], row["id"])
+            except NotFound:
+                continue
+            stage = p.review.current_stage if p.review is not None else None
+            if stage is None or not self.proposals.past_deadline(p):
+                continue
+            link = self.permalink(p)
+            for user in self.proposals.escalation_approvers(p):
+                key = f"escalation:{p.team_id}:{p.id}:v{p.version}:s{stage.index + 1}:{user}"
+                if self.deliveries.get(key) is None:
+                    asked[key] = self._send(
+                        key, p, target=user, message=ui.escalation_request(p, link=link)
+                    )
+        return asked
 
     # the scheduler's part -----------------------------------------------------------------
 
@@ -520,6 +556,8 @@ class ProposalMessenger:
         if outcome.kind == EDITED:
             self.ask_reviewers(p)
             self.flag_to_author(p)
+        elif outcome.newly_asked and p.is_open:
+            self.ask_reviewers(p, outcome.newly_asked)  # the next stage of its policy
         elif (
             outcome.kind in (APPROVE, REQUEST_CHANGES, REJECT, COMMENTED)
             and outcome.actor_id != p.author_id

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from slackbot.org.structure import Structure
+from slackbot.policies.model import DEFAULT_POLICY, Policy
 
 # statuses
 IN_REVIEW = "in_review"
@@ -65,6 +66,7 @@ class Draft:
     review_by: date
     channel_id: str
     effective_on: date | None = None  # None: takes effect on approval
+    policy_name: str | None = None  # None: the workspace's default policy
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,10 @@ class Decision:
     comment: str
     decided_at: datetime
     version: int
+    stage: int = 0
+    on_behalf_of: str | None = None  # the reviewer a delegate decided for
+    escalated: bool = False  # an escalation approver decided the stage
+    rule_met: str = ""  # the rule this decision met ("1 of 2 approvals"), if it passed a stage
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,12 @@ class Proposal:
     base_org_version: int = 0  # the current org's version when this version was written
     effective_on: date | None = None  # the date it takes effect; None: on approval
     org_version: int | None = None  # the org version it made, once it took effect
+    policy: Policy = DEFAULT_POLICY  # the version of the policy it started with
+    stage_reviewers: tuple[tuple[str, ...], ...] = ()  # each stage's, resolved per version
+    stage_notes: tuple[str, ...] = ()
+    policy_carried: int = 0  # stages passed on an earlier version (a policy that resumes)
+    stage_started_at: datetime | None = None
+    review: Any = None  # policies.evaluate.Evaluation: where it stands in its policy
 
     @property
     def is_open(self) -> bool:
@@ -127,14 +139,32 @@ class Proposal:
     def status_emoji(self) -> str:
         return ":calendar:" if self.awaiting_effect else STATUS_EMOJI[self.status]
 
-    def decision_of(self, user_id: str) -> Decision | None:
-        return next((d for d in self.decisions if d.reviewer_id == user_id), None)
+    def decision_of(self, user_id: str, stage: int | None = None) -> Decision | None:
+        """The person's decision on the current version (in `stage`, when given), made by
+        them or for them by a delegate."""
+        return next(
+            (
+                d
+                for d in self.decisions
+                if (d.on_behalf_of or d.reviewer_id) == user_id and stage in (None, d.stage)
+            ),
+            None,
+        )
 
     @property
     def waiting_on(self) -> tuple[str, ...]:
-        """Reviewers who have not decided the current version."""
+        """Reviewers of the current stage who have not decided the current version."""
+        if self.review is not None:
+            stage = self.review.current_stage
+            return stage.waiting if stage is not None else ()
         decided = {d.reviewer_id for d in self.decisions}
         return tuple(r for r in self.reviewers if r not in decided)
+
+    @property
+    def all_reviewers(self) -> tuple[str, ...]:
+        """Everyone any stage asks (or asked), in stage order."""
+        people = [p for stage in self.stage_reviewers for p in stage] or list(self.reviewers)
+        return tuple(dict.fromkeys(people))
 
 
 @dataclass(frozen=True)
@@ -187,6 +217,9 @@ class Outcome:
     previous_reviewers: tuple[str, ...] = field(default=())
     org_changed: bool = False  # every reviewer approved, but the org changed meanwhile
     event_id: int | None = None  # the history event, where one kind can happen many times
+    newly_asked: tuple[str, ...] = ()  # the next stage's reviewers, when a decision passed one
+    on_behalf_of: str | None = None  # a delegate decided for this reviewer
+    escalated: bool = False  # a fallback approver decided the stage past its deadline
 
 
 class ProposalError(Exception):

@@ -4,12 +4,14 @@ transaction (`store.write()`) or a read connection (`store.db`)."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from slackbot.org.structure import Structure
+from slackbot.policies.model import DEFAULT_POLICY, Policy
 from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
 
 
@@ -40,13 +42,23 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
             comment=d["comment"] or "",
             decided_at=datetime.fromisoformat(d["decided_at"]),
             version=d["version"],
+            stage=d.get("stage") or 0,
+            on_behalf_of=d.get("on_behalf_of"),
+            escalated=bool(d.get("escalated")),
+            rule_met=d.get("rule_met") or "",
         )
         for d in db.query(
             "select * from decisions where proposal_id = ? and version = ? order by id",
             [row["id"], row["version"]],
         )
     )
-    return Proposal(
+    policy = _policy(db, row)
+    stage_reviewers = (
+        tuple(tuple(s) for s in json.loads(row["stage_reviewers"]))
+        if row.get("stage_reviewers")
+        else tuple(reviewers if s.reviewers.named else () for s in policy.stages)
+    )
+    proposal = Proposal(
         id=row["id"],
         team_id=row["team_id"],
         number=row["number"],
@@ -69,6 +81,67 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
         base_org_version=row.get("base_org_version") or 0,
         effective_on=parse_date(row.get("effective_on")),
         org_version=row.get("org_version"),
+        policy=policy,
+        stage_reviewers=stage_reviewers,
+        stage_notes=tuple(json.loads(row["stage_notes"])) if row.get("stage_notes") else (),
+        policy_carried=row.get("policy_carried") or 0,
+        stage_started_at=parse_time(row.get("stage_started_at")),
+    )
+    return replace(proposal, review=review_of(db, proposal))
+
+
+def _policy(db: Database, row: dict[str, Any]) -> Policy:
+    from slackbot.policies.repository import load_policy
+    from slackbot.policies.toml_io import PolicyError
+
+    try:
+        return load_policy(
+            db, row["team_id"], row.get("policy_name"), row.get("policy_version") or 0
+        )
+    except PolicyError:  # not possible short of editing the database by hand
+        return DEFAULT_POLICY
+
+
+def review_of(db: Database, proposal: Proposal):
+    """Where `proposal` stands in its policy (`policies.evaluate.Evaluation`)."""
+    from slackbot.policies.evaluate import Vote, evaluate, position_key
+    from slackbot.policies.facts import change_facts
+
+    base = (
+        org_version(db, proposal.team_id, proposal.base_org_version)
+        if proposal.base_org_version
+        else None
+    )
+    before = base.structure if base else Structure()
+    branch_keys = {}
+    for stage in proposal.policy.stages:
+        if stage.condition is not None and stage.condition.key:
+            name = stage.condition.key
+            key = position_key(before, name) or position_key(proposal.structure, name)
+            if key:
+                branch_keys[name] = key
+    return evaluate(
+        proposal.policy,
+        reviewers=proposal.stage_reviewers,
+        # "takes effect within N days" counts from the day the version was written
+        facts=change_facts(
+            before,
+            proposal.structure,
+            effective=proposal.effective_on,
+            today=proposal.updated_at.date(),
+        ),
+        votes=[
+            Vote(
+                reviewer_id=d.reviewer_id,
+                decision=d.decision,
+                stage=d.stage,
+                on_behalf_of=d.on_behalf_of,
+                escalated=d.escalated,
+            )
+            for d in proposal.decisions
+        ],
+        carried=proposal.policy_carried,
+        branch_keys=branch_keys,
     )
 
 
@@ -248,6 +321,15 @@ def recent_events(db: Database, team_id: str, kinds: tuple[str, ...], limit: int
             [team_id, *kinds, limit],
         )
     ]
+
+
+def set_asked(db: Database, proposal: Proposal) -> None:
+    """Who is asked now, for "waiting on you" (call after every change, same transaction)."""
+    db.execute("delete from proposal_asked where proposal_id = ?", [proposal.id])
+    if proposal.is_open:
+        db["proposal_asked"].insert_all(
+            {"proposal_id": proposal.id, "user_id": u} for u in proposal.waiting_on
+        )
 
 
 def set_reviewers(db: Database, proposal_id: int, reviewers: tuple[str, ...]) -> None:

@@ -6,11 +6,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import UTC, date, datetime, tzinfo
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from slackbot.clock import Clock
 from slackbot.org.structure import Structure
+from slackbot.policies import repository as policy_repo
+from slackbot.policies.evaluate import Directory, resolve, rule_met_by
+from slackbot.policies.model import Policy
+from slackbot.policies.toml_io import PolicyError
 from slackbot.proposals import repository as repo
 from slackbot.proposals.model import (
     APPROVE,
@@ -41,6 +45,7 @@ from slackbot.proposals.model import (
     OrgVersion,
     Outcome,
     Proposal,
+    ProposalError,
     StaleVersion,
 )
 from slackbot.store import Store
@@ -127,11 +132,11 @@ class ProposalService:
     def recent(self, team_id: str, limit: int = 20) -> list[Proposal]:
         return repo.list_proposals(self.store.db, team_id, limit=limit)
 
-    # open proposals where the person is a reviewer with no decision on the current version
+    # open proposals where the person is asked now: in the current stage, not yet decided
+    # (proposal_asked is rewritten by every change, in the same transaction)
     _AWAITING = (
-        "status in (?, ?) and id in (select proposal_id from proposal_reviewers where user_id = ?) "
-        "and not exists (select 1 from decisions d where d.proposal_id = proposals.id "
-        "and d.version = proposals.version and d.reviewer_id = ?)"
+        "status in (?, ?) and id in (select proposal_id from proposal_asked where user_id = ?) "
+        "and ? is not null"
     )
 
     def awaiting(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
@@ -189,12 +194,32 @@ class ProposalService:
     # changing ---------------------------------------------------------------------------
 
     def create(
-        self, team_id: str, author_id: str, draft: Draft, *, base_org_version: int | None = None
+        self,
+        team_id: str,
+        author_id: str,
+        draft: Draft,
+        *,
+        base_org_version: int | None = None,
+        usergroups: dict[str, tuple[str, ...]] | None = None,
+        admins: tuple[str, ...] = (),
     ) -> Outcome:
-        """Store a new proposal. `base_org_version` is the org version the author was
-        shown when the form opened (default: the current one)."""
+        """Store a new proposal under its review policy (the draft's, or the workspace's
+        default: the version stored now is the one it keeps). `base_org_version` is the org
+        version the author was shown when the form opened (default: the current one).
+
+        Args:
+            usergroups: members of the user groups the policy names, looked up beforehand.
+            admins: asked when a stage finds nobody and has no fallback.
+
+        Raises:
+            ProposalError: the draft names a policy the workspace does not have.
+        """
         now = self.clock.now()
         with self.store.write() as db:
+            policy = self._policy(db, team_id, draft.policy_name)
+            stages = self._resolve(
+                db, team_id, policy, author_id, draft, usergroups=usergroups, admins=admins
+            )
             number = repo.next_number(db, team_id)
             base = (
                 repo.current_org_version(db, team_id)
@@ -220,7 +245,11 @@ class ProposalService:
                         "effective_on": _iso_date(draft.effective_on),
                         "created_at": repo.iso(now),
                         "updated_at": repo.iso(now),
+                        "policy_name": policy.name if policy.version else None,
+                        "policy_version": policy.version,
+                        "stage_started_at": repo.iso(now),
                     }
+                    | stages
                 )
                 .last_pk
             )
@@ -234,10 +263,16 @@ class ProposalService:
                 kind=CREATED,
                 actor_id=author_id,
                 at=now,
-                detail={"reviewers": list(draft.reviewers), "channel": draft.channel_id},
+                detail={
+                    "reviewers": list(draft.reviewers),
+                    "channel": draft.channel_id,
+                    "policy": policy.name,
+                    "policy_version": policy.version,
+                },
             )
             proposal = repo.get_proposal(db, team_id, proposal_id)
-        assert proposal is not None
+            assert proposal is not None
+            repo.set_asked(db, proposal)
         return Outcome(proposal=proposal, kind=CREATED, actor_id=author_id)
 
     def edit(
@@ -248,8 +283,11 @@ class ProposalService:
         draft: Draft,
         *,
         base_org_version: int | None = None,
+        usergroups: dict[str, tuple[str, ...]] | None = None,
+        admins: tuple[str, ...] = (),
     ) -> Outcome:
-        """A new version from the author: decisions start over.
+        """A new version from the author: decisions start over, under the same policy
+        version; a policy that resumes keeps the stages passed before changes were asked.
 
         Raises:
             NotFound, NotAllowed (not the author), Closed.
@@ -258,6 +296,24 @@ class ProposalService:
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
             self.check_author(proposal, user_id, "edit", "edited")
+            stages = self._resolve(
+                db,
+                team_id,
+                proposal.policy,
+                proposal.author_id,
+                draft,
+                usergroups=usergroups,
+                admins=admins,
+            )
+            carried = 0
+            review = proposal.review
+            if (
+                proposal.policy.on_changes == "resume"
+                and proposal.status == CHANGES_REQUESTED
+                and review is not None
+                and review.current is not None
+            ):
+                carried = review.current
             version = proposal.version + 1
             base = (
                 repo.current_org_version(db, team_id)
@@ -279,7 +335,10 @@ class ProposalService:
                     "review_by": draft.review_by.isoformat(),
                     "effective_on": _iso_date(draft.effective_on),
                     "updated_at": repo.iso(now),
-                },
+                    "policy_carried": carried,
+                    "stage_started_at": repo.iso(now),
+                }
+                | stages,
             )
             repo.set_reviewers(db, proposal_id, draft.reviewers)
             self._add_version(db, proposal_id, version, draft, user_id, now, base)
@@ -291,9 +350,11 @@ class ProposalService:
                 kind=EDITED,
                 actor_id=user_id,
                 at=now,
-                detail={"reviewers": list(draft.reviewers), "previous_status": proposal.status},
+                detail={"reviewers": list(draft.reviewers), "previous_status": proposal.status}
+                | ({"resumed_at_stage": carried} if carried else {}),
             )
             updated = self._load(db, team_id, proposal_id)
+            repo.set_asked(db, updated)
         return Outcome(
             proposal=updated,
             kind=EDITED,
@@ -312,44 +373,67 @@ class ProposalService:
         *,
         version: int | None = None,
     ) -> Outcome:
-        """Record a reviewer's decision on the current version and settle the status:
-        a rejection rejects, a change request asks the author to edit, and approval by
-        every reviewer approves (and makes the proposal the current org). An approval that
-        would replace an org chart approved after the proposal was written sends it back
-        to the author instead, so nobody's approved change is silently undone.
+        """Record a decision in the current stage of the proposal's policy and settle the
+        status, all in one write transaction (so two approvals at the same instant in a
+        "1 of 2" stage move the proposal once; the second is told the stage has passed).
+        A rejection rejects, a change request asks the author to edit, enough approvals
+        pass the stage and the next one is asked; the last stage passing approves (and
+        makes the proposal the current org). An approval that would replace an org chart
+        approved after the proposal was written sends it back to the author instead, so
+        nobody's approved change is silently undone.
+
+        A delegate decides for the reviewer who is away (recorded "on behalf of"); past a
+        stage's deadline its fallback approver decides for the whole stage.
 
         Args:
             version: the version the person saw (buttons carry it); None skips the check.
 
         Raises:
-            NotFound, NotAllowed (not a reviewer), Closed, AlreadyDecided (a double click),
-            StaleVersion (the button was for an older version).
+            NotFound, NotAllowed (not asked in the current stage), Closed, AlreadyDecided
+            (a double click), StaleVersion (the button was for an older version).
         """
         if decision not in DECISIONS:
             raise ValueError(decision)
         now = self.clock.now()
         with self.store.write() as db:
             proposal = self._load(db, team_id, proposal_id)
-            self.check_can_decide(proposal, user_id, version=version)
+            acting = self.check_can_decide(proposal, user_id, version=version)
+            before = proposal.review
             try:
-                db["decisions"].insert(
-                    {
-                        "proposal_id": proposal_id,
-                        "version": proposal.version,
-                        "reviewer_id": user_id,
-                        "decision": decision,
-                        "comment": comment,
-                        "decided_at": repo.iso(now),
-                    }
+                decision_id = (
+                    db["decisions"]
+                    .insert(
+                        {
+                            "proposal_id": proposal_id,
+                            "version": proposal.version,
+                            "reviewer_id": user_id,
+                            "decision": decision,
+                            "comment": comment,
+                            "decided_at": repo.iso(now),
+                            "stage": acting.stage,
+                            "on_behalf_of": acting.on_behalf_of,
+                            "escalated": int(acting.escalated),
+                            "counted_for": "*" if acting.escalated else acting.counted_for,
+                        }
+                    )
+                    .last_pk
                 )
             except sqlite3.IntegrityError:
                 # belt and braces: BEGIN IMMEDIATE already serializes writers, and the
                 # unique index would settle any race that slipped past it
-                first = self._load(db, team_id, proposal_id).decision_of(user_id)
+                first = self._load(db, team_id, proposal_id).decision_of(
+                    acting.counted_for, acting.stage
+                )
                 raise AlreadyDecided(
                     f"You already decided on version {proposal.version} of proposal #{proposal.number}.",
                     first,
                 ) from None
+            decided = self._load(db, team_id, proposal_id)
+            after = decided.review
+            rule_met = rule_met_by(before, after, acting.stage) if before and after else ""
+            if rule_met:
+                db["decisions"].update(decision_id, {"rule_met": rule_met})
+            stage_name = proposal.policy.stages[acting.stage].name
             repo.add_event_for(
                 db,
                 proposal,
@@ -357,9 +441,16 @@ class ProposalService:
                 actor_id=user_id,
                 at=now,
                 comment=comment,
+                detail={"stage": acting.stage, "stage_name": stage_name}
+                | ({"on_behalf_of": acting.on_behalf_of} if acting.on_behalf_of else {})
+                | ({"escalated": True} if acting.escalated else {})
+                | ({"rule_met": rule_met} if rule_met else {}),
             )
-            decided = self._load(db, team_id, proposal_id)
-            status = settle(decided)
+            status = after.outcome if after is not None else settle(decided)
+            newly_asked: tuple[str, ...] = ()
+            if status == IN_REVIEW and after.current != (before.current if before else 0):
+                db["proposals"].update(proposal_id, {"stage_started_at": repo.iso(now)})
+                newly_asked = after.asked_now
             org_version = None
             current_version = repo.current_org_version(db, team_id)
             org_changed = status == APPROVED and decided.base_org_version != current_version
@@ -399,7 +490,8 @@ class ProposalService:
                         now,
                         effective_on=today,
                     )
-                decided = self._load(db, team_id, proposal_id)
+            decided = self._load(db, team_id, proposal_id)
+            repo.set_asked(db, decided)
         return Outcome(
             proposal=decided,
             kind=decision,
@@ -408,6 +500,9 @@ class ProposalService:
             status_changed=status != proposal.status,
             org_version=org_version,
             org_changed=org_changed,
+            newly_asked=newly_asked,
+            on_behalf_of=acting.on_behalf_of,
+            escalated=acting.escalated,
         )
 
     def take_effect(self, team_id: str, proposal_id: int) -> Outcome | None:
@@ -493,28 +588,140 @@ class ProposalService:
 
     def check_can_decide(
         self, proposal: Proposal, user_id: str, *, version: int | None = None
-    ) -> None:
-        """Raises NotAllowed (not a reviewer), Closed, StaleVersion (the person saw an older
-        version), or AlreadyDecided (this version)."""
-        if user_id not in proposal.reviewers:
-            names = ", ".join(f"<@{r}>" for r in proposal.reviewers)
-            raise NotAllowed(
-                f"Only the reviewers ({names}) can decide on proposal #{proposal.number}. "
-                "You can still add a comment."
-            )
+    ) -> Acting:
+        """Who `user_id` decides as in the current stage: themselves, the reviewer they
+        stand in for (a delegate), or the stage (its fallback, past the deadline).
+
+        Raises NotAllowed (not asked in the current stage, or the author), Closed,
+        StaleVersion (the person saw an older version), or AlreadyDecided (this version)."""
+        review = proposal.review
+        stage = review.current_stage if review is not None else None
+        acting = None
+        if stage is not None and user_id != proposal.author_id:
+            if user_id in stage.reviewers:
+                acting = Acting(stage.index, user_id)
+            else:
+                principal = self._delegated_to(proposal, user_id, stage.waiting)
+                if principal:
+                    acting = Acting(stage.index, principal, on_behalf_of=principal)
+                elif self._may_escalate(proposal, user_id, stage):
+                    acting = Acting(stage.index, user_id, escalated=True)
+        if acting is None:
+            raise NotAllowed(self._not_asked(proposal, user_id))
         self._require_open(proposal, "decided on")
         if version is not None and version != proposal.version:
             raise StaleVersion(
                 f"That was version {version} of proposal #{proposal.number}; it has since been "
                 f"edited (now version {proposal.version}). Look at the card, then decide."
             )
-        existing = proposal.decision_of(user_id)
+        existing = proposal.decision_of(acting.counted_for, acting.stage)
         if existing is not None:
             raise AlreadyDecided(
                 f"You already {DECISION_VERBS[existing.decision]} version {proposal.version} "
                 f"of proposal #{proposal.number}.",
                 existing,
             )
+        return acting
+
+    def _not_asked(self, proposal: Proposal, user_id: str) -> str:
+        """Why `user_id` cannot decide now, in words that say who can."""
+        if user_id == proposal.author_id:
+            return f"You wrote proposal #{proposal.number}, so you can't decide on it. You can still add a comment."
+        review = proposal.review
+        stage = review.current_stage if review is not None else None
+        if stage is None or not proposal.is_open:
+            names = ", ".join(f"<@{r}>" for r in proposal.all_reviewers)
+            return (
+                f"Only the reviewers ({names}) can decide on proposal #{proposal.number}. "
+                "You can still add a comment."
+            )
+        names = ", ".join(f"<@{r}>" for r in stage.reviewers) or "nobody"
+        total = len(proposal.policy.stages)
+        where = f"stage {stage.index + 1} of {total}, “{stage.stage.name}”"
+        later = [
+            s
+            for s in review.stages[stage.index + 1 :]
+            if user_id in s.reviewers and s.state == "later"
+        ]
+        earlier = [s for s in review.stages[: stage.index] if user_id in s.reviewers]
+        if total == 1:
+            text = f"Only the reviewers ({names}) can decide on proposal #{proposal.number}."
+        elif later:
+            text = (
+                f"Proposal #{proposal.number} is at {where}, which asks {names}. You review "
+                f"it at “{later[0].stage.name}”; you'll get a message when that stage starts."
+            )
+        elif earlier:
+            text = (
+                f"Proposal #{proposal.number} has moved on to {where}, which asks {names}; "
+                f"“{earlier[0].stage.name}”, where you review, is done."
+            )
+        else:
+            text = f"Proposal #{proposal.number} is at {where}: only {names} can decide now."
+        return text + " You can still add a comment."
+
+    def _delegated_to(
+        self, proposal: Proposal, user_id: str, waiting: tuple[str, ...]
+    ) -> str | None:
+        """The waiting reviewer `user_id` stands in for today, if any (never the author's
+        own proposal: a delegation does not let anyone approve what they wrote)."""
+        if not waiting or user_id == proposal.author_id:
+            return None
+        today = self.clock.now().date().isoformat()
+        marks = ",".join("?" * len(waiting))
+        row = next(
+            self.store.db.query(
+                f"select user_id from review_delegations where team_id = ? and delegate_id = ? "
+                f"and user_id in ({marks}) and starts <= ? and ends >= ? and cancelled_at is null "
+                "order by id limit 1",
+                [proposal.team_id, user_id, *waiting, today, today],
+            ),
+            None,
+        )
+        return row["user_id"] if row else None
+
+    def _may_escalate(self, proposal: Proposal, user_id: str, stage) -> bool:
+        """Past the stage's deadline, its fallback approvers (or, with none, the admins)
+        decide for the stage."""
+        return user_id in self.escalation_approvers(proposal) and self.past_deadline(proposal)
+
+    def escalation_approvers(self, proposal: Proposal) -> tuple[str, ...]:
+        """Who may decide for the current stage once its deadline has passed: its fallback
+        approvers, or the workspace's admins orgbot knows of; never the author."""
+        review = proposal.review
+        stage = review.current_stage if review is not None else None
+        if stage is None:
+            return ()
+        people = stage.stage.fallback or tuple(
+            r["user_id"]
+            for r in self.store.db.query(
+                "select user_id from people where team_id = ? and is_admin = 1 order by user_id",
+                [proposal.team_id],
+            )
+        )
+        return tuple(p for p in people if p != proposal.author_id)
+
+    def past_deadline(self, proposal: Proposal) -> bool:
+        """Whether the current stage's deadline (working days from when it started) has
+        passed; False for a stage with no deadline."""
+        review = proposal.review
+        stage = review.current_stage if review is not None else None
+        if stage is None or stage.stage.deadline_days is None or proposal.stage_started_at is None:
+            return False
+        return self.clock.now() >= add_working_days(
+            proposal.stage_started_at,
+            stage.stage.deadline_days,
+            quiet_days=self.quiet_days(proposal.team_id),
+        )
+
+    def quiet_days(self, team_id: str) -> tuple[int, ...]:
+        """The workspace's quiet weekdays (0 = Monday), Saturday and Sunday by default."""
+        from slackbot.settings import load_settings
+
+        try:
+            return tuple(load_settings(self.store, team_id, default_timezone="UTC").quiet_days)
+        except Exception:  # a settings problem must not stop a decision
+            return (5, 6)
 
     def comment(self, team_id: str, proposal_id: int, user_id: str, text: str) -> Outcome:
         now = self.clock.now()
@@ -580,6 +787,44 @@ class ProposalService:
             )
         return replace(proposal, post_error=error)
 
+    # policies ---------------------------------------------------------------------------
+
+    def _policy(self, db, team_id: str, name: str | None) -> Policy:
+        try:
+            if name:
+                return policy_repo.load_policy(db, team_id, name)
+            return policy_repo.default_policy(db, team_id)
+        except PolicyError as error:
+            raise ProposalError(str(error)) from None
+
+    def _resolve(
+        self,
+        db,
+        team_id: str,
+        policy: Policy,
+        author_id: str,
+        draft: Draft,
+        *,
+        usergroups: dict[str, tuple[str, ...]] | None,
+        admins: tuple[str, ...],
+    ) -> dict[str, str]:
+        """Each stage's reviewers for this version, as the proposal row's columns."""
+        current = repo.current_org(db, team_id)
+        resolved = resolve(
+            policy,
+            Directory(
+                author_id=author_id,
+                named=draft.reviewers,
+                usergroups=usergroups or {},
+                current=current.structure if current else Structure(),
+                admins=admins,
+            ),
+        )
+        return {
+            "stage_reviewers": json.dumps([list(people) for people, _ in resolved]),
+            "stage_notes": json.dumps([note for _, note in resolved]),
+        }
+
     # internals --------------------------------------------------------------------------
 
     def _load(self, db, team_id: str, proposal_id: int) -> Proposal:
@@ -643,3 +888,26 @@ def settle(proposal: Proposal) -> str:
     if proposal.reviewers and not proposal.waiting_on and decisions == {APPROVE}:
         return APPROVED
     return IN_REVIEW
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who a decision counts for: the stage, and the reviewer (the person themselves, or
+    the one a delegate stands in for; the stage as a whole when escalated)."""
+
+    stage: int
+    counted_for: str
+    on_behalf_of: str | None = None
+    escalated: bool = False
+
+
+def add_working_days(start: datetime, days: int, *, quiet_days: tuple[int, ...]) -> datetime:
+    """`start` plus `days` working days (days whose weekday is not quiet), same time."""
+    moment, left = start, days
+    if len(set(quiet_days)) >= 7:
+        return start + timedelta(days=days)
+    while left > 0:
+        moment += timedelta(days=1)
+        if moment.weekday() not in quiet_days:
+            left -= 1
+    return moment

@@ -187,7 +187,11 @@ def _last_asked(services: Services, proposal: Proposal) -> datetime:
         for e in services.proposals.history(proposal.id)
         if e.kind in (CREATED, EDITED) and e.version == proposal.version
     ]
-    return asked[-1] if asked else proposal.updated_at
+    last = asked[-1] if asked else proposal.updated_at
+    # a later stage of its policy asks its reviewers when the stage before it passes
+    if proposal.stage_started_at and proposal.stage_started_at > last:
+        return proposal.stage_started_at
+    return last
 
 
 def _last_reminded(services: Services, proposal: Proposal, reviewer_id: str) -> datetime | None:

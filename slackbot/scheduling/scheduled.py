@@ -59,6 +59,9 @@ class ScheduledPosts:
         for reminder in reminders.due_reminders(self.services, self.people, now):
             item = reminders.outgoing(reminder, link=self.messenger.permalink(reminder.proposal))
             self._handle(item, report, dry_run)
+        if not dry_run:
+            # past a stage's deadline: after the reminders, its fallback approvers are asked
+            report.results.update(self.messenger.escalate_due())
         return report
 
     # digests --------------------------------------------------------------------------------

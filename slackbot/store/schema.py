@@ -344,3 +344,96 @@ def m010_effective_dates(db: Database) -> None:
         "create unique index if not exists org_versions_one_per_proposal "
         "on org_versions (team_id, proposal_id) where proposal_id is not null"
     )
+
+
+@migrations()
+def m011_review_policies(db: Database) -> None:
+    # a workspace's named review policies; each change is a new version, kept, so a
+    # proposal keeps the version it started with while the policy is edited
+    db["review_policies"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "name": str,
+            "version": int,  # the newest
+            "is_default": int,
+            "removed": int,
+            "updated_at": str,
+            "updated_by": str,
+        },
+        pk="id",
+        not_null={"team_id", "name", "version"},
+        defaults={"is_default": 0, "removed": 0},
+    )
+    db["review_policies"].create_index(["team_id", "name"], unique=True)
+    db["review_policy_versions"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "name": str,
+            "version": int,
+            "body": str,  # JSON: the policy as its TOML table reads
+            "created_at": str,
+            "created_by": str,
+            "via": str,  # cli | slack
+        },
+        pk="id",
+        not_null={"team_id", "name", "version", "body"},
+    )
+    db["review_policy_versions"].create_index(["team_id", "name", "version"], unique=True)
+    # the policy (name and version) a proposal started with; 0 = the built-in default
+    db["proposals"].add_column("policy_name", str)
+    db["proposals"].add_column("policy_version", int, not_null_default=0)
+    db["proposals"].add_column("policy_carried", int, not_null_default=0)  # stages kept (resume)
+    db["proposals"].add_column("stage_started_at", str)  # when the current stage was first asked
+    # each stage's reviewers, resolved when the version was written (JSON list of lists),
+    # and a note per stage when nobody could be found and its fallback is asked instead
+    db["proposals"].add_column("stage_reviewers", str)
+    db["proposals"].add_column("stage_notes", str)
+    # who is asked now (the current stage's reviewers who have not decided): the Home tab
+    # and "waiting on you" read it; every decision rewrites it in the same transaction
+    db["proposal_asked"].create(
+        {"proposal_id": int, "user_id": str},
+        pk=("proposal_id", "user_id"),
+        foreign_keys=[("proposal_id", "proposals", "id")],
+    )
+    db["proposal_asked"].create_index(["user_id"])
+    db.execute(
+        "insert into proposal_asked (proposal_id, user_id) select r.proposal_id, r.user_id "
+        "from proposal_reviewers r join proposals p on p.id = r.proposal_id "
+        "where p.status in ('in_review', 'changes_requested') and not exists (select 1 "
+        "from decisions d where d.proposal_id = p.id and d.version = p.version "
+        "and d.reviewer_id = r.user_id)"
+    )
+    # decisions say which stage, for whom (a delegate's principal; "*" when an escalation
+    # approver decided the whole stage) and which rule a decision met
+    db["decisions"].add_column("stage", int, not_null_default=0)
+    db["decisions"].add_column("on_behalf_of", str)
+    db["decisions"].add_column("escalated", int, not_null_default=0)
+    db["decisions"].add_column("rule_met", str, not_null_default="")
+    db["decisions"].add_column("counted_for", str)
+    db.execute("update decisions set counted_for = reviewer_id")
+    # one decision per reviewer (or principal) per stage per version: a reviewer in two
+    # stages decides in each, a double click still records one
+    db.execute("drop index if exists idx_decisions_proposal_id_version_reviewer_id")
+    db["decisions"].create_index(
+        ["proposal_id", "version", "stage", "counted_for"],
+        unique=True,
+        index_name="decisions_one_per_stage",
+    )
+    # delegation: while away, `delegate_id` decides for `user_id`
+    db["review_delegations"].create(
+        {
+            "id": int,
+            "team_id": str,
+            "user_id": str,
+            "delegate_id": str,
+            "starts": str,  # YYYY-MM-DD
+            "ends": str,  # YYYY-MM-DD, inclusive
+            "created_at": str,
+            "cancelled_at": str,
+        },
+        pk="id",
+        not_null={"team_id", "user_id", "delegate_id", "starts", "ends"},
+    )
+    db["review_delegations"].create_index(["team_id", "user_id"])

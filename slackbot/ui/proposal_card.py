@@ -230,6 +230,68 @@ def reviewer_lines(proposal: Proposal) -> list[str]:
     return lines
 
 
+def _person_state(proposal: Proposal, reviewer: str, stage: int) -> str:
+    decision = proposal.decision_of(reviewer, stage)
+    if decision is None:
+        return f"<@{reviewer}>"
+    text = f"<@{reviewer}> {DECISION_EMOJI[decision.decision]}"
+    if decision.on_behalf_of:
+        text += f" (by <@{decision.reviewer_id}> on their behalf)"
+    if decision.comment:
+        text += f": {quoted(decision.comment)}"
+    return text
+
+
+def stage_lines(proposal: Proposal) -> list[str]:
+    """The path through the proposal's review policy: each stage, its state, who it asks,
+    what it needs; for the card and `/org-proposal show N`."""
+    review = proposal.review
+    if review is None:
+        return reviewer_lines(proposal)
+    lines = []
+    for s in review.stages:
+        name = f"{s.index + 1}. *{escape(s.stage.name)}*"
+        people = ", ".join(_person_state(proposal, r, s.index) for r in s.reviewers) or "nobody"
+        rule = s.stage.rule.describe(len(s.reviewers))
+        if s.state == "skipped":
+            lines.append(f"{name}: skipped, the change {escape(s.reason)}")
+            continue
+        if s.state in ("passed", "carried"):
+            how = "by an escalation approver" if s.rule_met == "escalated" else s.rule_met
+            label = "passed on an earlier version" if s.state == "carried" else f"passed ({how})"
+            lines.append(f":white_check_mark: {name}: {label} · {people}")
+            continue
+        if s.state == "current":
+            more = s.still_needed
+            waiting = ":hourglass_flowing_sand:" if proposal.is_open else ":black_circle:"
+            lines.append(
+                f"{waiting} {name}: asked now · {people} · needs {rule}"
+                + (f", {more} more to pass" if more and proposal.is_open else "")
+            )
+        elif s.state == "rejected":
+            lines.append(f":x: {name}: rejected · {people}")
+        elif s.state == "changes_requested":
+            lines.append(f":pencil2: {name}: changes requested · {people}")
+        else:
+            lines.append(f":white_circle: {name}: next · {people} · needs {rule}")
+        if s.stage.condition is not None and s.reason:
+            lines[-1] += f" (asked because the change {escape(s.reason)})"
+    for note, s in zip(proposal.stage_notes, review.stages, strict=False):
+        if note:
+            lines.append(f"_{escape(s.stage.name)}: {escape(note)}_")
+    return lines
+
+
+def reviewers_section_text(proposal: Proposal) -> str:
+    """The card's reviewers part: the reviewers as before under the built-in policy, the
+    stages of a workspace policy otherwise."""
+    policy = proposal.policy
+    if policy.version == 0 and len(policy.stages) == 1:
+        return "*Reviewers*\n" + "\n".join(reviewer_lines(proposal))
+    title = f"*Review: policy “{escape(policy.name)}” (version {policy.version})*"
+    return title + "\n" + "\n".join(stage_lines(proposal))
+
+
 def proposal_card_blocks(
     proposal: Proposal,
     catalog: Catalog,
@@ -275,7 +337,7 @@ def proposal_card_blocks(
         notes.append("From the role catalog: " + ", ".join(escape(k) for k in known))
     if any(notes):
         blocks.append(context(*[n for n in notes if n]))
-    blocks.append(section("*Reviewers*\n" + "\n".join(reviewer_lines(proposal))))
+    blocks.extend(long_sections(reviewers_section_text(proposal)))
     if proposal.post_error and not proposal.message_ts:
         blocks.append(
             context(
@@ -480,11 +542,45 @@ def review_request(
     where = f"in <#{proposal.channel_id}>" + (f" (<{link}|see the card>)" if link else "")
     lead = reminder or f"<@{proposal.author_id}> asked you to review a proposal {where}."
     text = f"{lead}\n*#{proposal.number}: {escape(proposal.title)}*\nReview by {day(proposal.review_by)}."
+    stage_note = _stage_note(proposal)
+    if stage_note:
+        text += f"\n{stage_note}"
     blocks = [section(text)]
     if guardrails:
         blocks.extend(flags_blocks(shape(proposal.structure), guardrails))
     blocks.append(review_actions(proposal))
     return message(_plain(f"Review proposal #{proposal.number}: {escape(proposal.title)}"), blocks)
+
+
+def _stage_note(proposal: Proposal) -> str:
+    """Where the proposal is in a policy of several stages, for a reviewer's DM."""
+    review = proposal.review
+    stage = review.current_stage if review is not None else None
+    if stage is None or len(proposal.policy.stages) < 2:
+        return ""
+    rule = stage.stage.rule.describe(len(stage.reviewers))
+    return (
+        f"Stage {stage.index + 1} of {len(proposal.policy.stages)}, "
+        f"“{escape(stage.stage.name)}”: needs {rule}."
+    )
+
+
+def escalation_request(proposal: Proposal, *, link: str | None) -> dict[str, Any]:
+    """The DM that asks a fallback approver (or an admin) to decide past a deadline."""
+    stage = proposal.review.current_stage
+    days = stage.stage.deadline_days
+    where = f"in <#{proposal.channel_id}>" + (f" (<{link}|see the card>)" if link else "")
+    waiting = ", ".join(f"<@{r}>" for r in stage.waiting) or "nobody"
+    text = (
+        f"Proposal *#{proposal.number}: {escape(proposal.title)}* {where} has waited past the "
+        f"deadline of stage “{escape(stage.stage.name)}” ({days} working day"
+        f"{'s' if days != 1 else ''}) for {waiting}.\nYou can decide in their place; your "
+        "decision settles the stage and is recorded as an escalation."
+    )
+    return message(
+        _plain(f"Proposal #{proposal.number} is past a review deadline"),
+        [section(text), review_actions(proposal)],
+    )
 
 
 def author_update(outcome: Outcome, *, link: str | None) -> dict[str, Any]:

@@ -50,7 +50,10 @@ HELP = (
     "• `/org-proposal`: open the proposal form (also from the *New org proposal* shortcut "
     "and the Home tab)\n"
     "• `/org-proposal list`: open proposals and recent decisions\n"
-    "• `/org-proposal show 12`: proposal #12 with its history\n"
+    "• `/org-proposal show 12`: proposal #12 with its history and its path through the "
+    "review policy\n"
+    "• `/org-proposal away until 2026-12-04 to @sam`: someone decides for you while you're "
+    "away (`/org-proposal back` ends it)\n"
     "• `/org-proposal current`: the current approved org chart\n"
     "• `/org-proposal current at 2027-03-01`: the org on a date: what it was, or what it "
     "will be once approved proposals take effect (also `at 1 March 2027`)\n"
@@ -115,6 +118,14 @@ def history_lines(events: Sequence[Event]) -> list[str]:
             text = f"{who} edited it (version {e.version})"
         elif e.kind in DECISIONS:
             text = f"{DECISION_EMOJI[e.kind]} {who} {e.kind.replace('_', ' ')} version {e.version}"
+            if e.detail.get("on_behalf_of"):
+                text += f" on behalf of <@{e.detail['on_behalf_of']}>"
+            if e.detail.get("stage_name"):
+                text += f" at stage “{escape(e.detail['stage_name'])}”"
+            if e.detail.get("escalated"):
+                text += " (escalated past its deadline)"
+            if e.detail.get("rule_met"):
+                text += f": {escape(e.detail['rule_met'])}, stage passed"
         elif e.kind == STATUS_CHANGED:
             text = f"status → {STATUS_LABELS.get(e.detail.get('to', ''), e.detail.get('to'))}"
             if e.detail.get("reason") == "org_changed":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -44,9 +45,17 @@ def proposal_modal(
     note: str | None = None,
     base_org_version: int = 0,
     today: date | None = None,
+    policies: Sequence[tuple[str, str]] = (),
+    default_policy: str = "",
 ) -> dict[str, Any]:
     """The form. With `proposal`, it edits that proposal, pre-filled with its current version.
-    `today` (the workspace's date) leaves out an effective date that has passed."""
+    `today` (the workspace's date) leaves out an effective date that has passed.
+
+    Args:
+        policies: the workspace's review policies (name, stages in words); the author
+            picks one, or the default, for a new proposal.
+        default_policy: the name of the workspace's default policy.
+    """
     editing = proposal is not None
     reviewers = list(proposal.reviewers) if proposal else []
     blocks: list[Block] = []
@@ -100,7 +109,14 @@ def proposal_modal(
                 "max_selected_items": MAX_REVIEWERS,
                 **({"initial_users": reviewers} if reviewers else {}),
             },
-            hint="Every reviewer must approve. One rejection rejects; a change request sends it back to you.",
+            hint=(
+                "Added to the review policy's first stage (or its stage for the reviewers "
+                "you name). A rejection at any stage rejects."
+                if policies
+                else "Every reviewer must approve. One rejection rejects; a change request "
+                "sends it back to you."
+            ),
+            optional=bool(policies),
         ),
         input_block(
             ids.REVIEW_BY_BLOCK,
@@ -113,6 +129,11 @@ def proposal_modal(
         ),
         effective_input(proposal.effective_on if proposal else None, today=today),
     ]
+    if policies and not editing:
+        blocks.insert(
+            len(blocks) - 2,
+            policy_block(policies, default_policy=default_policy),
+        )
     if not editing:
         element: dict[str, Any] = {
             "type": "conversations_select",
@@ -160,6 +181,29 @@ def effective_input(effective_on: date | None, *, today: date | None) -> Block:
     return input_block(
         ids.EFFECTIVE_BLOCK, "Takes effect", element, hint=EFFECTIVE_HINT, optional=True
     )
+
+
+def policy_block(policies: Sequence[tuple[str, str]], *, default_policy: str) -> Block:
+    """The review policy picker: the workspace default first, then each policy."""
+    default_label = (
+        f"Workspace default ({default_policy})" if default_policy else "Workspace default"
+    )
+    options = [option(default_label, ids.DEFAULT_POLICY_OPTION)] + [
+        option(name, name, description=summary) for name, summary in policies[:99]
+    ]
+    return input_block(
+        ids.POLICY_BLOCK,
+        "Review policy",
+        {"type": "static_select", "options": options, "initial_option": options[0]},
+        hint="Who reviews, in which order, and what each stage needs; the card shows it.",
+    )
+
+
+def option(text: str, value: str, *, description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"text": plain(text[:75]), "value": value[:150]}
+    if description:
+        out["description"] = plain(description[:75])
+    return out
 
 
 def decision_modal(proposal: Proposal, *, kind: str, origin: dict[str, Any]) -> dict[str, Any]:
