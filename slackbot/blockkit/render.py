@@ -33,6 +33,8 @@ EMOJI = {
     ":calendar:": "📅",
     ":zzz:": "💤",
     ":house:": "🏠",
+    ":white_circle:": "⚪",
+    ":black_circle:": "⚫",
 }
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 
