@@ -21,6 +21,7 @@ from handlers.common import (
 from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.people import People
+from slackbot.policies.groups import usergroup_members
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import (
     answer_org_proposal,
@@ -144,6 +145,12 @@ def handle_proposal_submission(
         if form.errors:
             ack(response_action="errors", errors=form.errors)
             return
+        policy = (
+            editing_proposal.policy
+            if editing_proposal is not None
+            else services.proposals.policy_for(context.team_id, form.draft.policy_name)
+        )
+        groups = usergroup_members(client, policy)
         if editing:
             act = partial(
                 services.proposals.edit,
@@ -152,6 +159,7 @@ def handle_proposal_submission(
                 context.user_id,
                 form.draft,
                 base_org_version=base,
+                usergroups=groups,
             )
         else:
             act = partial(
@@ -160,6 +168,7 @@ def handle_proposal_submission(
                 context.user_id,
                 form.draft,
                 base_org_version=base,
+                usergroups=groups,
             )
         outcome = once(
             services.store,

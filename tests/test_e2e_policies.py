@@ -48,6 +48,14 @@ deadline_days = 1
 fallback = ["{PRIYA}"]
 
 [[policies]]
+name = "leads"
+
+[[policies.stages]]
+name = "Leads"
+usergroup = "S0LEADS01"
+rule = 2
+
+[[policies]]
 name = "light"
 
 [[policies.stages]]
@@ -77,10 +85,12 @@ def propose_under_policy(fake, **overrides):
     return view, before
 
 
-def ephemeral_text(fake, user):
-    fake.wait_for("response_url")
-    notes = fake.ephemerals(user, "org-design")
-    return text_of(notes[-1].message["blocks"])
+def refusal(fake, user, message):
+    """Click Approve as `user` on `message`; the ephemeral answer's text."""
+    before = len(fake.ephemerals(user, "org-design"))
+    fake.click(user, message, ids.APPROVE, value="1:1")
+    eventually(lambda: len(fake.ephemerals(user, "org-design")) > before)
+    return text_of(fake.ephemerals(user, "org-design")[-1].message["blocks"])
 
 
 def dm_texts(fake, user):
@@ -97,6 +107,7 @@ def test_two_stages_with_a_condition_card_dms_refusals_reminders_and_escalation(
     assert [o["text"]["text"] for o in picker["element"]["options"]] == [
         "Workspace default (growth)",
         "growth",
+        "leads",
         "light",
     ]
     fake.wait_for("chat.postMessage", before + 3)  # the card and the first stage's two DMs
@@ -112,13 +123,11 @@ def test_two_stages_with_a_condition_card_dms_refusals_reminders_and_escalation(
     assert "Stage 1 of 2, “Managers”: needs any one approval." in dm_texts(fake, "alex")[0]
 
     # a reviewer of the next stage, and someone in no stage, are told who decides now
-    fake.click("kenji", card, ids.APPROVE, value="1:1")
     assert (
         "Proposal #1 is at stage 1 of 2, “Managers”, which asks @alex, @sam. You review it "
         "at “Finance”; you'll get a message when that stage starts."
-    ) in ephemeral_text(fake, "kenji")
-    fake.click("priya", card, ids.APPROVE, value="1:1")
-    assert "only @alex, @sam can decide now" in ephemeral_text(fake, "priya")
+    ) in refusal(fake, "kenji", card)
+    assert "only @alex, @sam can decide now" in refusal(fake, "priya", card)
     assert bot.services.store.db["decisions"].count == 0
 
     # alex approves: stage one passes, kenji is asked (and only kenji)
@@ -128,8 +137,7 @@ def test_two_stages_with_a_condition_card_dms_refusals_reminders_and_escalation(
     eventually(lambda: "2. Finance: asked now" in text_of(card_in(fake)["blocks"]))
     text = text_of(card_in(fake)["blocks"])
     assert "✅ 1. Managers: passed (any one approval) · @alex ✅, @sam" in text
-    fake.click("sam", card_in(fake), ids.APPROVE, value="1:1")
-    assert "has moved on to stage 2 of 2, “Finance”" in ephemeral_text(fake, "sam")
+    assert "has moved on to stage 2 of 2, “Finance”" in refusal(fake, "sam", card_in(fake))
 
     # reminders follow the current stage: kenji (Tokyo) is reminded, sam (London) is not
     thursday_tokyo = utc(2026, 11, 26, 0, 5)
@@ -200,9 +208,22 @@ def test_a_delegate_decides_on_behalf_and_show_tells_the_path(fake, bot):
     assert "@dana can decide for you" in text_of(answer["blocks"])
     _, before = propose_under_policy(fake, **{ids.STRUCTURE_BLOCK: "CEO\nCOO reports to CEO"})
     fake.wait_for("chat.postMessage", before + 3)
-    fake.click("dana", card_in(fake), ids.APPROVE, value="1:1")
-    assert "You wrote proposal #1, so you can't decide on it" in ephemeral_text(fake, "dana")
-    fake.click("kenji", card_in(fake), ids.APPROVE, value="1:1")
+    assert "You wrote proposal #1, so you can't decide on it" in refusal(
+        fake, "dana", card_in(fake)
+    )
+    # the Home tab: sam's away note; kenji has sam's review waiting, and decides from it
+    fake.open_home("sam")
+    fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == SAM)
+    assert "Away from Wed 25 Nov until Fri 4 Dec: @kenji decides for you" in text_of(
+        fake.home("sam")["blocks"]
+    )
+    fake.open_home("kenji")
+    fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == KENJI)
+    home = fake.home("kenji")
+    text = text_of(home["blocks"])
+    assert "You decide for @sam until Fri 4 Dec; their reviews are below." in text
+    assert "Waiting on your review (1)" in text
+    fake.click("kenji", home, ids.APPROVE, value="1:1")
     eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
     text = text_of(card_in(fake)["blocks"])
     assert "@sam ✅ (by @kenji on their behalf)" in text
@@ -213,3 +234,13 @@ def test_a_delegate_decides_on_behalf_and_show_tells_the_path(fake, bot):
         in shown
     )
     assert "Welcome back" in text_of(fake.slash("sam", "/org-proposal", "back").json["blocks"])
+
+
+def test_a_user_group_stage_asks_its_members(fake, bot):
+    import_policies(bot, fake)
+    fake.ws.usergroups["S0LEADS01"] = [KENJI, PRIYA, "U0DANA0002"]  # dana wrote it: left out
+    _, before = propose_under_policy(fake, **{ids.POLICY_BLOCK: "leads"})
+    fake.wait_for("chat.postMessage", before + 3)
+    text = text_of(card_in(fake)["blocks"])
+    assert "1. Leads: asked now · @kenji, @priya · needs 2 of 2 approvals, 2 more to pass" in text
+    assert fake.calls_to("usergroups.users.list")[0].args["usergroup"] == "S0LEADS01"

@@ -34,6 +34,7 @@ METHOD_SCOPES = {
     "users.info": "users:read",
     "users.list": "users:read",
     "users.lookupByEmail": "users:read.email",
+    "usergroups.users.list": "usergroups:read",
     "team.info": "team:read",
     "reactions.add": "reactions:write",
     "files.getUploadURLExternal": "files:write",
@@ -270,6 +271,12 @@ class WebApi(FilesApi):
         if user is None:
             raise SlackError("user_not_found")
         return {"user": user_json(self.ws, user)}
+
+    def m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = self.ws.usergroups.get(args.get("usergroup") or "")
+        if members is None:
+            raise SlackError("no_such_subteam")
+        return {"users": list(members)}
 
     def m_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
         # as Slack: an opaque cursor (base64 of "user:<next id>"), "" after the last page;

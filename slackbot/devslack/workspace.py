@@ -132,6 +132,7 @@ class Workspace:
         self.views: dict[str, ViewState] = {}
         self.stacks: dict[str, list[str]] = {}  # user -> open modal view ids, bottom first
         self.homes: dict[str, str] = {}  # user -> view id of their Home tab
+        self.usergroups: dict[str, list[str]] = {}  # S… id -> member user ids
         self.clock = clock  # message timestamps follow it (tests and the sandbox move it)
         self._ids = itertools.count(1)
         self._last_ts = 0.0

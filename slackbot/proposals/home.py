@@ -36,4 +36,29 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         current_number=current_number,
         admin_notes=services.admin_notes(team_id, user_id, client),
         link=messenger.permalink,
+        away_notes=away_notes(services, team_id, user_id),
     )
+
+
+def away_notes(services: Services, team_id: str, user_id: str) -> list[str]:
+    """The person's delegation, both ways, with the commands that change it."""
+    from slackbot.policies import delegation
+
+    today = services.today(team_id)
+    db = services.store.db
+    notes = []
+    mine = delegation.current(db, team_id, user_id, today=today)
+    if mine is not None:
+        notes.append(
+            f":zzz: Away from {mine.starts:%a %-d %b} until {mine.ends:%a %-d %b}: "
+            f"<@{mine.delegate_id}> decides for you. `/org-proposal back` ends it."
+        )
+    for d in delegation.standing_in_for(db, team_id, user_id, today=today):
+        notes.append(
+            f"You decide for <@{d.user_id}> until {d.ends:%a %-d %b}; their reviews are below."
+        )
+    if not notes:
+        notes.append(
+            "Away soon? `/org-proposal away until DATE to @someone` lets them decide for you."
+        )
+    return notes

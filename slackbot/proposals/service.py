@@ -132,33 +132,40 @@ class ProposalService:
     def recent(self, team_id: str, limit: int = 20) -> list[Proposal]:
         return repo.list_proposals(self.store.db, team_id, limit=limit)
 
-    # open proposals where the person is asked now: in the current stage, not yet decided
-    # (proposal_asked is rewritten by every change, in the same transaction)
-    _AWAITING = (
-        "status in (?, ?) and id in (select proposal_id from proposal_asked where user_id = ?) "
-        "and ? is not null"
-    )
+    # open proposals where the person is asked now (in the current stage, not decided yet),
+    # themselves or for someone they stand in for; proposal_asked is rewritten by every
+    # change, in the same transaction
+    def _awaiting_where(self, team_id: str, user_id: str) -> tuple[str, list]:
+        from slackbot.policies.delegation import standing_in_for
+
+        today = self.clock.now().date()
+        people = [user_id] + [
+            d.user_id for d in standing_in_for(self.store.db, team_id, user_id, today=today)
+        ]
+        marks = ",".join("?" * len(people))
+        where = (
+            "status in (?, ?) and author_id != ? and id in "
+            f"(select proposal_id from proposal_asked where user_id in ({marks}))"
+        )
+        return where, [IN_REVIEW, CHANGES_REQUESTED, user_id, *people]
 
     def awaiting(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
-        """Open proposals where `user_id` is a reviewer who has not decided this version,
-        the earliest review-by date first."""
+        """Open proposals that ask `user_id` now (or someone they stand in for while that
+        person is away), the earliest review-by date first."""
+        where, params = self._awaiting_where(team_id, user_id)
         return repo.list_proposals(
             self.store.db,
             team_id,
-            where=self._AWAITING,
-            params=[IN_REVIEW, CHANGES_REQUESTED, user_id, user_id],
+            where=where,
+            params=params,
             order="review_by, number",
             limit=limit,
         )
 
     def count_awaiting(self, team_id: str, user_id: str) -> int:
         """How many proposals `awaiting` would list without a limit."""
-        return repo.count_proposals(
-            self.store.db,
-            team_id,
-            where=self._AWAITING,
-            params=[IN_REVIEW, CHANGES_REQUESTED, user_id, user_id],
-        )
+        where, params = self._awaiting_where(team_id, user_id)
+        return repo.count_proposals(self.store.db, team_id, where=where, params=params)
 
     def authored(self, team_id: str, user_id: str, limit: int = 10) -> list[Proposal]:
         return repo.list_proposals(
@@ -596,6 +603,8 @@ class ProposalService:
         StaleVersion (the person saw an older version), or AlreadyDecided (this version)."""
         review = proposal.review
         stage = review.current_stage if review is not None else None
+        if not proposal.is_open and user_id in proposal.all_reviewers:
+            self._require_open(proposal, "decided on")
         acting = None
         if stage is not None and user_id != proposal.author_id:
             if user_id in stage.reviewers:
@@ -685,6 +694,16 @@ class ProposalService:
         decide for the stage."""
         return user_id in self.escalation_approvers(proposal) and self.past_deadline(proposal)
 
+    def _known_admins(self, team_id: str) -> tuple[str, ...]:
+        """The workspace admins orgbot knows of (its cache of Slack's people)."""
+        return tuple(
+            r["user_id"]
+            for r in self.store.db.query(
+                "select user_id from people where team_id = ? and is_admin = 1 order by user_id",
+                [team_id],
+            )
+        )
+
     def escalation_approvers(self, proposal: Proposal) -> tuple[str, ...]:
         """Who may decide for the current stage once its deadline has passed: its fallback
         approvers, or the workspace's admins orgbot knows of; never the author."""
@@ -692,13 +711,7 @@ class ProposalService:
         stage = review.current_stage if review is not None else None
         if stage is None:
             return ()
-        people = stage.stage.fallback or tuple(
-            r["user_id"]
-            for r in self.store.db.query(
-                "select user_id from people where team_id = ? and is_admin = 1 order by user_id",
-                [proposal.team_id],
-            )
-        )
+        people = stage.stage.fallback or self._known_admins(proposal.team_id)
         return tuple(p for p in people if p != proposal.author_id)
 
     def past_deadline(self, proposal: Proposal) -> bool:
@@ -789,6 +802,14 @@ class ProposalService:
 
     # policies ---------------------------------------------------------------------------
 
+    def policy_for(self, team_id: str, name: str | None) -> Policy:
+        """The policy a new proposal would start with (`name`, or the default).
+
+        Raises:
+            ProposalError: no such policy.
+        """
+        return self._policy(self.store.db, team_id, name)
+
     def _policy(self, db, team_id: str, name: str | None) -> Policy:
         try:
             if name:
@@ -817,7 +838,7 @@ class ProposalService:
                 named=draft.reviewers,
                 usergroups=usergroups or {},
                 current=current.structure if current else Structure(),
-                admins=admins,
+                admins=admins or self._known_admins(team_id),
             ),
         )
         return {

@@ -35,6 +35,7 @@ def home_view(
     current_number: int | None,
     admin_notes: Sequence[str] = (),
     link: Any = None,
+    away_notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Build the Home tab. `link(proposal)` gives a card's permalink, or None.
     `awaiting` may be the first few; `awaiting_total` is how many wait on the person."""
@@ -52,6 +53,8 @@ def home_view(
         divider(),
         section(f"*Waiting on your review* ({total})"),
     ]
+    if away_notes:
+        blocks.append(context(*away_notes))
     if not awaiting:
         blocks.append(context("Nothing waits on you. :tada:"))
     for proposal in awaiting[:10]:
