@@ -4,6 +4,7 @@ proposal keeps, and race-free decisions (threads and two processes)."""
 
 import multiprocessing
 import threading
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -302,3 +303,33 @@ def test_two_processes_approving_at_once_move_it_once(service, store):
     assert kinds == ["NotAllowed", "moved"], results
     assert [e.kind for e in service.history(p.id)].count(APPROVE) == 1
     assert service.get(T, p.id).review.current == 1
+
+
+def test_a_stage_for_changes_that_take_effect_soon(service, store, clock):
+    soon = """
+[[policies]]
+name = "soon"
+
+[[policies.stages]]
+name = "Team"
+people = ["UA"]
+
+[[policies.stages]]
+name = "Urgent"
+people = ["UHR"]
+when = { effective_within_days = 7 }
+"""
+    with store.write() as db:
+        save_policies(db, T, read_policies(soon, source="s"), by="U0", now=clock.now(), via="cli")
+    near = replace(draft(SMALL, policy="soon"), effective_on=date(2026, 12, 1))
+    far = replace(draft(SMALL, policy="soon"), effective_on=date(2027, 1, 15))
+    on_approval = draft(SMALL, policy="soon")
+    states_of = {}
+    for name, d in (("near", near), ("far", far), ("on approval", on_approval)):
+        p = service.create(T, "UAUTH", d).proposal
+        states_of[name] = (states(p), p.review.stages[1].reason)
+    assert states_of == {
+        "near": (["current", "later"], "takes effect in 4 days (within 7)"),
+        "far": (["current", "skipped"], "takes effect in 49 days, not within 7"),
+        "on approval": (["current", "later"], "takes effect on approval"),
+    }
