@@ -410,6 +410,41 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chart(args: argparse.Namespace) -> int:
+    """The org chart, or a proposal's, drawn as a PNG or SVG picture."""
+    from slackbot.pictures.subjects import ChartError, picture_format, save, subject, teams
+
+    try:
+        picture_format(args.out)
+    except ChartError as error:
+        raise ConfigError(str(error)) from None
+    config = Config.from_env()
+    store = _open_store(config, create=False)
+    try:
+        db = store.db
+        team = args.team
+        if team is None:
+            found = teams(db)
+            if not found:
+                raise ConfigError(
+                    f"ORGBOT_DB: {config.db_path} holds no org chart and no proposal yet."
+                )
+            if len(found) > 1:
+                raise ConfigError(
+                    f"ORGBOT_DB holds several workspaces ({', '.join(found)}); "
+                    "name one with --team."
+                )
+            team = found[0]
+        try:
+            what = subject(db, team, proposal=args.proposal, before_after=args.before_after)
+            print(save(what, args.out))
+        except ChartError as error:
+            raise ConfigError(str(error)) from None
+    finally:
+        store.close()
+    return 0
+
+
 def _read_text(path: str, *, option: str = "") -> str:
     """The UTF-8 text file at `path`.
 
@@ -599,6 +634,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export proposals, reviews and their history (ORGBOT_DB)")
     p.add_argument("--format", choices=("json", "csv"), default="json", help="default: json")
     p.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p = add("chart", cmd_chart, "draw the org chart or a proposal as a picture (ORGBOT_DB)")
+    p.add_argument(
+        "--out", "-o", required=True, metavar="FILE", help="the picture: FILE.png or FILE.svg"
+    )
+    p.add_argument(
+        "--proposal", type=int, metavar="N", help="proposal #N instead of the current org"
+    )
+    p.add_argument(
+        "--before-after",
+        action="store_true",
+        help="mark what changes: a proposal against the current org, the current org "
+        "against its previous version",
+    )
+    p.add_argument(
+        "--team", metavar="T", help="the workspace (needed when the database holds several)"
+    )
     p = add("sandbox", cmd_sandbox, "try orgbot in a pretend Slack workspace, no account needed")
     p.add_argument(
         "--db", help="keep the sandbox's data in this SQLite file (default: a temporary one)"

@@ -1,7 +1,6 @@
 """Chart pictures: what is drawn (slackbot/pictures/chart.py), where (layout.py) and how
 (render.py), through the public render_png / render_svg."""
 
-import dataclasses
 import io
 import random
 import xml.etree.ElementTree as ET
@@ -23,10 +22,6 @@ from slackbot.pictures.samples import (
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
-HAS_HOLDERS = "holders" in {f.name for f in dataclasses.fields(position.__globals__["Position"])}
-needs_holders = pytest.mark.skipif(
-    not HAS_HOLDERS, reason="the org model has no holders, vacancies or dotted lines yet"
-)
 
 
 def org(*rows) -> Structure:
@@ -210,7 +205,6 @@ def test_before_after_of_a_large_org_keeps_the_changes_in_view():
     assert chart.hidden > 0
 
 
-@needs_holders
 def test_holders_open_roles_hires_and_dotted_lines():
     structure = small_org()
     names = {"U0001": "Maria Lopez", "U0006": "Ana", "U0007": "Kofi"}
@@ -239,8 +233,7 @@ def test_a_names_function_that_fails_falls_back_to_the_id():
 
     structure = small_org()
     texts = svg_texts(render_svg(structure, names=broken))
-    if HAS_HOLDERS:
-        assert "U0001" in texts
+    assert "U0001" in texts
 
 
 def test_an_empty_structure_draws_an_empty_chart():

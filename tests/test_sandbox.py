@@ -4,11 +4,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from slackbot.cli import main
 from slackbot.devslack.workspace import Workspace
 from slackbot.sandbox.forms import Field, FieldError, parse_answer
-from slackbot.sandbox.repl import StepFailed, parse_duration, parse_when
+from slackbot.sandbox.repl import StepFailed, inline_image, parse_duration, parse_when
 
 
 def test_the_shipped_tour_passes(capsys):
@@ -252,3 +253,56 @@ def test_ctrl_c_leaves_the_sandbox_without_a_traceback(tmp_path):
     assert proc.returncode == 0, err
     assert "Traceback" not in out + err and "KeyboardInterrupt" not in out + err
     assert "interrupted" in out
+
+
+def test_chart_saves_a_picture_of_a_proposal_and_prints_its_path(tmp_path, capsys):
+    picture = tmp_path / "proposal.png"
+    status, out = run_script(
+        tmp_path,
+        capsys,
+        f"""/org-proposal
+Put operations under a COO
+Why not.
+.
+CEO
+COO reports to CEO
+Data Analyst [hire] reports to COO
+.
+@alex
++7d
+#org-design
+chart 1 {picture}
+expect saved {picture}
+expect 3 positions
+expect └─ Data Analyst
+""",
+    )
+    assert status == 0, out
+    image = Image.open(picture)
+    image.load()
+    assert image.format == "PNG" and image.size[0] > 300
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("chart", "has no approved org chart yet; draw a proposal"),
+        ("chart 2", "has no proposal #2"),
+        ("chart 1 picture.gif", "picture.gif: name a .png or .svg file"),
+        ("chart 1 2 3", "say chart, chart 3 or chart 3 FILE.png"),
+    ],
+)
+def test_chart_says_why_it_cannot_draw(tmp_path, capsys, command, said):
+    status, out = run_script(tmp_path, capsys, command + "\n")
+    assert status == 1 and said in out and "Traceback" not in out
+
+
+def test_inline_images_for_terminals_that_show_them(tmp_path):
+    picture = tmp_path / "c.png"
+    picture.write_bytes(b"\x89PNG fake")
+    iterm = inline_image(picture, {"TERM_PROGRAM": "iTerm.app"})
+    assert iterm.startswith("\033]1337;File=inline=1;size=9;") and iterm.endswith("\a")
+    kitty = inline_image(picture, {"TERM": "xterm-kitty"})
+    assert kitty.startswith("\033_Ga=T,f=100,m=0;") and kitty.endswith("\033\\")
+    assert inline_image(picture, {"TERM": "xterm-256color"}) == ""
+    assert inline_image(tmp_path / "c.svg", {"TERM_PROGRAM": "iTerm.app"}) == ""

@@ -87,22 +87,6 @@ def clean(text: str) -> str:
     return " ".join("".join(out).split())
 
 
-def _holders(position: Position) -> tuple[str, ...]:
-    return tuple(getattr(position, "holders", ()) or ())
-
-
-def _vacancies(position: Position) -> int:
-    return int(getattr(position, "vacancies", 0) or 0)
-
-
-def _status(position: Position) -> str:
-    return str(getattr(position, "status", "filled") or "filled")
-
-
-def _dotted(position: Position) -> tuple[str, ...]:
-    return tuple(getattr(position, "dotted", ()) or ())
-
-
 def _name(names: Names | None, user_id: str) -> str:
     if names is not None:
         try:
@@ -115,10 +99,10 @@ def _name(names: Names | None, user_id: str) -> str:
 
 
 def _status_label(position: Position) -> tuple[str, bool]:
-    vacancies = _vacancies(position)
+    vacancies = position.vacancies
     if vacancies <= 0:
         return "", False
-    label = STATUS_LABELS.get(_status(position), "Open")
+    label = STATUS_LABELS.get(position.status, "Open")
     if vacancies >= position.headcount:
         if position.headcount > 1:
             return f"{label} ×{vacancies}", True
@@ -132,11 +116,11 @@ def _changes(old: Position, new: Position) -> list[str]:
         notes.append(f"was “{clean(old.title)}”")
     if old.headcount != new.headcount:
         notes.append(f"was ×{old.headcount}")
-    if (_vacancies(old), _status(old)) != (_vacancies(new), _status(new)):
+    if (old.vacancies, old.status) != (new.vacancies, new.status):
         notes.append(f"was {_status_label(old)[0] or 'filled'}")
-    if _holders(old) != _holders(new):
+    if old.holders != new.holders:
         notes.append("holder changed")
-    if set(_dotted(old)) != set(_dotted(new)):
+    if set(old.dotted) != set(new.dotted):
         notes.append("dotted line changed")
     return notes
 
@@ -288,7 +272,7 @@ def build_chart(
     for key, box_id in ids.items():
         p = by_key[key]
         status, vacant = _status_label(p)
-        people = ", ".join(_name(names, h) for h in _holders(p))
+        people = ", ".join(_name(names, h) for h in p.holders)
         note_parts = list(notes.get(key, []))
         hidden_below = below.get(key, 0) - sum(
             1 + below.get(c, 0) for c in shown_children.get(key, [])
@@ -325,14 +309,14 @@ def build_chart(
     for p in positions:
         if p.key not in ids:
             continue
-        for manager in _dotted(p):
+        for manager in p.dotted:
             if manager in ids and manager != parent.get(p.key):
                 chart.dotted.append((ids[manager], ids[p.key]))
 
     current_positions = structure.positions
     chart.positions = len(current_positions)
     chart.seats = sum(p.headcount for p in current_positions)
-    chart.vacant_seats = sum(_vacancies(p) for p in current_positions)
+    chart.vacant_seats = sum(p.vacancies for p in current_positions)
     chart.hidden = len(positions) - len(ids)
     return chart
 

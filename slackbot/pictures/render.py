@@ -148,15 +148,15 @@ def scene(chart: Chart, *, title: str | None = None) -> Scene:
     header = _header_lines(chart, title)
     legend = _legend(chart)
     top = MARGIN + HEADER * len(header) + (LEGEND if legend else 0) + 16
-    header_width = max([text_width(t, 16, bold=True) for t in header] + [0])
+    header_width = max([text_width(t, size, bold=bold) for t, size, bold in header] + [0])
     legend_width = sum(item[0] for item in legend)
     width = max(placed.width, header_width, legend_width) + 2 * MARGIN
     height = top + placed.height + MARGIN
     result = Scene(width, height, [Rect(0, 0, width, height, PAPER)])
     shapes = result.shapes
     y = MARGIN + 16
-    for line in header:
-        shapes.append(Text(MARGIN, y, line, 16, INK, bold=True))
+    for line, size, bold in header:
+        shapes.append(Text(MARGIN, y, line, size, INK if bold else SOFT, bold=bold))
         y += HEADER
     x = MARGIN
     for item_width, items in legend:
@@ -168,15 +168,16 @@ def scene(chart: Chart, *, title: str | None = None) -> Scene:
     return result
 
 
-def _header_lines(chart: Chart, title: str | None) -> list[str]:
-    lines = [title] if title else []
+def _header_lines(chart: Chart, title: str | None) -> list[tuple[str, int, bool]]:
+    """The lines above the chart: (text, size, bold)."""
+    lines = [(fit(title, MAX_WIDTH - 2 * MARGIN, 16, bold=True), 16, True)] if title else []
     seats = f"{chart.seats} seat{'s' if chart.seats != 1 else ''}"
     summary = f"{chart.positions} position{'s' if chart.positions != 1 else ''} · {seats}"
     if chart.vacant_seats:
         summary += f" · {chart.vacant_seats} vacant"
     if chart.hidden:
         summary += f" · {chart.hidden} folded away to stay legible"
-    lines.append(summary)
+    lines.append((summary, 13, False))
     return lines
 
 

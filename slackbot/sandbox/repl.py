@@ -7,12 +7,16 @@ output, and any failed step ends the script with a non-zero exit status.
 
 from __future__ import annotations
 
+import base64
 import functools
+import os
 import re
 import shlex
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, TextIO
 
 from slackbot import manifest
@@ -31,6 +35,8 @@ Commands (type them as the person you are; `as` changes who):
   wait 1d           wait 2h30m                 move the clock; reminders and digests fire
   at monday 09:00   at 2026-12-01 09:00        move the clock to a time (workspace time zone)
   tick                                         run the scheduler now, without moving the clock
+  chart             chart 3    chart 3 p.svg   save a picture of the org chart / proposal #3
+                                               against it (PNG or SVG) and print its path
   people            channels        time       who and what is here, and the time
   expect TEXT       expect-not TEXT            (scripts) check the last output
   help              quit
@@ -181,6 +187,8 @@ class Repl:
             self.show()
         elif verb == "time":
             self.say(f"It is {self._now()}.")
+        elif verb == "chart":
+            self.chart(rest)
         elif verb == "people":
             self.say(
                 "\n".join(
@@ -236,6 +244,22 @@ class Repl:
             choice = options[int(answer) - 1]["value"]
         self._check_response(self.sb.click(number, choice))
         self.show()
+
+    def chart(self, rest: str) -> None:
+        """`chart [N] [FILE]`: the picture saved, its path, and the chart as text (or the
+        picture itself, in a terminal that shows images)."""
+        words = rest.split()
+        number = None
+        if words and words[0].lstrip("#").isdigit():
+            number = int(words.pop(0).lstrip("#"))
+        if len(words) > 1:
+            raise ValueError("say chart, chart 3 or chart 3 FILE.png")
+        path, saved, tree = self.sb.save_chart(number, words[0] if words else None)
+        self.last_output = f"{saved}\n{tree}"
+        self.say(saved)
+        shown = not self.lines.scripted and sys.stdout.isatty()
+        image = inline_image(path, os.environ) if shown else ""
+        self.out(image or tree)
 
     def expect(self, text: str, *, present: bool) -> None:
         found = _squash(text) in _squash(self.last_output)
@@ -350,6 +374,27 @@ class Repl:
             f"You are @{self.sb.user_name} in #{self.sb.channel_name}; it is {self._now()}.\n"
             "Try: /role-compare COO vs Operations Director   ·   /org-proposal   ·   home   ·   help"
         )
+
+
+def inline_image(path: Path, env: Mapping[str, str]) -> str:
+    """The escape sequence that shows the PNG at `path` inline in iTerm2 or kitty (told
+    apart by their environment variables), or "" in other terminals and for SVG."""
+    if path.suffix.lower() != ".png":
+        return ""
+    if env.get("TERM_PROGRAM") == "iTerm.app":
+        data = Path(path).read_bytes()
+        payload = base64.b64encode(data).decode("ascii")
+        return f"\033]1337;File=inline=1;size={len(data)};preserveAspectRatio=1:{payload}\a"
+    if env.get("TERM") == "xterm-kitty" or env.get("KITTY_WINDOW_ID"):
+        payload = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+        chunks = [payload[i : i + 4096] for i in range(0, len(payload), 4096)] or [""]
+        parts = []
+        for i, chunk in enumerate(chunks):
+            more = 1 if i < len(chunks) - 1 else 0
+            head = f"a=T,f=100,m={more}" if i == 0 else f"m={more}"
+            parts.append(f"\033_G{head};{chunk}\033\\")
+        return "".join(parts)
+    return ""
 
 
 _KEEP = object()

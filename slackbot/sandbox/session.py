@@ -12,7 +12,7 @@ import hashlib
 import json
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -325,6 +325,44 @@ class Sandbox:
                 )
                 for m in messages
             ]
+
+    def save_chart(
+        self, number: int | None = None, path: str | None = None
+    ) -> tuple[Path, str, str]:
+        """The current org chart (or proposal #`number` against it) saved as a picture at
+        `path` (default: a file in the system's temporary folder, kept after the sandbox
+        closes). Returns the file, the line saying where, and the chart as a text tree.
+
+        Raises:
+            ValueError: nothing to draw, or the file cannot be written (in words).
+        """
+        from slackbot.pictures.subjects import ChartError, picture_format, save, subject
+
+        ws = self.ws
+
+        def name(user_id: str) -> str:
+            user = ws.users.get(user_id)
+            return (user.real_name or user.name) if user else user_id
+
+        if path is None:
+            folder = Path(tempfile.gettempdir()) / "orgbot-sandbox-charts"
+            folder.mkdir(exist_ok=True)
+            path = str(folder / (f"proposal-{number}.png" if number else "current-org.png"))
+        try:
+            picture_format(path)
+            what = subject(
+                self.bot.services.store.db,
+                ws.team_id,
+                proposal=number,
+                before_after=number is not None,
+            )
+            what = replace(what, names=name)
+            line = save(what, path)
+        except ChartError as problem:
+            raise ValueError(str(problem)) from None
+        tree = "\n".join(what.structure.tree_lines(holder=name))
+        saved = Path(path).resolve()
+        return saved, line.replace(f"wrote {path}", f"saved {saved}"), tree
 
     def find_target(self, label: str) -> int:
         """The number of the element on screen whose text is `label`; the last one when
