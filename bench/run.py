@@ -1,5 +1,5 @@
 """orgbot's benchmarks. Rerun with `make bench` or
-`python bench/run.py [ack|proposal|reminders|burst|modal429|shape]`.
+`python bench/run.py [ack|proposal|reminders|burst|modal429|shape|chart]`.
 
 Each benchmark runs orgbot and a baseline in the same process, in the same run, so the
 figures compare like with like on whatever machine runs them. Results print as Markdown
@@ -693,6 +693,43 @@ def bench_shape(n: int) -> str:
     )
 
 
+def bench_chart(n: int) -> str:
+    """Chart pictures (`slackbot.pictures.render_png`) of sample orgs of 30, 300 and 3,000
+    positions, and a before/after of 300: the time to draw and encode, the PNG's size in
+    pixels and bytes, and the boxes drawn (a large org folds to stay legible)."""
+    from slackbot.pictures import render_png, render_svg
+    from slackbot.pictures.chart import build_chart
+    from slackbot.pictures.samples import sample_change, sample_names, sample_org
+
+    runs = 5
+    render_png(sample_org(30), names=sample_names)  # the fonts load once per process
+    rows = []
+    cases = [(f"{size:,} positions", sample_org(size), None) for size in (30, 300, 3_000)]
+    org300 = sample_org(300)
+    cases.append(("300 positions, before/after", sample_change(org300), org300))
+    for name, org, before in cases:
+        png = render_png(org, before=before, names=sample_names)
+        cpu_start = time.process_time()
+        times = _timed(lambda o=org, b=before: render_png(o, before=b, names=sample_names), runs)
+        cpu = (time.process_time() - cpu_start) / runs
+        svg = _timed(lambda o=org, b=before: render_svg(o, before=b, names=sample_names), runs)
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        boxes = len(build_chart(org, before=before).boxes)
+        rows.append(
+            f"| {name} | {boxes} | {statistics.median(times) * 1000:,.0f} ms | "
+            f"{max(times) * 1000:,.0f} ms | {cpu * 1000:,.0f} ms | "
+            f"{statistics.median(svg) * 1000:,.0f} ms | "
+            f"{width} × {height} | {len(png) / 1024:,.0f} KB |"
+        )
+    return (
+        f"`render_png()` p50 and slowest over {runs} runs (layout, drawing and PNG encoding), "
+        "its mean CPU time (less sensitive to other work on the machine), `render_svg()` "
+        "p50.\n\n"
+        "| org | boxes drawn | PNG p50 | PNG slowest | PNG CPU | SVG p50 | PNG pixels | PNG size |\n"
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n"
+    )
+
+
 BENCHES: dict[str, Callable[[int], str]] = {
     "ack": bench_ack,
     "proposal": bench_proposal,
@@ -700,6 +737,7 @@ BENCHES: dict[str, Callable[[int], str]] = {
     "burst": bench_burst,
     "modal429": bench_modal429,
     "shape": bench_shape,
+    "chart": bench_chart,
 }
 
 

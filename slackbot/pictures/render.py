@@ -342,8 +342,58 @@ def to_png(picture: Scene) -> bytes:
             (max(1, int(width * scale)), max(1, int(height * scale))), Image.Resampling.LANCZOS
         )
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=6)
+    _to_palette(image).save(out, format="PNG", compress_level=6)
     return out.getvalue()
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    value = int(colour.lstrip("#"), 16)
+    return value >> 16, value >> 8 & 255, value & 255
+
+
+def _mix(a: tuple[int, ...], b: tuple[int, ...], t: float) -> tuple[int, ...]:
+    return tuple(round(x * (1 - t) + y * t) for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=1)
+def _palette() -> tuple[Image.Image, tuple[tuple[int, ...], ...]]:
+    """The chart's colours and the anti-aliasing ramps between them (text and lines on
+    each fill), as a 256-colour palette; and the flat colours alone."""
+    inks = [INK, SOFT, FAINT, LINE, BORDER, DOTTED, *MARK_COLOURS.values()]
+    fills = [PAPER, VACANT_FILL, FOLD_FILL, BADGE_FILL, *MARK_FILLS.values()]
+    flat = tuple(dict.fromkeys(_rgb(c) for c in inks + fills))
+    colours = list(flat)
+    for ink in inks:
+        colours += [_mix(_rgb(ink), _rgb(PAPER), k / 10) for k in range(1, 10)]
+    for ink in (INK, SOFT):
+        for fill in fills[1:]:
+            colours += [_mix(_rgb(ink), _rgb(fill), k / 6) for k in range(1, 6)]
+    for tag in MARK_COLOURS.values():  # white words on the tags
+        colours += [_mix(_rgb(PAPER), _rgb(tag), k / 6) for k in range(1, 6)]
+    colours = list(dict.fromkeys(colours))[:256]
+    colours += [colours[0]] * (256 - len(colours))
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([v for c in colours for v in c])
+    return palette, flat
+
+
+def _to_palette(image: Image.Image) -> Image.Image:
+    """`image` in 256 colours: encoded ~5x faster and half the size of RGB, and the
+    picture looks the same (it only ever holds the chart's colours and their blends).
+    Pillow matches colours through a coarse cache, so a flat colour can come out a shade
+    off (white as #fbfcfc); each palette entry that close to a flat colour is set back to
+    it exactly."""
+    palette, flat = _palette()
+    reduced = image.quantize(palette=palette, dither=Image.Dither.NONE)
+    entries = reduced.getpalette() or []
+    snapped: list[int] = []
+    for i in range(0, len(entries), 3):
+        entry = tuple(entries[i : i + 3])
+        near = min(flat, key=lambda c: sum((x - y) ** 2 for x, y in zip(entry, c, strict=True)))
+        distance = sum((x - y) ** 2 for x, y in zip(entry, near, strict=True))
+        snapped.extend(near if distance <= 48 else entry)
+    reduced.putpalette(snapped)
+    return reduced
 
 
 def _png_rect(draw: ImageDraw.ImageDraw, r: Rect) -> None:
