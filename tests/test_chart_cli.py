@@ -14,7 +14,7 @@ from slackbot.org.structure import parse_structure
 from slackbot.proposals import Draft, ProposalService
 from slackbot.store import Store
 
-CURRENT = "CEO (<@U0MARIA01>)\nCOO reports to CEO\nCFO reports to CEO"
+CURRENT = "CEO (<@U0MARIA01>)\nCOO (<@U0SAM0002>) reports to CEO\nCFO reports to CEO"
 PROPOSED = (
     "CEO (<@U0MARIA01>)\nCOO reports to CEO\nOperations Director reports to COO\n"
     "Data Analyst [hire] reports to COO"
@@ -44,6 +44,10 @@ def seed(path, *, team="T1"):
                 "fetched_at": "2026-11-25T09:00:00+00:00",
             }
         )
+        db["members"].insert(
+            {"team_id": team, "user_id": "U0SAM0002", "username": "sam", "display_name": "",
+             "real_name": "Sam Okafor"}
+        )  # fmt: skip
     store.close()
 
 
@@ -74,6 +78,7 @@ def test_the_current_org_as_svg_names_its_holders(db, tmp_path):
     assert main(["chart", "-o", "org.svg"]) == 0
     texts = svg_texts(tmp_path / "org.svg")
     assert "Maria Lopez" in texts  # from orgbot's people cache, not the user id
+    assert "Sam Okafor" in texts  # from the member directory
     assert any(t.startswith("Current org chart, version 1 (approved 25 Nov 2026)") for t in texts)
 
 

@@ -39,13 +39,22 @@ def teams(db: Database) -> list[str]:
 
 
 def people_names(db: Database, team_id: str) -> Callable[[str], str]:
-    """A holder's name as orgbot last read it from Slack (the `people` cache); the id when
-    orgbot has never looked that person up."""
+    """A holder's name as Slack shows it, from what orgbot has stored: the workspace's
+    member directory (display name, else real name, else username), else the `people`
+    cache; the user id when orgbot knows neither."""
     known = {
         r["user_id"]: r["name"]
         for r in db.query("select user_id, name from people where team_id = ?", [team_id])
         if r["name"]
     }
+    if db["members"].exists():
+        for r in db.query(
+            "select user_id, username, display_name, real_name from members where team_id = ?",
+            [team_id],
+        ):
+            shown = r["display_name"] or r["real_name"] or r["username"]
+            if shown:
+                known[r["user_id"]] = shown
     return lambda user_id: known.get(user_id, user_id)
 
 
