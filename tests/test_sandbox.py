@@ -270,6 +270,7 @@ Data Analyst [hire] reports to COO
 .
 @alex
 +7d
+
 #org-design
 chart 1 {picture}
 expect saved {picture}
