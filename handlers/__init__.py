@@ -14,6 +14,7 @@ from handlers import (
     reminders,
     role_compare,
     settings,
+    workflows,
     workspace_roles,
 )
 
@@ -27,3 +28,4 @@ def register_listeners(app: App) -> None:
     settings.register(app)
     reminders.register(app)
     workspace_roles.register(app)
+    workflows.register(app)

@@ -4,6 +4,7 @@ shortcut, the Home tab button, the button under a role comparison, and Edit."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -31,9 +32,11 @@ from slackbot.proposals.commands import (
 )
 from slackbot.proposals.messenger import ProposalMessenger, announcement_key, recorded
 from slackbot.proposals.metadata import FORM_CHANGED, BadMetadata, ProposalFormMetadata
+from slackbot.proposals.model import Outcome
 from slackbot.services import Services, catalog_from, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
 from slackbot.ui.common import as_plain_text
+from slackbot.workflows import WorkflowSteps
 
 logger = logging.getLogger("orgbot.handlers")
 
@@ -170,6 +173,8 @@ def handle_proposal_submission(
                 base_org_version=base,
                 usergroups=groups,
             )
+            if metadata.step:  # the form of a workflow's "Start an org proposal" step
+                act = partial(link_step, services, metadata.step, act)
         outcome = once(
             services.store,
             Submission.of(view, team_id=context.team_id, user_id=context.user_id),
@@ -184,11 +189,24 @@ def handle_proposal_submission(
         ack(response_action="errors", errors={ids.TITLE_BLOCK: as_plain_text(str(error))})
         return
     ack()
-    after_ack_for(context, body, client, None, announce, services, client, outcome)
+    step = None if editing else metadata.step
+    after_ack_for(context, body, client, None, announce, services, client, outcome, step=step)
 
 
-def announce(services: Services, client: WebClient, outcome) -> None:
+def link_step(services: Services, step: str, create: Callable[[], Outcome]) -> Outcome:
+    """Create the proposal and link it to the workflow step that asked for it, in one
+    transaction (the caller's)."""
+    outcome = create()
+    WorkflowSteps(services, None).link_proposal(step, outcome.proposal.id)
+    return outcome
+
+
+def announce(
+    services: Services, client: WebClient, outcome: Outcome, *, step: str | None = None
+) -> None:
     ProposalMessenger(client, services).announce_queued(announcement_key(outcome), outcome)
+    if step:  # the card is posted (or refused): the workflow's step can go on
+        WorkflowSteps(services, client).proposal_submitted(step)
 
 
 def register(app: App) -> None:

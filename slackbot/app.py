@@ -101,6 +101,10 @@ def create_app(
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=verify_token,
         logger=bolt_logger,
+        # requests from a workflow step carry the execution's own token; Bolt would swap it
+        # into every listener's client. orgbot keeps the bot token there and uses the
+        # execution's token only where Slack ties a call to the step (slackbot/workflows)
+        attaching_function_token_enabled=False,
     )
 
     @app.middleware

@@ -41,6 +41,9 @@ class Config:
     # how often the scheduler's upkeep sends what is queued or due again (cards, DMs,
     # redraws, failed posts); it also runs once at start
     upkeep_seconds: float = 30.0
+    # Workflow Builder's "Start an org proposal" step fails when the person has not
+    # submitted the proposal form within this many hours (ORGBOT_STEP_TIMEOUT_HOURS)
+    step_timeout_hours: float = 72.0
 
     @property
     def socket_mode(self) -> bool:
@@ -107,6 +110,17 @@ class Config:
                 f"{upkeep_text!r}."
             ) from None
 
+        step_text = get("ORGBOT_STEP_TIMEOUT_HOURS") or "72"
+        try:
+            step_timeout_hours = float(step_text)
+            if not 0 < step_timeout_hours <= 24 * 30:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                f"ORGBOT_STEP_TIMEOUT_HOURS must be a number of hours from 0.01 to 720 (how long "
+                f"a workflow's 'Start an org proposal' step waits for the form), not {step_text!r}."
+            ) from None
+
         api_url = get("SLACK_API_URL") or DEFAULT_API_URL
         try:
             parsed = urlsplit(api_url)
@@ -151,6 +165,7 @@ class Config:
             admins=admins,
             app_id=app_id,
             upkeep_seconds=upkeep_seconds,
+            step_timeout_hours=step_timeout_hours,
         )
         config._check_token_kinds()
         return config

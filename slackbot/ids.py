@@ -14,6 +14,12 @@ NEW_PROPOSAL_SHORTCUT = "new_org_proposal"
 # events (app.yaml: settings.event_subscriptions.bot_events)
 APP_HOME_OPENED = "app_home_opened"
 
+# Workflow Builder steps (app.yaml: functions; the keys are their callback ids)
+COMPARE_ROLES_STEP = "compare_roles"
+START_PROPOSAL_STEP = "start_org_proposal"
+WAIT_FOR_DECISION_STEP = "wait_for_proposal_decision"
+STEP_OPEN_PROPOSAL = "workflow_open_proposal"  # the button in the DM of Start an org proposal
+
 # role comparison
 SHARE_COMPARISON = "share_comparison"
 OPEN_FULL_COMPARISON = "open_full_comparison"  # the skim answer's "Full comparison"

@@ -59,11 +59,13 @@ def dump(manifest: dict[str, Any]) -> str:
 
 @dataclass
 class Surface:
-    """The commands, global shortcuts and events of an app, from either side."""
+    """The commands, global shortcuts, events and workflow steps (functions) of an app,
+    from either side."""
 
     commands: set[str] = field(default_factory=set)
     shortcuts: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
 
 
 def declared(manifest: dict[str, Any]) -> Surface:
@@ -75,6 +77,7 @@ def declared(manifest: dict[str, Any]) -> Surface:
             s["callback_id"] for s in features.get("shortcuts", []) if s.get("type") == "global"
         },
         events=set(events),
+        functions=set(manifest.get("functions") or {}),
     )
 
 
@@ -101,6 +104,12 @@ class ListenerRecorder:
         self.surface.events.add(event if isinstance(event, str) else event.get("type"))
         return self._app.event(event, *args, **kwargs)
 
+    def function(self, callback_id: str, *args: Any, **kwargs: Any) -> Any:
+        self.surface.functions.add(callback_id)
+        # Bolt hears a step through the `function_executed` event
+        self.surface.events.add("function_executed")
+        return self._app.function(callback_id, *args, **kwargs)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._app, name)
 
@@ -125,7 +134,7 @@ def mismatches(manifest: dict[str, Any] | None = None) -> list[str]:
     """Differences between `app.yaml` and the handlers, one line each; empty when in step."""
     have, want = registered(), declared(manifest or load_manifest())
     problems = []
-    for kind in ("commands", "shortcuts", "events"):
+    for kind in ("commands", "shortcuts", "events", "functions"):
         handled, listed = getattr(have, kind), getattr(want, kind)
         for name in sorted(handled - listed):
             problems.append(f"{kind[:-1]} {name} is handled but missing from app.yaml")

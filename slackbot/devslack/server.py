@@ -32,7 +32,7 @@ from typing import Any
 from slack_sdk.signature import SignatureVerifier
 
 from slackbot.blockkit.limits import check_view
-from slackbot.devslack import payloads
+from slackbot.devslack import functions, payloads
 from slackbot.devslack.files import upload_body
 from slackbot.devslack.socketmode import SocketModeServer
 from slackbot.devslack.webapi import SlackError, WebApi, view_json
@@ -238,7 +238,8 @@ class FakeSlack:
             limit = self.limits.get(method)
             wait = limit.take() if limit else 0.0
             allowed = self.app_token if method == "apps.connections.open" else self.bot_token
-            if token != allowed and method != "api.test":
+            self.api.token = token
+            if token != allowed and method != "api.test" and not self._step_token_ok(method, token):
                 response: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
             elif method == "apps.connections.open":
                 if self.socket_mode is None:
@@ -314,6 +315,14 @@ class FakeSlack:
     def canvases(self) -> list:
         with self.lock:
             return [copy.deepcopy(c) for c in self.api.canvases.values()]
+
+    def _step_token_ok(self, method: str, token: str | None) -> bool:
+        """A workflow step's token works while its execution runs (functions.* answer for
+        themselves once it has ended: `execution_not_in_running_state`)."""
+        execution = self.api.execution_of_token(token)
+        if execution is None:
+            return False
+        return method.startswith("functions.") or execution.status == functions.RUNNING
 
     def handle_respond(self, token: str, body: dict[str, Any]) -> tuple[int, str]:
         with self.changed:
@@ -579,6 +588,8 @@ class FakeSlack:
                     trigger_id=trigger,
                     selected=selected,
                 )
+                step = self.api.function_messages.get((channel_id, where["ts"]))
+                body = self._tie_to_step(body, step)
         return self.send_payload(body)
 
     def submit(self, user: str, values: dict[str, Any] | None = None) -> AppResponse:
@@ -592,6 +603,7 @@ class FakeSlack:
             state = self.ws.views[stack[-1]]
             state.view["state"] = {"values": payloads.view_state(state.view, values or {})}
             body = payloads.view_submission(self.ws, person, state.view)
+            body = self._tie_to_step(body, self.api.function_views.get(state.view["id"]))
             self._submissions[person.id] = body
         response = self.send_payload(body)
         with self.changed:
@@ -624,6 +636,7 @@ class FakeSlack:
             state = self.ws.views[stack.pop()]
             notify = state.view.get("notify_on_close")
             body = payloads.view_closed(self.ws, person, state.view)
+            body = self._tie_to_step(body, self.api.function_views.get(state.view["id"]))
         return self.send_payload(body) if notify else None
 
     def shortcut(self, user: str, callback_id: str) -> AppResponse:
@@ -647,6 +660,54 @@ class FakeSlack:
             except ValueError:
                 return False
         return response.text.strip() == challenge
+
+    def run_step(
+        self, callback_id: str, inputs: dict[str, Any] | None = None, **kwargs: Any
+    ) -> tuple[str, AppResponse]:
+        """Run one of the app's workflow steps, as a workflow does: Slack creates an
+        execution and sends `function_executed`. Returns the execution id and the app's
+        answer; `execution(id)` shows how it ended."""
+        with self.lock:
+            run = functions.new_execution(callback_id, inputs or {}, functions.manifest_functions())
+            self.api.executions[run.execution_id] = run
+            envelope = payloads.event_callback(self.ws, functions.function_executed_event(run))
+        return run.execution_id, self.send_event(envelope, **kwargs)
+
+    def resend_step(self, execution_id: str, **kwargs: Any) -> AppResponse:
+        """Deliver a step's `function_executed` again (Slack's retry of an event)."""
+        with self.lock:
+            run = self.api.executions[execution_id]
+            envelope = payloads.event_callback(self.ws, functions.function_executed_event(run))
+        return self.send_event(envelope, **kwargs)
+
+    def execution(self, execution_id: str) -> functions.FunctionExecution:
+        with self.lock:
+            return copy.deepcopy(self.api.executions[execution_id])
+
+    def wait_for_step(
+        self, execution_id: str, *, timeout: float = 15.0
+    ) -> functions.FunctionExecution:
+        """Block until the execution is no longer running; return it."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while self.api.executions[execution_id].status == functions.RUNNING:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"workflow step {execution_id} is still running")
+                self.changed.wait(remaining)
+            return copy.deepcopy(self.api.executions[execution_id])
+
+    def _tie_to_step(self, body: dict[str, Any], execution_id: str | None) -> dict[str, Any]:
+        """Add what Slack adds to an interaction tied to a workflow step's execution."""
+        if execution_id is None:
+            return body
+        run = self.api.executions[execution_id]
+        body.update(functions.function_data(run))
+        body["interactivity"] = {
+            "interactor": {"secret": "devslack", "id": body["user"]["id"]},
+            "interactivity_pointer": body.get("trigger_id") or f"{int(time.time())}.pointer",
+        }
+        return body
 
     def open_home(self, user: str, **kwargs: Any) -> AppResponse:
         """Open the app's Home tab: sends `app_home_opened`."""

@@ -10,12 +10,20 @@ from __future__ import annotations
 import base64
 import copy
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from typing import Any
 
 from slackbot.blockkit.limits import check_message, check_view
 from slackbot.devslack.files import FilesApi
+from slackbot.devslack.functions import (
+    COMPLETED,
+    FAILED,
+    RUNNING,
+    FunctionExecution,
+    output_problems,
+)
 from slackbot.devslack.workspace import APP_ID, Channel, Ephemeral, ViewState, Workspace
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
@@ -127,6 +135,14 @@ class WebApi(FilesApi):
         self.problems: list[str] = []
         self.triggers: dict[str, tuple[str, float, bool]] = {}  # id -> (user, issued, used)
         self._init_files()
+        # workflow steps: executions by id, and what was posted or opened with their tokens
+        self.executions: dict[str, FunctionExecution] = {}
+        self.function_messages: dict[tuple[str, str], str] = {}  # (channel, ts) -> execution
+        self.function_views: dict[str, str] = {}  # view id -> execution
+        self.token: str | None = None  # the token of the call being answered
+
+    def execution_of_token(self, token: str | None) -> FunctionExecution | None:
+        return next((e for e in self.executions.values() if e.token == token), None)
 
     # dispatch ------------------------------------------------------------------------------
 
@@ -176,6 +192,8 @@ class WebApi(FilesApi):
         if args.get("metadata"):
             message["metadata"] = args["metadata"]
         channel.messages.append(message)
+        if execution := self.execution_of_token(self.token):
+            self.function_messages[(channel.id, message["ts"])] = execution.execution_id
         return {"channel": channel.id, "ts": message["ts"], "message": copy.deepcopy(message)}
 
     def m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -312,6 +330,8 @@ class WebApi(FilesApi):
             raise SlackError("invalid_arguments")
         state = self._store_view(view, user)
         self.ws.stacks[user] = [state.view["id"]]
+        if execution := self.execution_of_token(self.token):
+            self.function_views[state.view["id"]] = execution.execution_id
         return {"view": copy.deepcopy(state.view)}
 
     def m_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -361,6 +381,53 @@ class WebApi(FilesApi):
         self.ws.views[view_id] = ViewState(view_json(self.ws, view, id=view_id), user)
         self.ws.homes[user] = view_id
         return {"view": copy.deepcopy(self.ws.views[view_id].view)}
+
+    # functions (workflow steps) ------------------------------------------------------------
+
+    def _running_execution(self, args: dict[str, Any]) -> FunctionExecution:
+        execution = self.executions.get(str(args.get("function_execution_id") or ""))
+        if execution is None:
+            raise SlackError("function_execution_not_found")
+        if self.token != execution.token:
+            raise SlackError("access_denied")
+        if execution.status != RUNNING:
+            raise SlackError("execution_not_in_running_state")
+        return execution
+
+    def m_functions_completeSuccess(self, args: dict[str, Any]) -> dict[str, Any]:
+        outputs = args.get("outputs")
+        if isinstance(outputs, str):
+            outputs = json.loads(outputs)
+        execution = self.executions.get(str(args.get("function_execution_id") or ""))
+        try:
+            execution = self._running_execution(args)
+            problems = output_problems(execution, outputs)
+            if problems:
+                raise SlackError(
+                    "parameter_validation_failed",
+                    response_metadata={"messages": [f"[ERROR] {p}" for p in problems]},
+                )
+        except SlackError as error:
+            if execution is not None:
+                execution.completions.append({"method": "completeSuccess", "error": error.error})
+            raise
+        execution.status, execution.outputs = COMPLETED, outputs
+        execution.completions.append({"method": "completeSuccess", "outputs": outputs})
+        return {}
+
+    def m_functions_completeError(self, args: dict[str, Any]) -> dict[str, Any]:
+        execution = self.executions.get(str(args.get("function_execution_id") or ""))
+        try:
+            execution = self._running_execution(args)
+            if not str(args.get("error") or "").strip():
+                raise SlackError("invalid_arguments")
+        except SlackError as error:
+            if execution is not None:
+                execution.completions.append({"method": "completeError", "error": error.error})
+            raise
+        execution.status, execution.error = FAILED, str(args["error"])
+        execution.completions.append({"method": "completeError", "message": execution.error})
+        return {}
 
     # response_url ----------------------------------------------------------------------------
 

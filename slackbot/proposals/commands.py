@@ -229,22 +229,30 @@ def new_proposal_modal(
     *,
     channel_id: str | None,
     role_ids: tuple[str, ...] = (),
+    title: str = "",
+    structure_text: str | None = None,
+    reviewers: tuple[str, ...] = (),
+    step: str | None = None,
 ) -> dict[str, Any]:
     """The form for a new proposal: the structure starts from the current org chart (plus
-    any roles a comparison suggested), reviews are due in a week."""
+    any roles a comparison suggested), reviews are due in a week. A workflow step (`step`)
+    may give a title, a structure and reviewers."""
     current = services.proposals.current_org(team_id)
     structure = current.structure if current else Structure()
     note = None
     if current:
         note = f"The structure starts from the current org chart (version {current.version}); change what you propose to change."
-    title = ""
     catalog = services.catalog_for(team_id)
     if role_ids:
         names = [catalog[r].short_name for r in role_ids if r in catalog]
         title = " and ".join(names) + " in our structure" if names else ""
+    if structure_text:
+        note = None
     return proposal_modal(
-        # holders as @name when the member directory has a name only they answer to
-        structure_text=starter_text(
+        # a workflow step's structure as given; else the current chart, holders as @name
+        # when the member directory has a name only they answer to
+        structure_text=structure_text
+        or starter_text(
             catalog, structure, role_ids, names=services.members.resolver(team_id, None)
         ),
         review_by=services.today(team_id) + timedelta(days=DEFAULT_REVIEW_DAYS),
@@ -253,6 +261,8 @@ def new_proposal_modal(
         note=note,
         base_org_version=current.version if current else 0,
         **policy_choices(services, team_id),
+        reviewers=reviewers,
+        step=step,
     )
 
 

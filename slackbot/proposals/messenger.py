@@ -551,6 +551,10 @@ class ProposalMessenger:
             return
         self.request_redraw(p)
         self.reply(outcome)
+        if outcome.status_changed and not p.is_open:  # workflows waiting on its decision
+            from slackbot.workflows import WorkflowSteps
+
+            WorkflowSteps(self.services, self.client).proposal_closed(p.team_id, p.id)
         if outcome.org_version is not None:
             self.refresh_open_cards(p.team_id, except_id=p.id)
         if outcome.kind == EDITED:

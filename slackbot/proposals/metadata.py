@@ -8,6 +8,7 @@ with `BadMetadata` instead of being stored or reaching the database as the wrong
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,8 @@ FORM_CHANGED = (
 )
 # SQLite's INTEGER is 64-bit: a larger id matches no row and cannot even be bound
 MAX_ID = 2**63 - 1
+# a Slack function execution id (`Fx…`), as the workflow step that opened the form gave it
+_STEP = re.compile(r"Fx[A-Za-z0-9]{1,60}")
 
 
 class BadMetadata(ValueError):
@@ -31,15 +34,20 @@ class ProposalFormMetadata:
         base: the org version the author saw when the form opened (None from forms
             opened before orgbot recorded it: the current version is used then).
         proposal_id: the proposal being edited; None for a new proposal.
+        step: the workflow step (its function execution id) that asked for this proposal,
+            when the form came from *Start an org proposal*.
     """
 
     base: int | None = None
     proposal_id: int | None = None
+    step: str | None = None
 
     def dumps(self) -> str:
         data: dict[str, Any] = {"base": self.base}
         if self.proposal_id is not None:
             data["proposal_id"] = self.proposal_id
+        if self.step is not None:
+            data["step"] = self.step
         return json.dumps(data)
 
     @classmethod
@@ -51,9 +59,13 @@ class ProposalFormMetadata:
             raise BadMetadata("not JSON") from None
         if not isinstance(data, dict):
             raise BadMetadata("not a JSON object")
+        step = data.get("step")
+        if step is not None and not (isinstance(step, str) and _STEP.fullmatch(step)):
+            raise BadMetadata("step is not a function execution id")
         return cls(
             base=whole_number(data.get("base"), "base", minimum=0),
             proposal_id=whole_number(data.get("proposal_id"), "proposal_id", minimum=1),
+            step=step,
         )
 
 

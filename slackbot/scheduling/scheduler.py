@@ -7,7 +7,7 @@ Jobs only decide *when* to look; the database records what is due and what was s
 | --- | --- | --- |
 | `digest:<team>` | cron, the workspace's day and time, in its time zone | post that digest |
 | `reminders` | every 15 minutes | DM the reviewers who are due a reminder |
-| `upkeep` | every 30 s (`ORGBOT_UPKEEP_SECONDS`) | make approved proposals whose effective date has come the current org, reconcile interrupted posts, send queued and due ones (proposal cards, DMs, replies, card redraws), retry failed ones, refresh digest jobs |
+| `upkeep` | every 30 s (`ORGBOT_UPKEEP_SECONDS`) | make approved proposals whose effective date has come the current org, reconcile interrupted posts, send queued and due ones (proposal cards, DMs, replies, card redraws), retry failed ones, refresh digest jobs; finish workflow steps that came due (`slackbot/workflows`) |
 | `catch-up` | once, at start | upkeep, then a digest missed while orgbot was down (within the grace period) and due reminders |
 """
 
@@ -155,7 +155,12 @@ class Scheduler:
         self.posts.remind()
 
     def upkeep(self) -> None:
+        from slackbot.workflows import WorkflowSteps
+
         counts = self.posts.upkeep()
+        # workflow steps: outcomes a dead process left, decisions taken while orgbot was
+        # down, proposal forms submitted or expired (ORGBOT_STEP_TIMEOUT_HOURS)
+        counts.update(WorkflowSteps(self.services, self.posts.client).upkeep())
         if any(counts.values()):
             logger.info("upkeep: %s", counts)
         self.refresh_digests()

@@ -437,3 +437,34 @@ def m011_review_policies(db: Database) -> None:
         not_null={"team_id", "user_id", "delegate_id", "starts", "ends"},
     )
     db["review_delegations"].create_index(["team_id", "user_id"])
+
+
+@migrations()
+def m012_workflow_executions(db: Database) -> None:
+    # one row per run of an orgbot step in a Slack workflow (Workflow Builder custom steps),
+    # keyed by Slack's function_execution_id: the step is completed or failed once, also
+    # across a restart (`slackbot/workflows/`)
+    db["workflow_executions"].create(
+        {
+            "execution_id": str,
+            "team_id": str,
+            "callback_id": str,  # which step: compare_roles, start_org_proposal, ...
+            "inputs": str,  # JSON, as Slack sent them
+            "token": str,  # the execution's bot_access_token: valid while the step runs
+            "status": str,  # running | finishing (outcome decided) | completed | failed
+            "outputs": str,  # JSON, once the step succeeded
+            "error": str,  # the words for the workflow, once it failed
+            "person_id": str,  # start_org_proposal: who is asked to propose
+            "proposal_id": int,  # the proposal created (start) or waited for (wait)
+            "dm_channel": str,
+            "dm_ts": str,
+            "deadline_at": str,  # start_org_proposal: failed by the scheduler after this
+            "sending_since": str,  # a process is telling Slack (a lease against doing it twice)
+            "last_error": str,  # what Slack answered last, when it was not ok
+            "created_at": str,
+            "finished_at": str,
+        },
+        pk="execution_id",
+        not_null={"execution_id", "team_id", "callback_id", "status", "created_at"},
+    )
+    db["workflow_executions"].create_index(["status", "callback_id"])

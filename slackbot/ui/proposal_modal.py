@@ -47,6 +47,8 @@ def proposal_modal(
     today: date | None = None,
     policies: Sequence[tuple[str, str]] = (),
     default_policy: str = "",
+    reviewers: tuple[str, ...] = (),
+    step: str | None = None,
 ) -> dict[str, Any]:
     """The form. With `proposal`, it edits that proposal, pre-filled with its current version.
     `today` (the workspace's date) leaves out an effective date that has passed.
@@ -55,9 +57,12 @@ def proposal_modal(
         policies: the workspace's review policies (name, stages in words); the author
             picks one, or the default, for a new proposal.
         default_policy: the name of the workspace's default policy.
+        reviewers: reviewers to start with (a workflow step gives them).
+        step: the workflow step (its execution id) that asked for this proposal; closing
+            the form then tells orgbot (`notify_on_close`), which ends that step.
     """
     editing = proposal is not None
-    reviewers = list(proposal.reviewers) if proposal else []
+    reviewers = list(proposal.reviewers) if proposal else list(reviewers)[:MAX_REVIEWERS]
     blocks: list[Block] = []
     if note:
         blocks.append(context(note))
@@ -154,7 +159,7 @@ def proposal_modal(
         )
     # the org version the author sees now: what the proposal is written against
     metadata = ProposalFormMetadata(
-        base=base_org_version, proposal_id=proposal.id if proposal else None
+        base=base_org_version, proposal_id=proposal.id if proposal else None, step=step
     )
     return modal(
         f"Edit proposal #{proposal.number}" if proposal else "New org proposal",
@@ -163,6 +168,7 @@ def proposal_modal(
         submit="Save" if editing else "Submit",
         close="Cancel",
         private_metadata=metadata.dumps(),
+        notify_on_close=step is not None,
     )
 
 
