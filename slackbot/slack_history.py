@@ -26,15 +26,16 @@ Found = tuple[str, str] | bool | None
 def find_posted(
     client: WebClient,
     channel: str,
-    event_type: str,
+    event_type: str | tuple[str, ...],
     payload: dict[str, Any],
     *,
     oldest: datetime | None = None,
     thread_ts: str | None = None,
 ) -> Found:
     """Look in `channel` (a user id means the DM with them), or in the thread under
-    `thread_ts` there, for a message whose metadata has `event_type` and every item of
-    `payload`."""
+    `thread_ts` there, for a message whose metadata has `event_type` (or one of them) and
+    every item of `payload`."""
+    types = (event_type,) if isinstance(event_type, str) else event_type
     try:
         if channel.startswith(("U", "W")):
             channel = client.conversations_open(users=channel)["channel"]["id"]
@@ -51,7 +52,7 @@ def find_posted(
     for message in history.get("messages", []):
         metadata = message.get("metadata") or {}
         found = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == event_type and all(
+        if metadata.get("event_type") in types and all(
             found.get(k) == v for k, v in payload.items()
         ):
             return channel, message["ts"]

@@ -289,10 +289,13 @@ def test_all_approvals_approve_and_make_it_the_current_org(fake, bot):
     assert "This is the current org chart (version 1)" in text
     assert not any(b.get("block_id", "").startswith("review_") for b in updated["blocks"])
     replies = fake.ws.replies("C0ORGDES02", card["ts"])
-    fake.wait_for("chat.postMessage", 7)
+    fake.wait_for("chat.postMessage", 8)
     replies = fake.ws.replies("C0ORGDES02", card["ts"])
-    assert ["approved version 1" in r["text"] for r in replies] == [True, True]
-    assert "Proposal #1 is approved" in replies[-1]["text"]
+    decisions = [r for r in replies if "approved version" in r["text"]]
+    assert [r["text"].count("approved version 1") for r in decisions] == [1, 1]
+    assert "Proposal #1 is approved" in decisions[-1]["text"]
+    # then a reply of its own says the org chart changed (orgbot_org_changed, docs/events.md)
+    assert "Proposal #1 is now the current org chart (version 1)" in replies[-1]["text"]
     author_dms = [text_of(m["blocks"]) for m in fake.dms("dana")]
     assert any(
         "@sam approved your proposal #1" in t and "It is now approved" in t for t in author_dms

@@ -34,14 +34,17 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.proposals import events
 from slackbot.proposals.model import (
     APPROVE,
+    APPROVED,
     COMMENTED,
     CREATED,
     EDITED,
     NOT_APPLIED,
     OPEN_STATUSES,
     REJECT,
+    REJECTED,
     REQUEST_CHANGES,
     TOOK_EFFECT,
     NotFound,
@@ -386,16 +389,47 @@ class ProposalMessenger:
                 self.request_redraw(proposal)
 
     def reply(self, outcome: Outcome) -> None:
+        """The thread reply about a change; a decision that settles the proposal carries
+        `orgbot_proposal_decided`, and a change of the current org chart follows in a reply
+        of its own with `orgbot_org_changed` (docs/events.md)."""
         p = outcome.proposal
         if not p.message_ts:
             return
+        message = {"thread_ts": p.message_ts, **ui.outcome_reply(outcome)}
+        if outcome.status_changed and p.status in (APPROVED, REJECTED):
+            org_version = outcome.org_version.version if outcome.org_version else None
+            message["metadata"] = events.proposal_decided(
+                team_id=p.team_id,
+                proposal_number=p.number,
+                status=p.status,
+                decided_by=outcome.actor_id,
+                org_version=org_version,
+            )
         self._send(
             f"reply:{p.team_id}:{p.id}:{outcome_tag(outcome)}",
             p,
             target=p.channel_id,
-            message={"thread_ts": p.message_ts, **ui.outcome_reply(outcome)},
+            message=message,
             kind=REPLY,
         )
+        if outcome.org_version is not None:
+            version = outcome.org_version
+            self._send(
+                f"org-changed:{p.team_id}:v{version.version}",
+                p,
+                target=p.channel_id,
+                message={
+                    "thread_ts": p.message_ts,
+                    **ui.org_changed_reply(p, version.version),
+                    "metadata": events.org_changed(
+                        team_id=p.team_id,
+                        proposal_number=p.number,
+                        org_version=version.version,
+                        effective_date=getattr(version, "effective_date", None),
+                    ),
+                },
+                kind=REPLY,
+            )
 
     # DMs --------------------------------------------------------------------------------
 

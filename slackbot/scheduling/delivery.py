@@ -40,6 +40,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from slackbot.proposals.events import PUBLIC_EVENTS
 from slackbot.slack_errors import error_code
 from slackbot.slack_history import Found, find_posted, outcome_uncertain
 from slackbot.store import Store
@@ -67,6 +68,9 @@ BACKOFF = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 METADATA_EVENT = "orgbot_delivery"
+# a message may carry one of orgbot's public events instead (`proposals/events.py`): its
+# payload then holds the key too, so history is searched for all of them
+ORGBOT_EVENTS = (METADATA_EVENT, *PUBLIC_EVENTS)
 # kinds that are not posts: redoing one cannot double anything (card redraws with
 # chat.update; announcements, whose messages each have their own key)
 REPEATABLE_KINDS = ("redraw", "announce")
@@ -414,7 +418,15 @@ class Outgoing:
     keep: bool = False  # store the message with the claim (it cannot be rebuilt later)
 
 
-def metadata_for(key: str) -> dict[str, Any]:
+def metadata_for(key: str, message: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The metadata a delivery is posted with: its key, under orgbot's own event type, or
+    under the public event the message carries (`message["metadata"]`), beside its fields."""
+    public = (message or {}).get("metadata")
+    if public:
+        return {
+            "event_type": public["event_type"],
+            "event_payload": {**public["event_payload"], "key": key},
+        }
     return {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
 
 
@@ -458,8 +470,9 @@ class Sender:
 
     def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
         try:
+            body = {k: v for k, v in message.items() if k != "metadata"}
             result = self.client.chat_postMessage(
-                channel=target, metadata=metadata_for(key), **message
+                channel=target, metadata=metadata_for(key, message), **body
             )
         except (SlackApiError, OSError) as error:
             return self.deliveries.mark_failed(
@@ -568,7 +581,7 @@ class Sender:
         return find_posted(
             self.client,
             channel,
-            METADATA_EVENT,
+            ORGBOT_EVENTS,
             {"key": delivery.key},
             oldest=None if thread_ts else oldest,
             thread_ts=thread_ts,

@@ -469,9 +469,8 @@ def outcome_reply(outcome: Outcome) -> dict[str, Any]:
         text = f"{who}: {outcome.kind}"
     if outcome.status_changed and p.status in (APPROVED, REJECTED):
         text += f"\n*Proposal #{p.number} is {p.status_words}.*"
-        if outcome.org_version:
-            text += f" It is now the current org chart (version {outcome.org_version.version})."
-        elif p.awaiting_effect and p.effective_on:
+        # a change of the current org chart follows in a reply of its own (org_changed_reply)
+        if not outcome.org_version and p.awaiting_effect and p.effective_on:
             text += (
                 f" It becomes the current org chart on {long_day(p.effective_on)}; "
                 "until then nothing changes."
@@ -527,6 +526,16 @@ def effect_author_dm(outcome: Outcome, *, current_version: int, link: str | None
             f":calendar: Your proposal {name}{where} took effect on {when_text}: it is now the "
             f"current org chart (version {version})."
         )
+    return message(_plain(text), [section(text)])
+
+
+def org_changed_reply(proposal: Proposal, org_version: int) -> dict[str, Any]:
+    """The thread reply that says the current org chart changed (it carries the
+    `orgbot_org_changed` event for other apps)."""
+    text = (
+        f":card_index_dividers: Proposal #{proposal.number} is now the current org chart "
+        f"(version {org_version})."
+    )
     return message(_plain(text), [section(text)])
 
 
