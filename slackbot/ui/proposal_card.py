@@ -533,8 +533,7 @@ def org_changed_reply(proposal: Proposal, org_version: int) -> dict[str, Any]:
     """The thread reply that says the current org chart changed (it carries the
     `orgbot_org_changed` event for other apps)."""
     text = (
-        f":card_index_dividers: Proposal #{proposal.number} is now the current org chart "
-        f"(version {org_version})."
+        f":tada: Proposal #{proposal.number} is now the current org chart (version {org_version})."
     )
     return message(_plain(text), [section(text)])
 
