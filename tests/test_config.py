@@ -72,3 +72,15 @@ def test_socket_mode_needs_no_signing_secret():
     Config.from_env(
         {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, dotenv=None
     ).require_run()
+
+
+def test_the_workflow_step_timeout():
+    assert Config.from_env({}, dotenv=None).step_timeout_hours == 72
+    config = Config.from_env({"ORGBOT_STEP_TIMEOUT_HOURS": "24"}, dotenv=None)
+    assert config.step_timeout_hours == 24
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "721"])
+def test_a_bad_workflow_step_timeout_is_named(value):
+    with pytest.raises(ConfigError, match="ORGBOT_STEP_TIMEOUT_HOURS must be a number of hours"):
+        Config.from_env({"ORGBOT_STEP_TIMEOUT_HOURS": value}, dotenv=None)

@@ -279,3 +279,43 @@ def test_wait_for_a_decision_survives_a_restart_and_completes_on_the_decision(
         only_one_completion(run)
     finally:
         again.close()
+
+
+# exactly once, when Slack's answer is lost ------------------------------------------------------
+
+
+def test_a_completion_slack_refused_for_now_is_sent_again_by_the_upkeep(fake, bot):
+    fake.fail("functions.completeSuccess", "internal_error")
+    step, _ = fake.run_step(ids.COMPARE_ROLES_STEP, {"role_1": "COO", "role_2": "CFO"})
+    fake.wait_for("functions.completeSuccess")
+    assert fake.execution(step).status == "running"
+    row = eventually(
+        lambda: (
+            bot.services.store.db["workflow_executions"].get(step)["last_error"]
+            and bot.services.store.db["workflow_executions"].get(step)
+        )
+    )
+    assert row["status"] == "finishing" and row["last_error"] == "internal_error"
+    bot.scheduler.upkeep()
+    run = fake.wait_for_step(step)
+    assert run.status == "completed"
+    only_one_completion(run)
+    assert bot.services.store.db["workflow_executions"].get(step)["status"] == "completed"
+
+
+def test_a_completion_whose_answer_was_lost_is_not_repeated(fake, bot):
+    # Slack completes the step, but the connection drops before orgbot hears it
+    fake.after_call("functions.completeError", "drop")
+    step, _ = fake.run_step(ids.COMPARE_ROLES_STEP, {"role_1": "COO"})
+    run = fake.wait_for_step(step)
+    assert run.status == "failed"
+    eventually(
+        lambda: bot.services.store.db["workflow_executions"].get(step)["last_error"] is not None
+    )
+    bot.scheduler.upkeep()  # tries again: Slack says it is settled, and so is the row
+    row = bot.services.store.db["workflow_executions"].get(step)
+    assert row["status"] == "failed" and row["last_error"] == "execution_not_in_running_state"
+    bot.scheduler.upkeep()
+    assert [c for c in fake.execution(step).completions if "error" not in c] == [
+        {"method": "completeError", "message": run.error}
+    ]

@@ -82,3 +82,9 @@ def test_orgbot_run_uses_socket_mode_when_the_app_token_is_set(fake, tmp_path):
         output = proc.communicate(timeout=20)[0]
     assert proc.returncode == 0, output
     assert "Socket Mode" in output and "orgbot stopped" in output and "Traceback" not in output
+
+
+def test_a_workflow_step_over_socket_mode(fake, socket_bot):
+    step, _ = fake.run_step(ids.COMPARE_ROLES_STEP, {"role_1": "COO", "role_2": "CFO"})
+    run = fake.wait_for_step(step)
+    assert run.status == "completed" and run.outputs["verdict"]
