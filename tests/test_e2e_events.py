@@ -102,3 +102,27 @@ def test_a_public_event_is_found_again_after_a_crash_not_posted_twice(fake, serv
         )
     assert sender.reconcile()["found"] == 1
     assert len(fake.calls_to("chat.postMessage")) == 1
+
+
+def test_a_proposal_that_takes_effect_later_posts_org_changed_on_its_date(fake, bot, clock):
+    from datetime import UTC, datetime
+
+    from tests.test_e2e_effective_dates import approved_for_march, in_berlin
+
+    in_berlin(bot, fake)
+    card = approved_for_march(fake, bot)
+    decided = eventually(lambda: metadata_of(fake, card, events.PROPOSAL_DECIDED))
+    assert decided[0]["status"] == "approved" and "org_version" not in decided[0]
+    assert metadata_of(fake, card, events.ORG_CHANGED) == []
+    clock.set(datetime(2027, 2, 28, 23, 0, tzinfo=UTC))  # midnight in Berlin, 1 March
+    bot.scheduler.upkeep()
+    changed = eventually(lambda: metadata_of(fake, card, events.ORG_CHANGED))
+    assert changed == [
+        {
+            "team_id": fake.ws.team_id,
+            "proposal_number": 1,
+            "org_version": 1,
+            "effective_date": "2027-03-01",
+            "key": changed[0]["key"],
+        }
+    ]

@@ -425,7 +425,7 @@ class ProposalMessenger:
                         team_id=p.team_id,
                         proposal_number=p.number,
                         org_version=version.version,
-                        effective_date=getattr(version, "effective_date", None),
+                        effective_date=version.effective_on,
                     ),
                 },
                 kind=REPLY,
@@ -618,6 +618,14 @@ class ProposalMessenger:
         version = current.version if current else 0
         link = self.permalink(p)
         note = ui.effect_announcement(outcome, current_version=version)
+        if outcome.kind == TOOK_EFFECT and outcome.org_version is not None:
+            # the org chart changed today: other apps hear it (docs/events.md)
+            note["metadata"] = events.org_changed(
+                team_id=p.team_id,
+                proposal_number=p.number,
+                org_version=outcome.org_version.version,
+                effective_date=p.effective_on or outcome.org_version.effective_on,
+            )
         thread = {"thread_ts": p.message_ts, "reply_broadcast": True} if p.message_ts else {}
         self._send(
             f"effect:{p.team_id}:{p.id}:{tag}",
