@@ -50,7 +50,13 @@ def test_an_approval_posts_decided_and_org_changed(fake, bot):
         }
     ]
     assert changed == [
-        {"team_id": team, "proposal_number": 1, "org_version": 1, "key": changed[0]["key"]}
+        {
+            "team_id": team,
+            "proposal_number": 1,
+            "org_version": 1,
+            "effective_date": "2026-11-25",  # approved today: in effect today
+            "key": changed[0]["key"],
+        }
     ]
     # what another app sees through the Web API, with include_all_metadata
     history = make_client(bot.config).conversations_replies(
