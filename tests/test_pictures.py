@@ -240,3 +240,37 @@ def test_an_empty_structure_draws_an_empty_chart():
     width, height = png_size(render_png(Structure()))
     assert width > 0 and height > 0
     assert "0 positions · 0 seats" in svg_texts(render_svg(Structure()))
+
+
+def test_broken_structures_still_draw():
+    """Nothing the store could hold makes the renderer fail: a manager that is not in the
+    structure, a loop, a position reporting to itself, a key listed twice."""
+    structure = Structure(
+        (
+            position(title="CEO", key="ceo"),
+            position(title="Orphan", key="orphan", reports_to="gone"),
+            position(title="Loop A", key="a", reports_to="b"),
+            position(title="Loop B", key="b", reports_to="a"),
+            position(title="Self", key="self", reports_to="self"),
+            position(title="Twice", key="twice", reports_to="ceo"),
+            position(title="Twice again", key="twice", reports_to="ceo"),
+            position(title="Dotted nowhere", key="d", reports_to="ceo", dotted=("gone", "d")),
+        )
+    )
+    chart = build_chart(structure)
+    titles = {b.title for b in chart.boxes.values()}
+    assert {"CEO", "Orphan", "Self", "Twice"} <= titles and titles & {"Loop A", "Loop B"}
+    assert "Twice again" not in titles  # a key is one box: its first listing
+    assert chart.dotted == []
+    png_size(render_png(structure))
+    svg_texts(render_svg(structure, before=structure))
+
+
+def test_pictures_drawn_from_several_threads_at_once_are_all_whole():
+    from concurrent.futures import ThreadPoolExecutor
+
+    structure = sample_org(120)
+    alone = render_png(structure, names=sample_names)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: render_png(structure, names=sample_names), range(8)))
+    assert all(r == alone for r in results)

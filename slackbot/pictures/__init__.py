@@ -12,6 +12,7 @@ tree layout), `render.py` how it is drawn (Pillow for PNG, plain text for SVG).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from slackbot.org.structure import Structure
@@ -19,6 +20,11 @@ from slackbot.pictures.chart import build_chart, clean
 from slackbot.pictures.render import MAX_HEIGHT, MAX_WIDTH, scene, to_png, to_svg
 
 __all__ = ["MAX_HEIGHT", "MAX_WIDTH", "render_png", "render_svg"]
+
+
+# FreeType faces are not safe to use from two threads at once, and the app draws from its
+# worker pools: one picture at a time (a large one takes a few hundred ms)
+_DRAWING = threading.Lock()
 
 
 def _scene(structure, before, names, title):
@@ -46,7 +52,8 @@ def render_png(
     Never raises for the text in a structure: any script or emoji draws (glyphs the
     bundled font lacks as boxes).
     """
-    return to_png(_scene(structure, before, names, title))
+    with _DRAWING:
+        return to_png(_scene(structure, before, names, title))
 
 
 def render_svg(
@@ -57,4 +64,5 @@ def render_svg(
     title: str | None = None,
 ) -> str:
     """The same picture as `render_png`, as an SVG document (all text escaped)."""
-    return to_svg(_scene(structure, before, names, title))
+    with _DRAWING:
+        return to_svg(_scene(structure, before, names, title))

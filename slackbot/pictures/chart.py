@@ -136,7 +136,10 @@ def build_chart(
 ) -> Chart:
     """The chart of `structure`; with `before`, marked against it (removed positions are
     shown where they were, under their old manager when it is still there)."""
-    positions = list(structure.positions)
+    first: dict[str, Position] = {}
+    for p in structure.positions:
+        first.setdefault(p.key, p)  # a key is one box (its first listing), whatever is stored
+    positions = list(first.values())
     keys = {p.key for p in positions}
     marks: dict[str, str] = {}
     notes: dict[str, list[str]] = {}
@@ -161,7 +164,7 @@ def build_chart(
                 marks[p.key] = CHANGED
             if changes:
                 notes[p.key] = changes
-        for p in before.positions:
+        for p in old.values():
             if p.key in keys:
                 continue
             marks[p.key] = REMOVED
@@ -310,7 +313,7 @@ def build_chart(
         if p.key not in ids:
             continue
         for manager in p.dotted:
-            if manager in ids and manager != parent.get(p.key):
+            if manager in ids and manager not in (p.key, parent.get(p.key)):
                 chart.dotted.append((ids[manager], ids[p.key]))
 
     current_positions = structure.positions
