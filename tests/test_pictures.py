@@ -274,3 +274,20 @@ def test_pictures_drawn_from_several_threads_at_once_are_all_whole():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: render_png(structure, names=sample_names), range(8)))
     assert all(r == alone for r in results)
+
+
+def test_without_the_bundled_font_pillows_own_stands_in(monkeypatch):
+    from slackbot.pictures import render
+
+    monkeypatch.setattr(render, "FONT_FILES", {False: "missing.ttf", True: "missing.ttf"})
+    render.font.cache_clear()
+    render._width.cache_clear()
+    try:
+        assert "DejaVu" not in str(render.font(13).getname())
+        structure = org(("CEO", None), ("运营总监 😀", "CEO"))
+        png_size(render_png(structure))
+    finally:
+        monkeypatch.undo()
+        render.font.cache_clear()
+        render._width.cache_clear()
+    assert "DejaVu" in str(render.font(13).getname())
