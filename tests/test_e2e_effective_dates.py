@@ -162,3 +162,30 @@ def test_an_org_changed_before_the_date_goes_back_to_the_author(fake, bot, clock
     p = bot.services.proposals.get(fake.ws.team_id, 1)
     assert p.status == "changes_requested"
     assert bot.services.proposals.current_org(fake.ws.team_id).version == 1  # the CFO stays
+
+
+def test_an_org_with_people_open_roles_and_dotted_lines_takes_effect_on_its_date(fake, bot, clock):
+    """The issue's whole path: holders, an open seat, a hire and a dotted line, shown on the
+    card with their shape, approved with a later date, current on that date."""
+    from tests.test_e2e_org_people import STRUCTURE
+
+    card = propose(fake, **{ids.STRUCTURE_BLOCK: STRUCTURE, ids.EFFECTIVE_BLOCK: EFFECTIVE})
+    text = text_of(card["blocks"])
+    assert "takes effect Mon 1 Mar 2027" in text
+    assert "Operations Manager ×3 · 1 open" in text and "Data Analyst · to hire" in text
+    assert "Head of Data · @priya ┄ dotted to COO" in text
+    assert "Spans and layers: 4 layers" in text and "9 seats · 7 filled · 2 vacant" in text
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    eventually(lambda: fake.ws.replies(CHANNEL, card["ts"]))
+    fake.click("sam", card, ids.APPROVE, value="1:1")
+    eventually(lambda: "Approved, effective 1 March 2027" in text_of(card_in(fake)["blocks"]))
+    assert bot.services.proposals.current_org(fake.ws.team_id) is None
+
+    clock.set(datetime(2027, 3, 1, 0, 0, tzinfo=UTC))  # the workspace keeps UTC
+    bot.scheduler.upkeep()
+    current = bot.services.proposals.current_org(fake.ws.team_id)
+    assert current.version == 1 and str(current.effective_on) == EFFECTIVE
+    shown = text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
+    assert "Operations Director · @dana" in shown and "┄ dotted to COO" in shown
+    assert "Data Analyst · to hire" in shown and "in effect since Mon 1 Mar 2027" in shown
+    eventually(lambda: effect_posts(fake, card)[0] and effect_posts(fake, card)[1])
