@@ -67,6 +67,7 @@ class Draft:
     channel_id: str
     effective_on: date | None = None  # None: takes effect on approval
     policy_name: str | None = None  # None: the workspace's default policy
+    branch_root: str | None = None  # the key of the branch it edits; None: the whole org
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ class Proposal:
     policy_carried: int = 0  # stages passed on an earlier version (a policy that resumes)
     stage_started_at: datetime | None = None
     review: Any = None  # policies.evaluate.Evaluation: where it stands in its policy
+    branch_root: str | None = None  # the key of the branch it edits; None: the whole org
 
     @property
     def is_open(self) -> bool:
@@ -187,6 +189,7 @@ class OrgVersion:
     structure: Structure
     approved_at: datetime
     effective_on: date | None = None  # None in rows written before effective dates
+    imported_by: str | None = None  # an import (CSV) rather than a proposal: who loaded it
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from slackbot.org.branch import org_after
 from slackbot.org.structure import Structure
 from slackbot.policies.model import DEFAULT_POLICY, Policy
 from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
@@ -86,6 +87,7 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
         stage_notes=tuple(json.loads(row["stage_notes"])) if row.get("stage_notes") else (),
         policy_carried=row.get("policy_carried") or 0,
         stage_started_at=parse_time(row.get("stage_started_at")),
+        branch_root=row.get("branch_root"),
     )
     return replace(proposal, review=review_of(db, proposal))
 
@@ -113,11 +115,13 @@ def review_of(db: Database, proposal: Proposal):
         else None
     )
     before = base.structure if base else Structure()
+    # a branch proposal changes only its branch: the facts are about the whole org after it
+    after = org_after(before, proposal.structure, branch_root=proposal.branch_root)
     branch_keys = {}
     for stage in proposal.policy.stages:
         if stage.condition is not None and stage.condition.key:
             name = stage.condition.key
-            key = position_key(before, name) or position_key(proposal.structure, name)
+            key = position_key(before, name) or position_key(after, name)
             if key:
                 branch_keys[name] = key
     return evaluate(
@@ -126,7 +130,7 @@ def review_of(db: Database, proposal: Proposal):
         # "takes effect within N days" counts from the day the version was written
         facts=change_facts(
             before,
-            proposal.structure,
+            after,
             effective=proposal.effective_on,
             today=proposal.updated_at.date(),
         ),
@@ -364,6 +368,7 @@ def _org_version_from_row(row: dict[str, Any]) -> OrgVersion:
         structure=Structure.from_json(row["structure"]),
         approved_at=datetime.fromisoformat(row["approved_at"]),
         effective_on=parse_date(row.get("effective_on")),
+        imported_by=row.get("imported_by"),
     )
 
 
@@ -385,11 +390,11 @@ def add_org_version(
     at: datetime,
     *,
     effective_on: date | None = None,
+    imported_by: str | None = None,
 ) -> OrgVersion:
-    """The next org version; made by `proposal_id` (recorded on the proposal too), in
-    effect from `effective_on` (the workspace's date)."""
-    previous = current_org(db, team_id)
-    version = (previous.version if previous else 0) + 1
+    """The next org version; made by `proposal_id` (recorded on the proposal too) or
+    imported (`imported_by`), in effect from `effective_on` (the workspace's date)."""
+    version = current_org_version(db, team_id) + 1
     db["org_versions"].insert(
         {
             "team_id": team_id,
@@ -398,11 +403,12 @@ def add_org_version(
             "structure": structure.to_json(),
             "approved_at": iso(at),
             "effective_on": effective_on.isoformat() if effective_on else None,
+            "imported_by": imported_by,
         }
     )
     if proposal_id is not None:
         db["proposals"].update(proposal_id, {"org_version": version})
-    return OrgVersion(team_id, version, proposal_id, structure, at, effective_on)
+    return OrgVersion(team_id, version, proposal_id, structure, at, effective_on, imported_by)
 
 
 def org_versions(db: Database, team_id: str, *, limit: int, offset: int = 0) -> list[OrgVersion]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from slackbot.clock import Clock
+from slackbot.org.branch import apply_proposal
 from slackbot.org.structure import Structure
 from slackbot.policies import repository as policy_repo
 from slackbot.policies.evaluate import Directory, resolve, rule_met_by
@@ -245,6 +246,7 @@ class ProposalService:
                         "structure": draft.structure.to_json(),
                         "version": 1,
                         "base_org_version": base,
+                        "branch_root": draft.branch_root,
                         "author_id": author_id,
                         "channel_id": draft.channel_id,
                         "status": IN_REVIEW,
@@ -338,6 +340,7 @@ class ProposalService:
                     "structure": draft.structure.to_json(),
                     "version": version,
                     "base_org_version": base,
+                    "branch_root": draft.branch_root,
                     "status": IN_REVIEW,
                     "review_by": draft.review_by.isoformat(),
                     "effective_on": _iso_date(draft.effective_on),
@@ -581,8 +584,20 @@ class ProposalService:
 
     def structure_after(self, db, proposal: Proposal) -> Structure:
         """The current org once `proposal` takes effect (the one place that says WHAT
-        the new structure is; approval and the effective date both come here)."""
-        return proposal.structure
+        the new structure is; approval and the effective date both come here): its
+        structure, or, for a branch proposal, the current org with that branch replaced
+        (`apply_proposal`).
+
+        Raises:
+            BranchError: the branch cannot be applied; callers check first that the org is
+                still the version the proposal was written against, so it can be.
+        """
+        current = repo.current_org(db, proposal.team_id)
+        return apply_proposal(
+            current.structure if current else Structure(),
+            proposal.structure,
+            branch_root=proposal.branch_root,
+        )
 
     def check_author(self, proposal: Proposal, user_id: str, verb: str, done: str) -> None:
         """Raises NotAllowed (not the author) or Closed: what only the author may do
@@ -884,6 +899,7 @@ class ProposalService:
                 "effective_on": _iso_date(draft.effective_on),
                 "reviewers": json.dumps(list(draft.reviewers)),
                 "base_org_version": base_org_version,
+                "branch_root": draft.branch_root,
                 "created_by": user_id,
                 "created_at": repo.iso(now),
             }

@@ -468,3 +468,14 @@ def m012_workflow_executions(db: Database) -> None:
         not_null={"execution_id", "team_id", "callback_id", "status", "created_at"},
     )
     db["workflow_executions"].create_index(["status", "callback_id"])
+
+
+@migrations()
+def m013_proposal_branches(db: Database) -> None:
+    # a proposal may edit one branch of the current org: the key of the branch's top
+    # position (slackbot/org/branch.py); null: the proposal is the whole org
+    db["proposals"].add_column("branch_root", str)
+    db["proposal_versions"].add_column("branch_root", str)
+    # an org version loaded from a CSV (`orgbot org import`, the Slack import modal) has
+    # no proposal: who imported it, e.g. `cli:alice` or a Slack user id
+    db["org_versions"].add_column("imported_by", str)

@@ -9,8 +9,9 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
+from slackbot.org.branch import branch_changes
 from slackbot.org.shape import Guardrails, shape
-from slackbot.org.structure import SEAT_WORDS, Change, Structure, diff
+from slackbot.org.structure import SEAT_WORDS, Change, Structure
 from slackbot.proposals.model import (
     APPROVE,
     APPROVED,
@@ -178,7 +179,13 @@ def changes_section(
         return [
             section(f"*What changes*\nThis is the current org chart (version {current.version}).")
         ]
-    changes = diff(current.structure, proposal.structure)
+    changes = branch_changes(
+        current.structure, proposal.structure, branch_root=proposal.branch_root
+    )
+    where = "against the current org"
+    root = current.structure.by_key.get(proposal.branch_root or "")
+    if root is not None:
+        where = f"in the {escape(root.title)} branch of the current org"
     stale: list[Block] = []
     if proposal.awaiting_effect and proposal.base_org_version != current.version:
         assert proposal.effective_on is not None
@@ -210,7 +217,7 @@ def changes_section(
             )
         ]
     return stale + long_sections(
-        f"*What changes against the current org (version {current.version})*\n"
+        f"*What changes {where} (version {current.version})*\n"
         + bullets(change_lines(changes, names))
     )
 
