@@ -303,6 +303,93 @@ def _policies_import(args: argparse.Namespace) -> int:
         f"imported {len(stored)} polic(ies) for {args.team}: "
         + ", ".join(f"{p.name} (version {p.version})" for p in stored)
     )
+
+
+def cmd_org(args: argparse.Namespace) -> int:
+    """The current org as CSV: import (a dry run unless --apply) and export."""
+    if getattr(args, "org_action", None) == "import":
+        return _org_import(args)
+    if getattr(args, "org_action", None) == "export":
+        return _org_export(args)
+    print("Say what to do: `orgbot org import FILE.csv --team T` or `orgbot org export --team T`.")
+    return 2
+
+
+def _org_import(args: argparse.Namespace) -> int:
+    """Read the file, list every problem with its line (nothing changes), or say what the
+    import would change; with --apply, store it as the workspace's next org version."""
+    import getpass
+    from datetime import UTC, datetime
+
+    from roles import load_catalog
+    from slackbot.org.emails import LookupFailed, SlackPeople
+    from slackbot.org.importing import import_org, plan_import
+    from slackbot.workspace_roles import CatalogProvider
+
+    if args.apply and args.dry_run:
+        raise ConfigError("--apply and --dry-run: choose one (without either it is a dry run)")
+    text = _read_text(args.file)
+    config = Config.from_env()
+    store = _open_store(config, create=False)
+    try:
+        catalog = CatalogProvider(store, load_catalog()).catalog_for(args.team)
+        people = None
+        if config.bot_token:
+            from slackbot.app import make_client
+
+            people = SlackPeople(make_client(config))
+        try:
+            plan = plan_import(store, args.team, text, catalog=catalog, people=people)
+        except LookupFailed as error:
+            raise ConfigError(f"looking up holders: {error}") from None
+        print(f"{args.file}: " + "\n".join(plan.summary()))
+        if not plan.ok:
+            return 1
+        if people is None and any(
+            getattr(p, "holders", ()) for p in plan.result.structure.positions
+        ):
+            print("Holders' user ids were not checked: SLACK_BOT_TOKEN is not set.")
+        if not args.apply:
+            print(
+                "Nothing was imported (a dry run). To import it: "
+                f"orgbot org import {args.file} --team {args.team} --apply"
+            )
+            return 0
+        version = import_org(
+            store,
+            args.team,
+            plan.result.structure,
+            by=args.by or f"cli:{getpass.getuser()}",
+            now=datetime.now(UTC),
+        )
+    finally:
+        store.close()
+    print(f"Imported as version {version.version} of {args.team}'s org.")
+    return 0
+
+
+def _org_export(args: argparse.Namespace) -> int:
+    """The current org as the CSV `orgbot org import` reads back."""
+    from slackbot.org.table import write_org_table
+    from slackbot.proposals import repository as repo
+
+    store = _open_store(Config.from_env(), create=False)
+    try:
+        current = repo.current_org(store.db, args.team)
+    finally:
+        store.close()
+    if current is None:
+        print(
+            f"orgbot: {args.team} has no current org yet (approve a proposal or import one).",
+            file=sys.stderr,
+        )
+        return 1
+    if _write_output(write_org_table(current.structure), args.file):
+        print(
+            f"wrote {len(current.structure):,} positions (version {current.version}) to "
+            f"{args.file}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -614,6 +701,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
     q.add_argument("--output", "-o", help="write to this file instead of standard output")
+    p = add("org", cmd_org, "import and export a workspace's current org as CSV")
+    actions = p.add_subparsers(dest="org_action", metavar="ACTION")
+    q = actions.add_parser(
+        "import",
+        help="check a CSV of the org (a dry run), and with --apply make it the current org",
+        description="List every problem with its line and change nothing; or, with no "
+        "problem, say what would change. --apply stores it as one new org version.",
+    )
+    q.add_argument("file", metavar="FILE.csv")
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
+    q.add_argument("--apply", action="store_true", help="import it (default: a dry run)")
+    q.add_argument("--dry-run", action="store_true", help="only check (the default)")
+    q.add_argument("--by", help="who imported it (default: cli:<your user name>)")
+    q = actions.add_parser(
+        "export",
+        help="write the current org as the CSV `orgbot org import` reads back",
+    )
+    q.add_argument("file", nargs="?", metavar="FILE.csv", help="default: standard output")
+    q.add_argument("--team", required=True, metavar="T", help="the workspace's team id")
     p = add("manifest", cmd_manifest, "print app.yaml with the Request URLs filled in")
     group = p.add_mutually_exclusive_group()
     group.add_argument(

@@ -316,10 +316,22 @@ class WebApi(FilesApi):
         cursor = (
             base64.b64encode(f"user:{users[start + limit].id}".encode()).decode() if more else ""
         )
+        emails = "users:read.email" in self.scopes  # Slack shows profile.email only then
         return {
-            "members": [user_json(self.ws, u) for u in page],
+            "members": [user_json(self.ws, u, email=emails) for u in page],
             "response_metadata": {"next_cursor": cursor},
         }
+
+    def m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        """As Slack: an exact address (case-insensitive) of an active person, else
+        `users_not_found` (deactivated people and bots included)."""
+        wanted = str(args.get("email") or "").strip().lower()
+        if not wanted:
+            raise SlackError("invalid_arguments")
+        for user in self.ws.users.values():
+            if not user.deleted and user.address and user.address.lower() == wanted:
+                return {"user": user_json(self.ws, user, email=True)}
+        raise SlackError("users_not_found")
 
     # views -----------------------------------------------------------------------------------
 
@@ -613,7 +625,8 @@ def view_json(ws: Workspace, view: dict[str, Any], **ids: Any) -> dict[str, Any]
     }
 
 
-def user_json(ws: Workspace, user) -> dict[str, Any]:
+def user_json(ws: Workspace, user, *, email: bool = False) -> dict[str, Any]:
+    """A user object as Slack sends it; `email`: with `profile.email` (users:read.email)."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -633,6 +646,7 @@ def user_json(ws: Workspace, user) -> dict[str, Any]:
             "real_name_normalized": user.real_name,
             "display_name_normalized": user.shown_name,
             "team": ws.team_id,
+            **({"email": user.address} if email and user.address else {}),
         },
         "is_admin": user.is_admin,
         "is_owner": user.is_owner,

@@ -31,11 +31,19 @@ class User:
     is_owner: bool = False
     is_bot: bool = False
     display_name: str | None = None  # None: the same as `name`; "" when not set, as in Slack
-    deleted: bool = False
+    deleted: bool = False  # deactivated: users.list still lists them, lookups do not find them
+    email: str = ""  # empty: <name>@example.com (bots have none)
 
     @property
     def shown_name(self) -> str:
         return self.name if self.display_name is None else self.display_name
+
+    @property
+    def address(self) -> str | None:
+        """The email Slack shows (with users:read.email) and finds with users.lookupByEmail."""
+        if self.is_bot:
+            return None
+        return self.email or f"{self.name}@example.com"
 
     @property
     def tz_label(self) -> str:
