@@ -74,7 +74,12 @@ def handle_org_proposal(
             command["trigger_id"],
         )
     else:
-        view = new_proposal_modal(services, context.team_id, channel_id=command.get("channel_id"))
+        view = new_proposal_modal(
+            services,
+            context.team_id,
+            channel_id=command.get("channel_id"),
+            branch_root=answer.branch,
+        )
         open_modal_for(context, command, client, respond, view, again="run /org-proposal again")
 
 
@@ -134,6 +139,7 @@ def handle_proposal_submission(
             # an edit keeps the proposal's policy; the form has no policy field then
             policies = {"": editing_proposal.policy.uses_named_reviewers}
         people = services.members.resolver(context.team_id, client)
+        current = services.proposals.current_org(context.team_id) if metadata.branch else None
         form = read_proposal_form(
             view["state"]["values"],
             catalog=catalog_from(context),
@@ -142,6 +148,8 @@ def handle_proposal_submission(
             fixed_channel=channel,
             people=people,
             policies=policies,
+            branch_root=metadata.branch,
+            current=current.structure if current else None,
         )
         if people.stale:  # an hour old or more: fresh names for the next one
             services.background.submit(services.members.refresh_soon, context.team_id, client)

@@ -211,3 +211,40 @@ def test_approving_a_branch_proposal_changes_only_that_branch_of_the_current_org
     ]
     assert current.by_key[key(current, "Plant Manager")].headcount == 2
     assert service.org_version("T1", 1).imported_by == "cli:test"
+
+
+def test_branches_that_fit_descend_until_a_branch_fits_largest_first():
+    from slackbot.org.branch import branches_that_fit, text_sizes, tree_summary
+
+    org = big_org(directors=3, leads=50)
+    sizes = text_sizes(org)
+    assert sizes["ceo"] == len(org.to_text()) + 1
+    fitting = branches_that_fit(org, None, max_chars=10**6, max_positions=10**6)
+    assert [(p.title, n) for p, n in fitting] == [("CEO", 1 + 3 * 51)]
+    fitting = branches_that_fit(org, "ceo", max_chars=3000, max_positions=60)
+    assert [(p.title, n) for p, n in fitting][:3] == [
+        ("Director 0", 51),
+        ("Director 1", 51),
+        ("Director 2", 51),
+    ]
+    fitting = branches_that_fit(org, "ceo", max_chars=3000, max_positions=40, limit=2)
+    assert [n for _, n in fitting] == [1, 1]  # single leads, when no director fits
+    summary = tree_summary(org, max_chars=200)
+    assert summary == [
+        "CEO",
+        "├─ Director 0  (+50 below)",
+        "├─ Director 1  (+50 below)",
+        "└─ Director 2  (+50 below)",
+    ]
+    assert tree_summary(org, max_chars=10**6) == org.tree_lines()
+
+
+def test_the_form_metadata_carries_the_branch_and_refuses_anything_else():
+    from slackbot.proposals.metadata import BadMetadata, ProposalFormMetadata
+
+    meta = ProposalFormMetadata(base=3, branch="title:team 3 4")
+    assert ProposalFormMetadata.loads(meta.dumps()) == meta
+    assert ProposalFormMetadata.loads('{"base": 1}').branch is None
+    for bad in ('{"branch": 7}', '{"branch": ""}', '{"branch": "' + "x" * 201 + '"}'):
+        with pytest.raises(BadMetadata):
+            ProposalFormMetadata.loads(bad)

@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from slackbot.org.structure import Change, Position, Structure, diff
+from rapidfuzz import fuzz, process
+
+from roles import Catalog
+from slackbot.org.structure import Change, Position, Structure, diff, position_key
 
 
 class BranchError(ValueError):
@@ -199,6 +202,116 @@ def branch_changes(
     if branch_root not in current.by_key:
         return diff(Structure(), proposed)
     return diff(branch_of(current, branch_root), proposed)
+
+
+def find_position(
+    current: Structure, name: str, catalog: Catalog
+) -> tuple[Position | None, list[str]]:
+    """The position `name` names in `current` (its title, or another name of its catalog
+    role), or None and up to three titles it may have meant."""
+    key, _ = position_key(catalog, " ".join(name.split()))
+    found = current.by_key.get(key)
+    if found is not None:
+        return found, []
+    titles = [p.title for p in current.positions]
+    near = process.extract(name, titles, scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    return None, [n[0] for n in near]
+
+
+def text_sizes(structure: Structure) -> dict[str, int]:
+    """For each position, the characters its branch takes as text (`to_text`), counted
+    bottom-up in one pass."""
+    lines = structure.to_text().splitlines()
+    if len(lines) == len(structure.positions):
+        own = {p.key: len(line) + 1 for p, line in zip(structure.positions, lines, strict=True)}
+    else:  # a to_text that is not one line a position: measure each on its own
+        own = {p.key: len(Structure((p,)).to_text()) + 1 for p in structure.positions}
+    index = children_index(structure)
+    sizes: dict[str, int] = {}
+    for key in _bottom_up(structure, index):
+        sizes[key] = own[key] + sum(sizes[c.key] for c in index.get(key, ()))
+    return sizes
+
+
+def _bottom_up(structure: Structure, index: dict[str | None, list[Position]]) -> list[str]:
+    """Every key, each after all of its reports (children before managers)."""
+    order: list[str] = []
+    stack = [p.key for p in index.get(None, ())]
+    while stack:
+        key = stack.pop()
+        order.append(key)
+        stack.extend(c.key for c in index.get(key, ()))
+    return order[::-1]
+
+
+def branch_counts(structure: Structure) -> dict[str, int]:
+    """For each position, how many positions its branch holds (itself included)."""
+    index = children_index(structure)
+    counts: dict[str, int] = {}
+    for key in _bottom_up(structure, index):
+        counts[key] = 1 + sum(counts[c.key] for c in index.get(key, ()))
+    return counts
+
+
+def branches_that_fit(
+    structure: Structure,
+    root_key: str | None,
+    *,
+    max_chars: int,
+    max_positions: int,
+    limit: int = 6,
+) -> list[tuple[Position, int]]:
+    """The largest branches under `root_key` (None: the whole org) whose text fits in
+    `max_chars` and `max_positions`: (top position, positions in it), largest first."""
+    index = children_index(structure)
+    sizes = text_sizes(structure)
+    counts = branch_counts(structure)
+    fitting: list[Position] = []
+    stack = list(index.get(root_key, ()))
+    while stack:
+        position = stack.pop()
+        if sizes[position.key] <= max_chars and counts[position.key] <= max_positions:
+            fitting.append(position)
+        else:
+            stack.extend(index.get(position.key, ()))
+    fitting.sort(key=lambda p: (-counts[p.key], p.line))
+    return [(p, counts[p.key]) for p in fitting[:limit]]
+
+
+def tree_summary(structure: Structure, *, max_chars: int) -> list[str]:
+    """The chart as an indented tree cut at the deepest layer that fits in `max_chars`;
+    a position whose reports are cut says how many positions are below it."""
+    index = children_index(structure)
+    counts = branch_counts(structure)
+
+    def lines_to(depth: int) -> list[str]:
+        lines: list[str] = []
+
+        def walk(position: Position, prefix: str, last: bool, top: bool, level: int) -> None:
+            branch = "" if top else ("└─ " if last else "├─ ")
+            children = index.get(position.key, [])
+            below = counts[position.key] - 1
+            cut = level >= depth and children
+            lines.append(
+                f"{prefix}{branch}{position.label()}" + (f"  (+{below:,} below)" if cut else "")
+            )
+            if cut:
+                return
+            extension = "" if top else ("   " if last else "│  ")
+            for i, child in enumerate(children):
+                walk(child, prefix + extension, i == len(children) - 1, False, level + 1)
+
+        for root in index.get(None, ()):
+            walk(root, "", True, True, 1)
+        return lines
+
+    best = lines_to(1)
+    depth = 2
+    while True:
+        lines = lines_to(depth)
+        if sum(len(line) + 1 for line in lines) > max_chars or lines == best:
+            return best
+        best, depth = lines, depth + 1
 
 
 def org_after(

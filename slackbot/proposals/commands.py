@@ -8,21 +8,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slackbot.org.structure import Structure, diff, starter_text
+from slackbot.org.branch import branch_of, branches_that_fit, find_position
+from slackbot.org.structure import MAX_POSITIONS, Structure, diff, starter_text
 from slackbot.policies import delegation
 from slackbot.policies.delegation import parse_away
 from slackbot.proposals.dates import BadDate, parse_day
+from slackbot.proposals.form import MAX_STRUCTURE
 from slackbot.proposals.model import NotFound, Proposal
 from slackbot.proposals.timeline import HISTORY_PAGE, org_history, org_on
 from slackbot.services import Services
 from slackbot.ui import proposal_lists as ui
-from slackbot.ui.common import context, escape, simple_message
+from slackbot.ui.common import context, escape, notice_modal, simple_message
 from slackbot.ui.proposal_modal import proposal_modal
 
 DEFAULT_REVIEW_DAYS = 7
 _CURRENT_AT = re.compile(r"^(?:current|org|chart|current org)\s+(?:at|on|as of)\s+(.+)$", re.I)
 _HISTORY = re.compile(r"^(?:history|versions)(?:\s+(?:page\s+)?(\d{1,6}))?$")
 _SHOW = re.compile(r"^(?:show|view|#)\s*#?(\d+)$|^#?(\d+)$", re.IGNORECASE)
+_BRANCH = re.compile(r"^(?:branch|from|under)\b\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class CommandAnswer:
 
     message: dict[str, Any] | None = None
     modal: str | None = None
+    branch: str | None = None  # a new proposal for this branch of the current org (its key)
 
 
 def answer_org_proposal(
@@ -79,6 +83,9 @@ def answer_org_proposal(
         return CommandAnswer(history_message(services, team_id, page=int(match.group(1) or 1)))
     if lowered in ("settings", "config"):
         return CommandAnswer(modal="settings")
+    branch = _BRANCH.match(words)
+    if branch:
+        return branch_answer(services, team_id, branch.group(1))
     match = _SHOW.match(lowered)
     if match:
         number = int(match.group(1) or match.group(2))
@@ -167,6 +174,70 @@ def away_message(
     )
 
 
+def branch_answer(services: Services, team_id: str, name: str) -> CommandAnswer:
+    """`/org-proposal branch Operations Director`: the proposal modal holding that branch
+    of the current org, or why not (no such position, or too large for one form)."""
+    name = name.strip()
+    if not name:
+        return CommandAnswer(
+            simple_message(
+                "Say which branch, by the title of its top position: "
+                "`/org-proposal branch Operations Director`."
+            )
+        )
+    current = services.proposals.current_org(team_id)
+    if current is None:
+        return CommandAnswer(
+            simple_message(
+                "There is no current org yet, so no branch to start from. Propose the whole "
+                "org with `/org-proposal`, or an admin imports it (`orgbot org import`)."
+            )
+        )
+    root, near = find_position(current.structure, name, services.catalog_for(team_id))
+    if root is None:
+        maybe = " Did you mean " + " or ".join(f"“{escape(n)}”" for n in near) + "?" if near else ""
+        return CommandAnswer(
+            simple_message(
+                f"“{escape(name)}” is not a position in the current org (version "
+                f"{current.version}).{maybe} `/org-proposal current` shows the org."
+            )
+        )
+    too_large = branch_too_large(current.structure, root.key)
+    if too_large:
+        return CommandAnswer(simple_message(too_large))
+    return CommandAnswer(modal="new", branch=root.key)
+
+
+def branch_too_large(structure: Structure, root_key: str | None) -> str | None:
+    """Why the branch under `root_key` (None: the whole org) cannot be edited in one form,
+    with smaller branches that can; None when it fits."""
+    part = branch_of(structure, root_key) if root_key else structure
+    size, count = len(part.to_text()), len(part)
+    if size <= MAX_STRUCTURE and count <= MAX_POSITIONS:
+        return None
+    what = (
+        f"The {escape(structure.by_key[root_key].title)} branch" if root_key else "The current org"
+    )
+    fitting = branches_that_fit(
+        structure, root_key, max_chars=MAX_STRUCTURE, max_positions=MAX_POSITIONS
+    )
+    text = (
+        f"{what} is too large to edit in one form: {count:,} positions, {size:,} characters "
+        f"(a form holds {MAX_STRUCTURE:,} characters and {MAX_POSITIONS} positions)."
+    )
+    if fitting:
+        text += " Start from a smaller branch under it:\n" + "\n".join(
+            f"• `/org-proposal branch {escape(p.title)}` ({n} position{'s' if n > 1 else ''})"
+            for p, n in fitting
+        )
+    else:
+        text += (
+            " No branch under it is small enough either; an admin can change it with "
+            "`orgbot org export` and `orgbot org import`."
+        )
+    return text
+
+
 def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
     current = services.proposals.current_org(team_id)
     number = None
@@ -233,15 +304,26 @@ def new_proposal_modal(
     structure_text: str | None = None,
     reviewers: tuple[str, ...] = (),
     step: str | None = None,
+    branch_root: str | None = None,
 ) -> dict[str, Any]:
     """The form for a new proposal: the structure starts from the current org chart (plus
-    any roles a comparison suggested), reviews are due in a week. A workflow step (`step`)
-    may give a title, a structure and reviewers."""
+    any roles a comparison suggested), or from one branch of it; reviews are due in a week.
+    A workflow step (`step`) may give a title, a structure and reviewers. An org too large
+    for one form gets a notice pointing to branches instead."""
     current = services.proposals.current_org(team_id)
     structure = current.structure if current else Structure()
     note = None
-    if current:
+    branch_title = None
+    if current and branch_root and branch_root in structure.by_key:
+        branch_title = structure.by_key[branch_root].title
+        structure = branch_of(structure, branch_root)
+        note = branch_note(branch_title, current.version, len(structure))
+    elif current and not structure_text:
+        too_large = branch_too_large(structure, None)
+        if too_large:
+            return notice_modal("New org proposal", too_large)
         note = f"The structure starts from the current org chart (version {current.version}); change what you propose to change."
+        branch_root = None
     catalog = services.catalog_for(team_id)
     if role_ids:
         names = [catalog[r].short_name for r in role_ids if r in catalog]
@@ -263,6 +345,17 @@ def new_proposal_modal(
         **policy_choices(services, team_id),
         reviewers=reviewers,
         step=step,
+        branch_root=branch_root if branch_title else None,
+        branch_title=branch_title,
+    )
+
+
+def branch_note(title: str, version: int, count: int) -> str:
+    return (
+        f"This proposal changes the {escape(title)} branch of the current org (version "
+        f"{version}): {escape(title)} and the {count - 1:,} position(s) under it. Approving it "
+        "replaces this branch only; the rest of the org stays as it is, and dotted lines to "
+        "positions outside the branch are kept."
     )
 
 
@@ -299,6 +392,9 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
         review_by = today + timedelta(days=DEFAULT_REVIEW_DAYS)
     current = services.proposals.current_org(proposal.team_id)
     note = None
+    root = current.structure.by_key.get(proposal.branch_root or "") if current else None
+    if current is not None and root is not None:
+        note = branch_note(root.title, current.version, len(branch_of(current.structure, root.key)))
     if current is not None and current.version != proposal.base_org_version:
         since = services.proposals.org_version(proposal.team_id, proposal.base_org_version)
         changes = diff(since.structure if since else Structure(), current.structure)
@@ -307,8 +403,9 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
         )
         note = (
             f"The org chart changed since this proposal was written (now version "
-            f"{current.version}: {listed}). The structure below replaces the whole chart, so "
-            "keep those changes in it."
+            f"{current.version}: {listed}). The structure below replaces the "
+            + (f"{escape(root.title)} branch" if root else "whole chart")
+            + ", so keep those changes in it."
         )
     choices = policy_choices(services, proposal.team_id)
     return proposal_modal(
@@ -321,4 +418,6 @@ def edit_proposal_modal(services: Services, proposal: Proposal) -> dict[str, Any
         today=today,
         policies=choices["policies"],  # the field is optional then; no picker in an edit
         default_policy=choices["default_policy"],
+        branch_root=proposal.branch_root,
+        branch_title=root.title if root else None,
     )

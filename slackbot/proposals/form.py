@@ -10,8 +10,9 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
+from slackbot.org.branch import branch_problems
 from slackbot.org.directory import UNAVAILABLE, MembersUnavailable
-from slackbot.org.structure import HolderResolver, has_words, parse_structure
+from slackbot.org.structure import HolderResolver, Structure, has_words, parse_structure
 from slackbot.proposals.model import Draft
 
 MAX_TITLE = 150
@@ -39,6 +40,8 @@ def read_proposal_form(
     fixed_channel: str | None = None,
     people: HolderResolver | None = None,
     policies: dict[str, bool] | None = None,
+    branch_root: str | None = None,
+    current: Structure | None = None,
 ) -> FormResult:
     """Validate `view.state.values` of the proposal modal.
 
@@ -53,6 +56,10 @@ def read_proposal_form(
         policies: the workspace's review policies, by name ("" for its default), each
             with whether it takes the reviewers the author names; with none, reviewers
             are required as before.
+        branch_root: the key of the branch of `current` the form edits (None: the
+            structure is the whole org); `branch_problems` then checks it against the rest
+            of the org.
+        current: the current org, for a branch.
     """
     errors: dict[str, str] = {}
 
@@ -85,10 +92,15 @@ def read_proposal_form(
         except MembersUnavailable:
             errors[ids.STRUCTURE_BLOCK] = UNAVAILABLE
         else:
-            if parsed.ok:
+            problems = parsed.errors
+            if parsed.ok and branch_root is not None:
+                problems = branch_problems(
+                    current or Structure(), parsed.structure, branch_root=branch_root
+                )
+            if not problems:
                 structure = parsed.structure
             else:
-                errors[ids.STRUCTURE_BLOCK] = _joined(parsed.errors)
+                errors[ids.STRUCTURE_BLOCK] = _joined(problems)
 
     picked_policy = (get(ids.POLICY_BLOCK, "selected_option") or {}).get("value")
     policy_name = None if picked_policy in (None, ids.DEFAULT_POLICY_OPTION) else picked_policy
@@ -148,6 +160,7 @@ def read_proposal_form(
             channel_id=channel_id,
             effective_on=effective_on,
             policy_name=policy_name,
+            branch_root=branch_root,
         )
     )
 

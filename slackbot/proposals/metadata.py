@@ -20,6 +20,7 @@ FORM_CHANGED = (
 MAX_ID = 2**63 - 1
 # a Slack function execution id (`Fx…`), as the workflow step that opened the form gave it
 _STEP = re.compile(r"Fx[A-Za-z0-9]{1,60}")
+MAX_KEY = 200  # a position key: "title:" and a title of up to 80 characters, normalized
 
 
 class BadMetadata(ValueError):
@@ -36,11 +37,14 @@ class ProposalFormMetadata:
         proposal_id: the proposal being edited; None for a new proposal.
         step: the workflow step (its function execution id) that asked for this proposal,
             when the form came from *Start an org proposal*.
+        branch: the key of the branch of the current org the form edits; None: the
+            whole org.
     """
 
     base: int | None = None
     proposal_id: int | None = None
     step: str | None = None
+    branch: str | None = None
 
     def dumps(self) -> str:
         data: dict[str, Any] = {"base": self.base}
@@ -48,6 +52,8 @@ class ProposalFormMetadata:
             data["proposal_id"] = self.proposal_id
         if self.step is not None:
             data["step"] = self.step
+        if self.branch is not None:
+            data["branch"] = self.branch
         return json.dumps(data)
 
     @classmethod
@@ -62,10 +68,14 @@ class ProposalFormMetadata:
         step = data.get("step")
         if step is not None and not (isinstance(step, str) and _STEP.fullmatch(step)):
             raise BadMetadata("step is not a function execution id")
+        branch = data.get("branch")
+        if branch is not None and (not isinstance(branch, str) or not 0 < len(branch) <= MAX_KEY):
+            raise BadMetadata("branch is not a position key")
         return cls(
             base=whole_number(data.get("base"), "base", minimum=0),
             proposal_id=whole_number(data.get("proposal_id"), "proposal_id", minimum=1),
             step=step,
+            branch=branch,
         )
 
 

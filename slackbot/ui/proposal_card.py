@@ -9,7 +9,7 @@ from typing import Any
 
 from roles import Catalog
 from slackbot import ids
-from slackbot.org.branch import branch_changes
+from slackbot.org.branch import branch_changes, org_after, tree_summary
 from slackbot.org.shape import Guardrails, shape
 from slackbot.org.structure import SEAT_WORDS, Change, Structure
 from slackbot.proposals.model import (
@@ -88,11 +88,33 @@ def holder_name(names: Names | None) -> Callable[[str], str]:
     return name
 
 
-def chart_sections(structure: Structure, *, title: str, names: Names | None = None) -> list[Block]:
+# a chart longer than this (about three sections) shows its top layers only
+MAX_CHART_CHARS = 8000
+# beyond this many positions the full tree is not even drawn to be measured
+SUMMARY_FROM = 200
+
+
+def chart_sections(
+    structure: Structure,
+    *,
+    title: str,
+    names: Names | None = None,
+    full_chart: str | None = None,
+) -> list[Block]:
     """The org chart as a tree in a code block (split over sections if it is long): each
     position with its holders by name, its vacant seats (`· 1 open`, `· to hire`) and its
-    dotted lines (`┄ dotted to COO`) on its own line, under its solid-line manager."""
-    tree = [escape(line) for line in structure.tree_lines(holder=holder_name(names))]
+    dotted lines (`┄ dotted to COO`) on its own line, under its solid-line manager. A large
+    org shows its top layers, each cut position with how many are below it, and says how to
+    see the rest: a branch, or `full_chart` (mrkdwn: a link to the whole chart, e.g. a
+    picture, when there is one)."""
+    lines = None
+    if len(structure) <= SUMMARY_FROM:
+        lines = structure.tree_lines(holder=holder_name(names))
+    summarised = lines is None or sum(len(line) + 1 for line in lines) > MAX_CHART_CHARS
+    if summarised:
+        lines = tree_summary(structure, max_chars=MAX_CHART_CHARS)
+    assert lines is not None
+    tree = [escape(line) for line in lines]
     blocks: list[Block] = []
     chunk: list[str] = []
     for line in tree:
@@ -104,6 +126,14 @@ def chart_sections(structure: Structure, *, title: str, names: Names | None = No
         blocks.append(section("```" + "\n".join(chunk) + "```"))
     if blocks:
         blocks[0]["text"]["text"] = f"*{title}*\n" + blocks[0]["text"]["text"]
+    if summarised:
+        blocks.append(
+            context(
+                f"{len(structure):,} positions, {structure.headcount():,} seats: the top layers "
+                "are shown. `/org-proposal branch TITLE` opens one branch in full."
+                + (f" {full_chart}" if full_chart else "")
+            )
+        )
     return blocks
 
 
@@ -311,7 +341,14 @@ def proposal_card_blocks(
     """The card. `guardrails`: the workspace's; a proposal outside them is flagged right
     under the status line, so reviewers read it before deciding. `names` gives a holder's
     name by user id (holders are named, never mentioned)."""
-    proposed = shape(proposal.structure)
+    # a branch proposal's shape is the whole org's once the branch is replaced
+    proposed = shape(
+        org_after(
+            current.structure if current else None,
+            proposal.structure,
+            branch_root=proposal.branch_root,
+        )
+    )
     takes_effect = (
         f" · takes effect {day(proposal.effective_on)}"
         if proposal.effective_on and proposal.is_open
@@ -324,7 +361,9 @@ def proposal_card_blocks(
     blocks: list[Block] = [header(proposal_title(proposal)), section(meta)]
     blocks.extend(flags_blocks(proposed, guardrails or Guardrails()))
     blocks.extend(long_sections("*Why*\n" + _blockquote(escape(proposal.rationale))))
-    blocks.extend(chart_sections(proposal.structure, title="Proposed org chart", names=names))
+    roots = proposal.structure.roots() if proposal.branch_root else []
+    chart_title = f"Proposed {roots[0].title} branch" if roots else "Proposed org chart"
+    blocks.extend(chart_sections(proposal.structure, title=escape(chart_title), names=names))
     blocks.extend(changes_section(proposal, current, names))
     summary = shape_line(proposed)
     if current is not None and not (

@@ -19,6 +19,11 @@ STRUCTURE_HINT = (
     "`Operations Manager x3 reports to Operations Director`. The top position has no "
     f"“reports to”. Up to {MAX_POSITIONS} positions."
 )
+BRANCH_HINT = (
+    "One position a line, as in the whole org. The first line is the top of the branch (it "
+    "keeps its manager); everyone else reports to someone in the branch. Up to "
+    f"{MAX_POSITIONS} positions."
+)
 
 
 def _textinput_block(
@@ -49,6 +54,8 @@ def proposal_modal(
     default_policy: str = "",
     reviewers: tuple[str, ...] = (),
     step: str | None = None,
+    branch_root: str | None = None,
+    branch_title: str | None = None,
 ) -> dict[str, Any]:
     """The form. With `proposal`, it edits that proposal, pre-filled with its current version.
     `today` (the workspace's date) leaves out an effective date that has passed.
@@ -60,6 +67,8 @@ def proposal_modal(
         reviewers: reviewers to start with (a workflow step gives them).
         step: the workflow step (its execution id) that asked for this proposal; closing
             the form then tells orgbot (`notify_on_close`), which ends that step.
+        branch_root: the structure is that branch of the current org (`branch_title` is
+            its top position's title, for the label).
     """
     editing = proposal is not None
     reviewers = list(proposal.reviewers) if proposal else list(reviewers)[:MAX_REVIEWERS]
@@ -96,14 +105,14 @@ def proposal_modal(
         ),
         input_block(
             ids.STRUCTURE_BLOCK,
-            "The structure",
+            f"The {branch_title} branch" if branch_title else "The structure",
             _textinput_block(
                 proposal.structure_text if proposal else structure_text,
                 multiline=True,
                 max_length=MAX_STRUCTURE,
                 placeholder="CEO\nCOO reports to CEO\nOperations Director reports to COO",
             ),
-            hint=STRUCTURE_HINT,
+            hint=BRANCH_HINT if branch_root else STRUCTURE_HINT,
         ),
         input_block(
             ids.REVIEWERS_BLOCK,
@@ -159,7 +168,10 @@ def proposal_modal(
         )
     # the org version the author sees now: what the proposal is written against
     metadata = ProposalFormMetadata(
-        base=base_org_version, proposal_id=proposal.id if proposal else None, step=step
+        base=base_org_version,
+        proposal_id=proposal.id if proposal else None,
+        step=step,
+        branch=branch_root,
     )
     return modal(
         f"Edit proposal #{proposal.number}" if proposal else "New org proposal",

@@ -1,0 +1,127 @@
+"""Large orgs end to end: an imported 2,000-position org, a proposal that starts from one
+branch of it, approved, changes that branch only. Signed HTTP in, Web API calls to the fake."""
+
+from __future__ import annotations
+
+from slackbot import ids
+from slackbot.org.branch import branch_keys
+from slackbot.org.importing import import_org, plan_import
+from tests.conftest import eventually
+from tests.test_e2e_proposals import card_in, form_values, text_of, wait_card_update
+
+UNITS, TEAMS, SQUADS = 20, 10, 9  # 1 + 20 + 200 + 1,800 positions
+
+
+def org_csv() -> str:
+    rows = ["title,reports_to,count", "CEO,,1"]
+    for u in range(UNITS):
+        rows.append(f"Unit {u},CEO,1")
+        for t in range(TEAMS):
+            rows.append(f"Team {u}-{t},Unit {u},1")
+            rows += [f"Squad {u}-{t}-{s},Team {u}-{t},4" for s in range(SQUADS)]
+    return "\n".join(rows) + "\n"
+
+
+def import_big_org(bot, fake):
+    services = bot.services
+    plan = plan_import(
+        services.store,
+        fake.ws.team_id,
+        org_csv(),
+        catalog=services.catalog_for(fake.ws.team_id),
+        people=None,
+    )
+    assert plan.ok, plan.result.problems[:5]
+    return import_org(
+        services.store,
+        fake.ws.team_id,
+        plan.result.structure,
+        by="test",
+        now=services.clock.now(),
+    )
+
+
+def test_a_branch_proposal_on_an_imported_2000_position_org_changes_only_that_branch(fake, bot):
+    before = import_big_org(bot, fake).structure
+    assert len(before) == 2021
+
+    # the whole org does not fit in one form: the modal says so and names branches that do
+    fake.slash("dana", "/org-proposal", "", channel="org-design")
+    fake.wait_for("views.open", 1)
+    notice = fake.open_view("dana")
+    assert notice["callback_id"] != ids.PROPOSAL_MODAL
+    said = text_of(notice["blocks"])
+    assert "The current org is too large to edit in one form: 2,021 positions" in said
+    assert "/org-proposal branch Team" in said
+
+    # a unit is too large too; a team fits
+    answer = text_of(fake.slash("dana", "/org-proposal", "branch Unit 3").json["blocks"])
+    assert "The Unit 3 branch is too large to edit in one form: 101 positions" in answer
+    assert "`/org-proposal branch Team 3-" in answer
+    unknown = text_of(fake.slash("dana", "/org-proposal", "branch Tema 3-4").json["blocks"])
+    assert "“Tema 3-4” is not a position in the current org (version 1)." in unknown
+    assert "Did you mean “Team 3-4”" in unknown
+
+    fake.slash("dana", "/org-proposal", "branch team 3-4", channel="org-design")
+    fake.wait_for("views.open", 2)
+    view = fake.open_view("dana")
+    assert view["callback_id"] == ids.PROPOSAL_MODAL
+    field = next(b for b in view["blocks"] if b.get("block_id") == ids.STRUCTURE_BLOCK)
+    assert field["label"]["text"] == "The Team 3-4 branch"
+    assert field["element"]["initial_value"].splitlines() == ["Team 3-4"] + [
+        f"Squad 3-4-{s} x4 reports to Team 3-4" for s in range(SQUADS)
+    ]
+    assert "Approving it replaces this branch only" in text_of(view["blocks"])
+
+    # a position from outside the branch is refused, inline, naming a branch that holds both
+    refused = fake.submit(
+        "dana",
+        form_values(**{ids.STRUCTURE_BLOCK: "Team 3-4\nSquad 7-1-1 reports to Team 3-4"}),
+    )
+    errors = refused.json["errors"][ids.STRUCTURE_BLOCK]
+    assert "“Squad 7-1-1” is already in the org outside the Team 3-4 branch" in errors
+    assert "/org-proposal branch CEO" in errors
+
+    branch = (
+        "Team 3-4\n"
+        "Squad 3-4-0 x6 reports to Team 3-4\n"  # grows
+        "Squad 3-4-1 x4 reports to Squad 3-4-0\n"  # moves under another squad
+        "Platform Guild x2 reports to Team 3-4\n"  # added; squads 2 to 8 removed
+    )
+    response = fake.submit(
+        "dana", form_values(**{ids.STRUCTURE_BLOCK: branch, ids.REVIEWERS_BLOCK: ["U0ALEX0001"]})
+    )
+    assert response.status == 200 and response.body == b"", response.body
+    card = eventually(lambda: [m for m in fake.messages("org-design") if "thread_ts" not in m])[-1]
+    shown = text_of(card["blocks"])
+    assert "Proposed Team 3-4 branch" in shown
+    assert "What changes in the Team 3-4 branch of the current org (version 1)" in shown
+    assert "Removed *Squad 3-4-2 ×4*" in shown or "Removed Squad 3-4-2 ×4" in shown
+    assert "Squad 0-0-0" not in shown  # the rest of the org is not on the card
+
+    fake.click("alex", card, ids.APPROVE, value="1:1")
+    wait_card_update(fake)
+    assert "Approved" in text_of(card_in(fake)["blocks"])
+
+    after = bot.services.proposals.current_org(fake.ws.team_id)
+    assert after.version == 2
+    key = {p.title: p.key for p in [*before.positions, *after.structure.positions]}
+    root = key["Team 3-4"]
+    outside_before = [p for p in before.positions if p.key not in branch_keys(before, root)]
+    outside_after = [
+        p for p in after.structure.positions if p.key not in branch_keys(after.structure, root)
+    ]
+    assert [(p.key, p.reports_to, p.headcount) for p in outside_after] == [
+        (p.key, p.reports_to, p.headcount) for p in outside_before
+    ]
+    by_key = after.structure.by_key
+    assert by_key[root].reports_to == key["Unit 3"]
+    assert by_key[key["Squad 3-4-0"]].headcount == 6
+    assert by_key[key["Squad 3-4-1"]].reports_to == key["Squad 3-4-0"]
+    assert by_key[key["Platform Guild"]].reports_to == root
+    assert key["Squad 3-4-2"] not in by_key
+    assert len(after.structure) == 2021 - 7 + 1
+
+    # the current org of a large workspace is summarised within Slack's limits
+    current = text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
+    assert "2,015 positions" in current and "the top layers are shown" in current
