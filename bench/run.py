@@ -1,5 +1,5 @@
 """orgbot's benchmarks. Rerun with `make bench` or
-`python bench/run.py [ack|proposal|reminders|burst|modal429|shape|chart]`.
+`python bench/run.py [ack|proposal|reminders|burst|modal429|shape|chart|scale]`.
 
 Each benchmark runs orgbot and a baseline in the same process, in the same run, so the
 figures compare like with like on whatever machine runs them. Results print as Markdown
@@ -730,6 +730,118 @@ def bench_chart(n: int) -> str:
     )
 
 
+def bench_scale(n: int) -> str:
+    """Large orgs: importing a 10,000-position CSV; parsing and checking a branch of it
+    beside today's whole-structure parse; the ack of a branch proposal's submission."""
+    from roles import load_catalog
+    from slackbot import ids
+    from slackbot.devslack import payloads
+    from slackbot.org.branch import branch_of, branch_problems, branches_that_fit
+    from slackbot.org.importing import import_org, plan_import
+    from slackbot.org.structure import parse_structure
+    from slackbot.org.table import read_org_table, write_org_table
+    from slackbot.proposals.form import MAX_STRUCTURE
+    from slackbot.ui.proposal_modal import proposal_modal
+
+    catalog = load_catalog()
+    csv_text = write_org_table(generated_org(10_000))
+    lines = []
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as tmp:
+        bot, server = _bot_on_loopback(fake, tmp)
+        team = fake.ws.team_id
+        try:
+            store = bot.services.store
+            reads = _timed(lambda: read_org_table(csv_text, catalog, people=None), 3)
+            t0 = time.perf_counter()
+            plan = plan_import(store, team, csv_text, catalog=catalog, people=None)
+            assert plan.ok, plan.result.problems[:3]
+            version = import_org(
+                store, team, plan.result.structure, by="bench", now=bot.services.clock.now()
+            )
+            whole = time.perf_counter() - t0
+            org = version.structure
+            as_text = org.to_text()
+            old = _timed(lambda: parse_structure(as_text, catalog), 1)
+            lines += [
+                f"### Importing a 10,000-position CSV ({len(csv_text):,} bytes)\n",
+                "| step | time |",
+                "| --- | ---: |",
+                f"| read and check the CSV (`read_org_table`, p50 of 3) | {statistics.median(reads) * 1000:,.0f} ms |",
+                f"| dry run + import as one org version (`plan_import` + `import_org`, one SQLite write) | {whole * 1000:,.0f} ms |",
+                f"| today's path for the same org as text (`parse_structure`, refused: over {60} positions) | {old[0] * 1000:,.0f} ms |",
+                "",
+            ]
+
+            [(root, count)] = branches_that_fit(
+                org, None, max_chars=MAX_STRUCTURE, max_positions=60, limit=1
+            )
+            branch_text = branch_of(org, root.key).to_text()
+
+            def with_branch():
+                parsed = parse_structure(branch_text, catalog)
+                assert parsed.ok and not branch_problems(
+                    org, parsed.structure, branch_root=root.key
+                )
+
+            runs = max(50, min(n, 500))
+            new = _timed(with_branch, runs)
+            today = _timed(lambda: parse_structure(branch_text, catalog), runs)
+            lines += [
+                f"### Parsing and checking a branch ({len(branch_text):,} characters, {count} positions, of the 10,000)\n",
+                f"| path | p50 | p99 (of {runs}) |",
+                "| --- | ---: | ---: |",
+                f"| branch: `parse_structure` + `branch_problems` against the whole org | {percentile(new, 50) * 1000:.2f} ms | {percentile(new, 99) * 1000:.2f} ms |",
+                f"| today: `parse_structure` alone | {percentile(today, 50) * 1000:.2f} ms | {percentile(today, 99) * 1000:.2f} ms |",
+                "",
+            ]
+
+            def body_for(i: int, *, branch: bool) -> str:
+                today_date = bot.services.today()
+                view = proposal_modal(
+                    structure_text="",
+                    review_by=today_date,
+                    channel_id="C0ORGDES02",
+                    base_org_version=version.version,
+                    branch_root=root.key if branch else None,
+                    branch_title=root.title if branch else None,
+                )
+                view = {**view, "id": f"V0SCALE{i:05d}", "team_id": team, "hash": "h"}
+                values = {
+                    ids.TITLE_BLOCK: "A branch" if branch else "A whole org",
+                    ids.RATIONALE_BLOCK: "Measured.",
+                    ids.STRUCTURE_BLOCK: branch_text,
+                    ids.REVIEWERS_BLOCK: ["U0ALEX0001"],
+                    ids.REVIEW_BY_BLOCK: today_date.isoformat(),
+                    ids.CHANNEL_BLOCK: "C0ORGDES02",
+                }
+                view["state"] = {"values": payloads.view_state(view, values)}
+                body = payloads.view_submission(fake.ws, fake.ws.user("dana"), view)
+                return urllib.parse.urlencode({"payload": json.dumps(body)})
+
+            acks = {True: [], False: []}
+            count_acks = min(n, 200)
+            for i in range(count_acks * 2):
+                branch = i % 2 == 0
+                body = body_for(i, branch=branch)
+                headers = signed_headers(fake.signing_secret, body)
+                t0 = time.perf_counter()
+                response = bot.app.dispatch(BoltRequest(body=body, headers=headers))
+                acks[branch].append(time.perf_counter() - t0)
+                assert response.status == 200 and not response.body, response.body
+            lines += [
+                f"### The ack of a proposal submission, in process ({count_acks} each, interleaved; the current org has 10,000 positions)\n",
+                "| submission | p50 | p99 |",
+                "| --- | ---: | ---: |",
+                f"| a branch ({count} positions): parsed, checked against the org, stored | {percentile(acks[True], 50) * 1000:.1f} ms | {percentile(acks[True], 99) * 1000:.1f} ms |",
+                f"| today's whole-org proposal of the same text: parsed, stored | {percentile(acks[False], 50) * 1000:.1f} ms | {percentile(acks[False], 99) * 1000:.1f} ms |",
+                "",
+            ]
+        finally:
+            server.close()
+            bot.close()
+    return "\n".join(lines)
+
+
 BENCHES: dict[str, Callable[[int], str]] = {
     "ack": bench_ack,
     "proposal": bench_proposal,
@@ -738,6 +850,7 @@ BENCHES: dict[str, Callable[[int], str]] = {
     "modal429": bench_modal429,
     "shape": bench_shape,
     "chart": bench_chart,
+    "scale": bench_scale,
 }
 
 

@@ -9,6 +9,7 @@ from slack_bolt import App
 from handlers import (
     errors,
     home,
+    org_import,
     org_proposal,
     proposal_review,
     reminders,
@@ -23,6 +24,7 @@ def register_listeners(app: App) -> None:
     errors.register(app)
     role_compare.register(app)
     org_proposal.register(app)
+    org_import.register(app)
     proposal_review.register(app)
     home.register(app)
     settings.register(app)

@@ -19,6 +19,7 @@ from handlers.common import (
     proposal_ref,
     tell_soon,
 )
+from handlers.org_import import open_org_import
 from handlers.settings import open_settings
 from slackbot import ids
 from slackbot.people import People
@@ -59,7 +60,21 @@ def handle_org_proposal(
         ack(response_type="ephemeral", **answer.message)
         return
     ack()
-    if answer.modal == "settings":
+    if answer.modal == "import":
+        for_person(
+            context,
+            command,
+            client,
+            respond,
+            open_org_import,
+            services,
+            client,
+            respond,
+            context.team_id,
+            context.user_id,
+            command["trigger_id"],
+        )
+    elif answer.modal == "settings":
         for_person(
             context,
             command,

@@ -48,6 +48,10 @@ SNOOZE = "reminder_snooze"
 SETTINGS_MODAL = "settings_modal"
 OPEN_SETTINGS = "open_settings"
 
+# importing the current org from a CSV (`/org-proposal import`; admins only)
+ORG_IMPORT_MODAL = "org_import"
+ORG_IMPORT_CSV_BLOCK = "org_import_csv"
+
 # block ids of the proposal modal's inputs
 TITLE_BLOCK = "title"
 RATIONALE_BLOCK = "rationale"

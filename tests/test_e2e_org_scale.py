@@ -8,6 +8,7 @@ from slackbot.org.branch import branch_keys
 from slackbot.org.importing import import_org, plan_import
 from tests.conftest import eventually
 from tests.test_e2e_proposals import card_in, form_values, text_of, wait_card_update
+from tests.test_org_table import HAS_HOLDERS
 
 UNITS, TEAMS, SQUADS = 20, 10, 9  # 1 + 20 + 200 + 1,800 positions
 
@@ -125,3 +126,71 @@ def test_a_branch_proposal_on_an_imported_2000_position_org_changes_only_that_br
     # the current org of a large workspace is summarised within Slack's limits
     current = text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
     assert "2,015 positions" in current and "the top layers are shown" in current
+
+
+MISTAKES = """\
+title,reports_to,holder,count,status,dotted
+CEO,,alex@example.com,1,,
+COO,CEO,nobody@example.com,1,,
+CFO,Chief Finance Guy,,1,,
+Analyst,CFO,,lots,,
+Analyst,COO,,1,,
+Recruiter,CFO,,1,someday,
+Data Lead,CFO,,1,,Head of Nothing
+"""
+
+
+def open_import(fake, user="alex"):
+    before = len(fake.calls_to("views.open"))
+    fake.slash(user, "/org-proposal", "import", channel="org-design")
+    fake.wait_for("views.open", before + 1)
+    return fake.open_view(user)
+
+
+def test_an_import_with_mistakes_lists_every_one_with_its_line_and_changes_nothing(fake, bot):
+    view = open_import(fake)
+    assert view["callback_id"] == ids.ORG_IMPORT_MODAL
+    response = fake.submit("alex", {ids.ORG_IMPORT_CSV_BLOCK: MISTAKES})
+    error = response.json["errors"][ids.ORG_IMPORT_CSV_BLOCK]
+    assert error.startswith("6 problem(s); nothing was imported:")
+    for needle in (
+        "Line 3: holder nobody@example.com is not the email of anyone in this Slack workspace.",
+        "Line 4: “CFO” reports to “Chief Finance Guy”, which is not a title in the file.",
+        "Line 5: the count of “Analyst” is “lots”",
+        "Line 6: “Analyst” is listed 2 times (line 5, line 6).",
+        "Line 7: the status of “Recruiter” is “someday”",
+        "Line 8: “Data Lead” has a dotted line to “Head of Nothing”, which is not a title",
+    ):
+        assert needle in error, error
+    assert bot.services.proposals.current_org(fake.ws.team_id) is None
+    assert fake.calls_to("users.lookupByEmail")  # the unknown address was asked about
+
+
+def test_an_admin_pastes_a_csv_checks_it_and_confirms_one_new_org_version(fake, bot):
+    open_import(fake)
+    text = "title,reports_to,holder,count\nCEO,,alex@example.com,1\nCOO,CEO,,1\nOps Lead,COO,,3\n"
+    if not HAS_HOLDERS:
+        text = "title,reports_to,count\nCEO,,1\nCOO,CEO,1\nOps Lead,COO,3\n"
+    checked = fake.submit("alex", {ids.ORG_IMPORT_CSV_BLOCK: text})
+    assert checked.json["response_action"] == "update"
+    confirm = fake.open_view("alex")
+    said = text_of(confirm["blocks"])
+    assert "No problems found" in said and "3 positions, 5 seats." in said
+    assert "first org chart of this workspace (version 1)" in said
+    assert bot.services.proposals.current_org(fake.ws.team_id) is None  # not yet
+
+    done = fake.submit("alex")  # the checked CSV, as it stands in the field
+    assert done.json["response_action"] == "update"
+    assert "Imported as version 1 of the org" in text_of(fake.open_view("alex")["blocks"])
+    current = bot.services.proposals.current_org(fake.ws.team_id)
+    assert (current.version, current.imported_by) == (1, "U0ALEX0001")
+    assert [p.title for p in current.structure.positions] == ["CEO", "COO", "Ops Lead"]
+    fake.resubmit("alex")  # a replayed confirmation imports nothing more
+    assert bot.services.proposals.current_org(fake.ws.team_id).version == 1
+
+
+def test_only_admins_may_import(fake, bot):
+    view = open_import(fake, "dana")
+    eventually(lambda: "Only workspace admins" in text_of(fake.open_view("dana")["blocks"]))
+    assert view["callback_id"] == ids.ORG_IMPORT_MODAL
+    assert bot.services.proposals.current_org(fake.ws.team_id) is None

@@ -9,30 +9,59 @@ two boxes with one name), and says so, naming a branch that holds both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import TypeVar
 
 from rapidfuzz import fuzz, process
 
 from roles import Catalog
 from slackbot.org.structure import Change, Position, Structure, diff, position_key
 
+T = TypeVar("T")
+
 
 class BranchError(ValueError):
     """A branch proposal that cannot be applied to this org; `str(error)` says why."""
 
 
+def _cached(structure: Structure, name: str, build: Callable[[], T]) -> T:
+    """`build()` once per structure (structures are immutable): kept in the instance's
+    `__dict__`, which dataclass equality, repr and `to_json` never look at."""
+    cache = structure.__dict__
+    if name not in cache:
+        cache[name] = build()
+    return cache[name]
+
+
+def keys_of(structure: Structure) -> dict[str, Position]:
+    """`structure.by_key`, built once per structure."""
+    return _cached(structure, "_branch_by_key", lambda: structure.by_key)
+
+
 def children_index(structure: Structure) -> dict[str | None, list[Position]]:
-    """Positions by the key of their manager (None: top positions), in the order written."""
-    index: dict[str | None, list[Position]] = {}
-    for position in structure.positions:
-        index.setdefault(position.reports_to, []).append(position)
-    return index
+    """Positions by the key of their manager (None: top positions), in the order written;
+    built once per structure (do not change the lists)."""
+
+    def build() -> dict[str | None, list[Position]]:
+        index: dict[str | None, list[Position]] = {}
+        for position in structure.positions:
+            index.setdefault(position.reports_to, []).append(position)
+        return index
+
+    return _cached(structure, "_branch_children", build)
+
+
+def with_dotted(structure: Structure) -> list[Position]:
+    """The positions that have dotted-line managers, built once per structure."""
+    return _cached(
+        structure, "_branch_dotted", lambda: [p for p in structure.positions if dotted_of(p)]
+    )
 
 
 def branch_keys(structure: Structure, root_key: str) -> set[str]:
     """The keys of `root_key` and every position below it (solid lines only)."""
-    if root_key not in {p.key for p in structure.positions}:
+    if root_key not in keys_of(structure):
         return set()
     index = children_index(structure)
     keys = {root_key}
@@ -77,7 +106,7 @@ def branch_of(structure: Structure, root_key: str) -> Structure:
 
 def path_to_top(structure: Structure, key: str) -> list[str]:
     """`key`, its manager, their manager, … up to a top position."""
-    by_key = structure.by_key
+    by_key = keys_of(structure)
     path: list[str] = []
     current: str | None = key
     while current is not None and current in by_key and current not in path:
@@ -97,8 +126,9 @@ def common_manager(structure: Structure, keys: Iterable[str]) -> str | None:
 
 def branch_problems(current: Structure, proposed: Structure, *, branch_root: str) -> list[str]:
     """What stops `proposed` from replacing the branch under `branch_root` of `current`, in
-    words for the author (empty: it can be applied)."""
-    by_key = current.by_key
+    words for the author (empty: it can be applied). Costs the size of the branch, not of
+    the org (the org's indexes are built once)."""
+    by_key = keys_of(current)
     if branch_root not in by_key:
         return [
             "The position this proposal started from is no longer in the current org. "
@@ -133,7 +163,7 @@ def branch_problems(current: Structure, proposed: Structure, *, branch_root: str
             )
     kept = {p.key for p in proposed.positions}
     removed = inside - kept
-    for position in current.positions:
+    for position in with_dotted(current):
         if position.key in inside:
             continue
         for target in dotted_of(position):
@@ -166,7 +196,7 @@ def apply_proposal(
     problems = branch_problems(current, proposed, branch_root=branch_root)
     if problems:
         raise BranchError(" ".join(problems))
-    by_key = current.by_key
+    by_key = keys_of(current)
     inside = branch_keys(current, branch_root)
     manager = by_key[branch_root].reports_to
     branch: list[Position] = []
@@ -199,7 +229,7 @@ def branch_changes(
     root that is no longer in the org compares with nothing (everything is added)."""
     if branch_root is None:
         return diff(current, proposed)
-    if branch_root not in current.by_key:
+    if branch_root not in keys_of(current):
         return diff(Structure(), proposed)
     return diff(branch_of(current, branch_root), proposed)
 
@@ -210,7 +240,7 @@ def find_position(
     """The position `name` names in `current` (its title, or another name of its catalog
     role), or None and up to three titles it may have meant."""
     key, _ = position_key(catalog, " ".join(name.split()))
-    found = current.by_key.get(key)
+    found = keys_of(current).get(key)
     if found is not None:
         return found, []
     titles = [p.title for p in current.positions]

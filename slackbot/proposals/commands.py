@@ -81,6 +81,8 @@ def answer_org_proposal(
         return CommandAnswer(org_on_message(services, team_id, match.group(1)))
     if match := _HISTORY.match(lowered):
         return CommandAnswer(history_message(services, team_id, page=int(match.group(1) or 1)))
+    if lowered in ("import", "import csv", "upload"):
+        return CommandAnswer(modal="import")
     if lowered in ("settings", "config"):
         return CommandAnswer(modal="settings")
     branch = _BRANCH.match(words)
