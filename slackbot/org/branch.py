@@ -16,7 +16,8 @@ from typing import TypeVar
 from rapidfuzz import fuzz, process
 
 from roles import Catalog
-from slackbot.org.structure import Change, Position, Structure, diff, position_key
+from slackbot.org.parse import position_key
+from slackbot.org.structure import Change, Position, Structure, diff
 
 T = TypeVar("T")
 

@@ -28,7 +28,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from roles import Catalog
-from slackbot.org import structure as st
+from slackbot.org.parse import position_key
 from slackbot.org.structure import MAX_HEADCOUNT, MAX_TITLE, Position, Structure, has_words
 
 COLUMNS = ("title", "reports_to", "holder", "count", "status", "vacancies", "dotted")
@@ -99,7 +99,7 @@ def read_org_table(text: str, catalog: Catalog, *, people: People | None) -> Tab
     """Read the CSV `text` into a structure, or list every problem with its line.
 
     Args:
-        catalog: to recognise titles that are catalog roles (`structure.position_key`).
+        catalog: to recognise titles that are catalog roles (`parse.position_key`).
         people: looks up holders; None: any holder is a problem (nobody to ask).
     """
     problems: list[str] = []
@@ -133,7 +133,7 @@ def read_org_table(text: str, catalog: Catalog, *, people: People | None) -> Tab
 
     def key_of(title: str) -> tuple[str, str | None]:
         if title not in keys_of:
-            keys_of[title] = st.position_key(catalog, title)
+            keys_of[title] = position_key(catalog, title)
         return keys_of[title]
 
     rows: list[_Row] = []
