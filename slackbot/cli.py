@@ -303,6 +303,7 @@ def _policies_import(args: argparse.Namespace) -> int:
         f"imported {len(stored)} polic(ies) for {args.team}: "
         + ", ".join(f"{p.name} (version {p.version})" for p in stored)
     )
+    return 0
 
 
 def cmd_org(args: argparse.Namespace) -> int:
