@@ -65,10 +65,6 @@ class Chart:
     hidden: int = 0  # positions folded away
     compared: bool = False
 
-    @property
-    def has_vacancies(self) -> bool:
-        return any(b.status for b in self.boxes.values())
-
 
 def clean(text: str) -> str:
     """Text safe to measure and draw: control and format characters, lone surrogates and
