@@ -11,6 +11,7 @@ from handlers import (
     home,
     org_import,
     org_proposal,
+    policies,
     proposal_review,
     reminders,
     role_compare,
@@ -28,6 +29,7 @@ def register_listeners(app: App) -> None:
     proposal_review.register(app)
     home.register(app)
     settings.register(app)
+    policies.register(app)
     reminders.register(app)
     workspace_roles.register(app)
     workflows.register(app)

@@ -20,14 +20,15 @@ from handlers.common import (
     tell_soon,
 )
 from handlers.org_import import open_org_import
+from handlers.policies import open_policies
 from handlers.settings import open_settings
 from slackbot import ids
-from slackbot.people import People
 from slackbot.policies.groups import usergroup_members
 from slackbot.proposals import ProposalError, read_proposal_form
 from slackbot.proposals.commands import (
     answer_org_proposal,
     edit_proposal_modal,
+    find_person,
     form_policies,
     new_proposal_modal,
 )
@@ -48,13 +49,12 @@ def handle_org_proposal(
     """`list`, `show N`, `current`, `help` are answered in the ack; no text (or `settings`)
     opens a modal right after it (a trigger_id is good for three seconds)."""
     services = services_from(context)
-    people = People(services.store, client, default_tz=services.config.timezone)
     answer = answer_org_proposal(
         services,
         context.team_id,
         context.user_id,
         command_text(command),
-        find_person=lambda handle: people.find(context.team_id, handle, now=services.clock.now()),
+        find_person=partial(find_person, services.members.resolver(context.team_id, client)),
     )
     if answer.modal is None:
         ack(response_type="ephemeral", **answer.message)
@@ -74,13 +74,13 @@ def handle_org_proposal(
             context.user_id,
             command["trigger_id"],
         )
-    elif answer.modal == "settings":
+    elif answer.modal in ("settings", "policies"):
         for_person(
             context,
             command,
             client,
             respond,
-            open_settings,
+            open_settings if answer.modal == "settings" else open_policies,
             services,
             client,
             respond,

@@ -62,6 +62,11 @@ EFFECTIVE_BLOCK = "effective_on"  # optional: the date the proposal takes effect
 CHANNEL_BLOCK = "channel"
 POLICY_BLOCK = "policy"  # the review policy (shown when the workspace has policies)
 DEFAULT_POLICY_OPTION = "_default"  # its option for "the workspace default"
+
+# review policies (`/org-proposal policies`; admins only)
+POLICIES_MODAL = "policies_modal"  # callback_id of the modal: the policies as TOML
+POLICIES_SAVED = "policies_saved"  # callback_id of the view shown once they are saved
+POLICIES_BLOCK = "policies"
 COMMENT_BLOCK = "comment"
 
 # workspace roles (`/role-compare add`, `/role-compare edit ROLE`; admins only)

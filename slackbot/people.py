@@ -84,39 +84,6 @@ class People:
         }
         if len(user_ids - fresh) <= BULK_THRESHOLD:
             return
-        self._refresh_all(team_id, now=now)
-
-    def find(self, team_id: str, handle: str, *, now: datetime) -> list[str]:
-        """The user ids a typed handle means: `<@U…>` or an id as-is, else `@name` matched
-        (any case) against the Slack user names orgbot knows, refreshed with `users.list`
-        when nobody matches. [] = nobody; several = ambiguous."""
-        from slackbot.policies.delegation import mentioned_id
-
-        user_id = mentioned_id(handle)
-        if user_id:
-            return [user_id]
-        name = handle.strip().lstrip("@").casefold()
-        if not name:
-            return []
-
-        def matches() -> list[str]:
-            return [
-                r["user_id"]
-                for r in self.store.db.query(
-                    "select user_id, name from people where team_id = ?", [team_id]
-                )
-                if (r["name"] or "").casefold() == name
-            ]
-
-        found = matches()
-        if not found:
-            self._refresh_all(team_id, now=now)
-            found = matches()
-        return found
-
-    def _refresh_all(self, team_id: str, *, now: datetime) -> None:
-        if self.client is None:
-            return
         rows = []
         cursor = None
         try:

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from slackbot import ids
 from slackbot.blockkit.render import render_blocks
-from slackbot.policies.repository import save_policies
+from slackbot.policies.repository import list_policies, save_policies
 from slackbot.policies.toml_io import read_policies
 from tests.conftest import eventually
 from tests.scheduling_helpers import utc
@@ -244,3 +244,36 @@ def test_a_user_group_stage_asks_its_members(fake, bot):
     text = text_of(card_in(fake)["blocks"])
     assert "1. Leads: asked now · @kenji, @priya · needs 2 of 2 approvals, 2 more to pass" in text
     assert fake.calls_to("usergroups.users.list")[0].args["usergroup"] == "S0LEADS01"
+
+
+def test_admins_edit_the_policies_in_a_modal(fake, bot):
+    fake.slash("dana", "/org-proposal", "policies")
+    fake.wait_for("views.update")
+    refused = fake.open_view("dana")
+    assert refused["callback_id"] != ids.POLICIES_MODAL and refused.get("submit") is None
+    assert "Only workspace admins" in text_of(refused["blocks"])
+
+    import_policies(bot, fake)
+    fake.slash("alex", "/org-proposal", "policies")
+    fake.wait_for("views.open", 2)
+    eventually(lambda: bot.services.is_admin(fake.ws.team_id, ALEX, cached=True))
+    view = fake.open_view("alex")
+    assert view["callback_id"] == ids.POLICIES_MODAL
+    field = next(b for b in view["blocks"] if b.get("block_id") == ids.POLICIES_BLOCK)
+    current = field["element"]["initial_value"]
+    assert 'name = "growth"' in current and "adds_positions_over = 3" in current
+    bad = fake.submit(
+        "alex", {ids.POLICIES_BLOCK: current.replace('rule = "any"', 'rule = "most"')}
+    )
+    assert "stage 1: rule is all, any or a number" in bad.json["errors"][ids.POLICIES_BLOCK]
+    saved = fake.submit(
+        "alex", {ids.POLICIES_BLOCK: current.replace("deadline_days = 1", "deadline_days = 2")}
+    )
+    assert saved.json["response_action"] == "update"
+    assert (
+        "growth* (version 2): Managers → Finance" in saved.json["view"]["blocks"][0]["text"]["text"]
+    )
+    growth = [
+        p for p, _ in list_policies(bot.services.store.db, fake.ws.team_id) if p.name == "growth"
+    ]
+    assert growth[0].version == 2 and growth[0].stages[1].deadline_days == 2

@@ -284,10 +284,10 @@ def test_branch_condition_by_title_is_resolved_to_the_key():
 def open_roles(before_vacant: int, after_vacant: int) -> ChangeFacts:
     def org(vacant):
         ceo = Position(title="CEO", key="ceo")
-        pos = Position(title="Analyst", key="analyst", headcount=3, reports_to="ceo")
-        if vacant:
-            object.__setattr__(pos, "vacancies", vacant)  # until org-core adds the field
-        return Structure(positions=(ceo, pos))
+        analysts = Position(
+            title="Analyst", key="analyst", headcount=3, reports_to="ceo", vacancies=vacant
+        )
+        return Structure(positions=(ceo, analysts))
 
     return change_facts(org(before_vacant), org(after_vacant))
 
@@ -394,12 +394,9 @@ def test_a_delegate_decides_for_the_reviewer():
 
 def held(text: str, holders: dict[str, tuple[str, ...]]) -> Structure:
     s = structure(text)
-    positions = []
-    for p in s.positions:
-        q = replace(p)
-        object.__setattr__(q, "holders", holders.get(p.key, ()))
-        positions.append(q)
-    return Structure(positions=tuple(positions))
+    return Structure(
+        positions=tuple(replace(p, holders=holders.get(p.key, ())) for p in s.positions)
+    )
 
 
 def test_resolve_people_groups_positions_managers_and_the_named_reviewers():

@@ -333,3 +333,47 @@ when = { effective_within_days = 7 }
         "far": (["current", "skipped"], "takes effect in 49 days, not within 7"),
         "on approval": (["current", "later"], "takes effect on approval"),
     }
+
+
+ROLES = """
+[[policies]]
+name = "by position"
+
+[[policies.stages]]
+name = "Manager"
+author_manager = true
+
+[[policies.stages]]
+name = "Finance"
+position = "Chief Financial Officer"
+"""
+ORG = (
+    "CEO (<@UCEO>)\nCFO (<@UCFO>) reports to CEO\nCOO (<@UBOSS>) reports to CEO\n"
+    "Data Analyst (<@UAUTH>) reports to COO"
+)
+
+
+def test_the_authors_manager_and_the_holder_of_the_cfo_position(service, store, clock):
+    from slackbot.proposals import repository as repo
+
+    current = parse_structure(ORG, catalog).structure
+    assert current.by_key["cfo"].holders == ("UCFO",)
+    with store.write() as db:
+        save_policies(db, T, read_policies(ROLES, source="r"), by="U0", now=clock.now(), via="cli")
+        repo.add_org_version(db, T, None, current, clock.now())
+    text = ORG + "\nData Engineer reports to CFO"
+    p = service.create(T, "UAUTH", draft(text, policy="by position")).proposal
+    assert p.stage_reviewers == (("UBOSS",), ("UCFO",)) and p.waiting_on == ("UBOSS",)
+    assert service.decide(T, p.id, "UBOSS", APPROVE).newly_asked == ("UCFO",)
+    assert service.decide(T, p.id, "UCFO", APPROVE).proposal.status == "approved"
+    # the CFO writing a proposal is not asked to review it: the admins are, and the card
+    # says why
+    with store.write() as db:
+        db["people"].insert(
+            {"team_id": T, "user_id": "UADMIN", "name": "admin", "tz": "UTC", "is_admin": 1}
+        )
+    own = service.create(T, "UCFO", draft(text, policy="by position")).proposal
+    assert own.stage_reviewers == (("UCEO",), ("UADMIN",))
+    assert own.stage_notes[1] == (
+        "the author is the only reviewer it names: the admins decide instead"
+    )

@@ -163,7 +163,10 @@ def resolve_stage(stage: Stage, directory: Directory) -> tuple[tuple[str, ...], 
     if not instead:
         instead = tuple(a for a in directory.admins if a != directory.author_id)
         whom = "the admins"
-    why = "; ".join(missing) or "nobody else to ask"
+    named_only_author = bool(who) and all(p == directory.author_id for p in who if p)
+    why = "; ".join(missing) or (
+        "the author is the only reviewer it names" if named_only_author else "nobody to ask"
+    )
     return instead, f"{why}: {whom} decide instead" if instead else f"{why}, and nobody to ask"
 
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 from typing import Any
 
 from slackbot.org.branch import branch_of, branches_that_fit, find_position
-from slackbot.org.structure import MAX_POSITIONS, Structure, diff, starter_text
+from slackbot.org.directory import MembersUnavailable
+from slackbot.org.structure import MAX_POSITIONS, HolderResolver, Structure, diff, starter_text
 from slackbot.policies import delegation
 from slackbot.policies.delegation import parse_away
 from slackbot.proposals.dates import BadDate, parse_day
@@ -88,6 +89,8 @@ def answer_org_proposal(
     branch = _BRANCH.match(words)
     if branch:
         return branch_answer(services, team_id, branch.group(1))
+    if lowered in ("policies", "policy", "review policies"):
+        return CommandAnswer(modal="policies")
     match = _SHOW.match(lowered)
     if match:
         number = int(match.group(1) or match.group(2))
@@ -117,6 +120,19 @@ def answer_org_proposal(
             "`/org-proposal help` for everything else."
         )
     )
+
+
+def find_person(resolver: HolderResolver, handle: str) -> list[str]:
+    """The user ids a typed `@name` or `<@U…>` means, through the member directory
+    ([] when nobody, or when Slack cannot be asked right now)."""
+    user_id = delegation.mentioned_id(handle)
+    if user_id:
+        return [user_id]
+    try:
+        found = resolver.resolve(handle.strip().lstrip("@"))
+    except MembersUnavailable:
+        return []
+    return [found] if isinstance(found, str) else list(found)
 
 
 AWAY_HELP = (

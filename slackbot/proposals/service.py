@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from roles import load_catalog
 from slackbot.clock import Clock
 from slackbot.org.branch import apply_proposal
 from slackbot.org.structure import Structure
@@ -854,6 +855,7 @@ class ProposalService:
                 usergroups=usergroups or {},
                 current=current.structure if current else Structure(),
                 admins=admins or self._known_admins(team_id),
+                catalog=load_catalog(),  # "Chief Financial Officer" finds the CFO position
             ),
         )
         return {

@@ -62,6 +62,7 @@ HELP = (
     "org (that position and everyone under it); approving it changes that branch only\n"
     "• `/org-proposal import`: load the current org from CSV (admins)\n"
     "• `/org-proposal settings`: digest, reminders and org guardrails (admins)\n"
+    "• `/org-proposal policies`: the review policies, as TOML (admins)\n"
     "In the form, write the structure one position a line: "
     "`Operations Director reports to COO`, `Operations Manager x3 reports to Operations Director`. "
     "*Takes effect* (optional) is the date an approved proposal becomes the current org chart."
