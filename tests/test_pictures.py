@@ -291,3 +291,15 @@ def test_without_the_bundled_font_pillows_own_stands_in(monkeypatch):
         render.font.cache_clear()
         render._width.cache_clear()
     assert "DejaVu" in str(render.font(13).getname())
+
+
+def test_max_boxes_gives_a_smaller_overview_that_keeps_the_changes():
+    current = sample_org(300)
+    full = png_size(render_png(current))
+    small = png_size(render_png(current, max_boxes=40))
+    assert small[0] * small[1] < full[0] * full[1] / 3
+    texts = svg_texts(render_svg(current, max_boxes=40))
+    assert any(t.endswith("folded away to stay legible") for t in texts)
+    texts = svg_texts(render_svg(sample_change(current), before=current, max_boxes=40))
+    for words in ("+ New", "→ Moved", "− Removed", "± Changed"):
+        assert texts.count(words) == 2

@@ -250,8 +250,9 @@ def build_chart(
         for key, shown, hidden in candidates:
             if not take_all:
                 # only the branches a before/after needs, the rest folds into a note
+                # (past the budget if need be: a change is never folded away)
                 keep = [c for c in shown if c in wanted]
-                if not keep or len(keep) > budget:
+                if not keep:
                     continue
                 shown, hidden = keep, [c for c in shown + hidden if c not in keep]
             shown_children[key] = shown
