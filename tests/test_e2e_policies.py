@@ -159,7 +159,7 @@ def test_two_stages_with_a_condition_card_dms_refusals_reminders_and_escalation(
     fake.click("priya", escalation, ids.APPROVE, value="1:1")
     eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
     text = text_of(card_in(fake)["blocks"])
-    assert "✅ 2. Finance: passed (by an escalation approver)" in text
+    assert "✅ 2. Finance: passed (decided by @priya past its deadline)" in text
     history = [e for e in bot.services.proposals.history(1) if e.kind == "approved"]
     assert [(e.actor_id, e.detail.get("escalated", False)) for e in history] == [
         (ALEX, False),

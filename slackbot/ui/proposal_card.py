@@ -294,7 +294,12 @@ def stage_lines(proposal: Proposal) -> list[str]:
             lines.append(f"{name}: skipped, the change {escape(s.reason)}")
             continue
         if s.state in ("passed", "carried"):
-            how = "by an escalation approver" if s.rule_met == "escalated" else s.rule_met
+            how = s.rule_met
+            if s.rule_met == "escalated":
+                by = next(
+                    (d for d in proposal.decisions if d.stage == s.index and d.escalated), None
+                )
+                how = f"decided by <@{by.reviewer_id}> past its deadline" if by else "escalated"
             label = "passed on an earlier version" if s.state == "carried" else f"passed ({how})"
             lines.append(f":white_check_mark: {name}: {label} · {people}")
             continue

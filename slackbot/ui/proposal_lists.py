@@ -128,7 +128,7 @@ def history_lines(events: Sequence[Event]) -> list[str]:
                 text += f" at stage “{escape(e.detail['stage_name'])}”"
             if e.detail.get("escalated"):
                 text += " (escalated past its deadline)"
-            if e.detail.get("rule_met"):
+            if e.detail.get("rule_met") and not e.detail.get("escalated"):
                 text += f": {escape(e.detail['rule_met'])}, stage passed"
         elif e.kind == STATUS_CHANGED:
             text = f"status → {STATUS_LABELS.get(e.detail.get('to', ''), e.detail.get('to'))}"
