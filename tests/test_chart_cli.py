@@ -79,7 +79,9 @@ def test_the_current_org_as_svg_names_its_holders(db, tmp_path):
     texts = svg_texts(tmp_path / "org.svg")
     assert "Maria Lopez" in texts  # from orgbot's people cache, not the user id
     assert "Sam Okafor" in texts  # from the member directory
-    assert any(t.startswith("Current org chart, version 1 (approved 25 Nov 2026)") for t in texts)
+    assert any(
+        t.startswith("Current org chart, version 1 (in effect since 25 Nov 2026)") for t in texts
+    )
 
 
 def test_a_proposal_before_and_after(db, tmp_path):

@@ -89,8 +89,13 @@ def subject(
         raise ChartError(
             f"{team_id} has no approved org chart yet; draw a proposal with --proposal N."
         )
-    approved = f"{current.approved_at:%d %b %Y}"
-    title = f"Current org chart, version {current.version} (approved {approved})"
+    effective = getattr(current, "effective_on", None)
+    since = (
+        f"in effect since {effective.day} {effective:%b %Y}"
+        if effective
+        else f"approved {current.approved_at.day} {current.approved_at:%b %Y}"
+    )
+    title = f"Current org chart, version {current.version} ({since})"
     if not before_after:
         return Subject(current.structure, None, title, names)
     previous = repo.org_version(db, team_id, current.version - 1)
