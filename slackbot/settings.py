@@ -33,6 +33,7 @@ class Settings:
     max_layers: int | None = None  # guardrails: None is no limit
     span_min: int | None = None
     span_max: int | None = None
+    canvas_channel: str | None = None  # where orgbot keeps a canvas of the current org
     updated_by: str | None = None
     updated_at: datetime | None = None
 
@@ -80,6 +81,7 @@ def load_settings(store: Store, team_id: str, *, default_timezone: str) -> Setti
         max_layers=row.get("max_layers"),
         span_min=row.get("span_min"),
         span_max=row.get("span_max"),
+        canvas_channel=row.get("canvas_channel") or None,
         updated_by=row["updated_by"],
         updated_at=datetime.fromisoformat(row["updated_at"]) if row["updated_at"] else None,
     )
@@ -100,6 +102,7 @@ def save_settings(store: Store, settings: Settings, *, user_id: str, now: dateti
                 "max_layers": settings.max_layers,
                 "span_min": settings.span_min,
                 "span_max": settings.span_max,
+                "canvas_channel": settings.canvas_channel,
                 "updated_by": user_id,
                 "updated_at": now.isoformat(timespec="seconds"),
             },
@@ -131,6 +134,7 @@ SETTINGS_BLOCKS = (
     "max_layers",
     "span_min",
     "span_max",
+    "canvas_channel",
 )
 
 
@@ -176,6 +180,9 @@ def read_settings_form(
             f"The smallest span ({low}) is above the largest ({high}). Lower it, or raise "
             "the largest."
         )
+    canvas_channel = state("canvas_channel").get("selected_conversation") or None
+    if canvas_channel and canvas_channel.startswith("D"):
+        errors["canvas_channel"] = "Pick a channel, not a direct message."
     if errors:
         return None, errors
     assert match is not None
@@ -189,6 +196,7 @@ def read_settings_form(
             digest_time=time(int(match.group(1)), int(match.group(2))),
             reminder_interval_days=interval,
             quiet_days=quiet,
+            canvas_channel=canvas_channel,
             **guardrails,
         ),
         {},

@@ -205,11 +205,23 @@ class Workspace:
                 return message
         return None
 
-    def replies(self, channel_id: str, thread_ts: str) -> list[dict[str, Any]]:
+    def replies(
+        self, channel_id: str, thread_ts: str, *, files: bool = False
+    ) -> list[dict[str, Any]]:
+        """The messages in a thread, oldest first; file shares (a picture orgbot uploaded
+        into it) only with `files=True` (`thread_files` lists those alone)."""
         return [
             m
             for m in self.channels[channel_id].messages
-            if m.get("thread_ts") == thread_ts and m["ts"] != thread_ts
+            if m.get("thread_ts") == thread_ts
+            and m["ts"] != thread_ts
+            and (files or not m.get("upload"))
+        ]
+
+    def thread_files(self, channel_id: str, thread_ts: str) -> list[dict[str, Any]]:
+        """The files shared in a thread (each message's `files`), oldest first."""
+        return [
+            f for m in self.replies(channel_id, thread_ts, files=True) for f in m.get("files") or []
         ]
 
     def visible_ephemerals(self, user_id: str, channel_id: str | None = None) -> list[Ephemeral]:

@@ -51,6 +51,7 @@ from slackbot.proposals.model import (
     Outcome,
     Proposal,
 )
+from slackbot.publishing import Publishing, card_note
 from slackbot.scheduling.delivery import (
     FAILED,
     GAVE_UP,
@@ -175,6 +176,8 @@ class ProposalMessenger:
         self.proposals = services.proposals
         self.deliveries = Deliveries(services.store)
         self.sender = Sender(self.deliveries, self.quick, services.clock.now)
+        # the before/after picture in the card's thread, the org canvas (slackbot/publishing)
+        self.publishing = Publishing(self.quick, services)
 
     # links ------------------------------------------------------------------------------
 
@@ -199,13 +202,17 @@ class ProposalMessenger:
             # ack, on the posting lane) so that the card can name them
             members.refresh_soon(proposal.team_id, self.client)
             names = members.shown_names(proposal.team_id, holders)
-        return ui.proposal_card(
+        card = ui.proposal_card(
             proposal,
             self.services.catalog_for(proposal.team_id),
             current,
             guardrails=self.services.guardrails(proposal.team_id),
             names=names.get,
         )
+        if len(card["blocks"]) < 50 and proposal.is_open:
+            # the picture follows in the thread (not redrawn in: see slackbot/publishing)
+            card["blocks"] = [*card["blocks"], card_note(proposal)]
+        return card
 
     def post_card(self, proposal: Proposal, *, again: bool = False) -> Proposal:
         """Post the card in its channel, once; on a failure Slack explains, mark it and
@@ -579,9 +586,11 @@ class ProposalMessenger:
         if outcome.kind == CREATED:
             posted = self.post_card(p)  # the reviewers are asked once it is posted (or refused)
             self.flag_to_author(posted)
+            self.publishing.after(outcome)  # its picture, in the card's thread
             return
         if outcome.kind in (TOOK_EFFECT, NOT_APPLIED):
             self.announce_effect(outcome)
+            self.publishing.after(outcome)  # a new current org: the canvas
             return
         self.request_redraw(p)
         self.reply(outcome)
@@ -606,6 +615,7 @@ class ProposalMessenger:
                 target=p.author_id,
                 message=ui.author_update(outcome, link=self.permalink(p)),
             )
+        self.publishing.after(outcome)  # a new version's picture; a new org's canvas
 
     def announce_effect(self, outcome: Outcome) -> None:
         """An approved proposal's effective date came: it took effect (or went back to its

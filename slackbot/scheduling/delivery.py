@@ -72,8 +72,10 @@ METADATA_EVENT = "orgbot_delivery"
 # payload then holds the key too, so history is searched for all of them
 ORGBOT_EVENTS = (METADATA_EVENT, *PUBLIC_EVENTS)
 # kinds that are not posts: redoing one cannot double anything (card redraws with
-# chat.update; announcements, whose messages each have their own key)
-REPEATABLE_KINDS = ("redraw", "announce")
+# chat.update; announcements, whose messages each have their own key; the org canvas,
+# rewritten whole; a proposal's picture, which looks in the card's thread for its file
+# before uploading again after an interruption: slackbot/publishing). Their owners send them.
+REPEATABLE_KINDS = ("redraw", "announce", "picture", "canvas")
 HOST = socket.gethostname()
 # host:pid:life. `life` tells this process from an earlier one with the same pid (a
 # container restarted: pid 1 again), whose claims are then known to be orphaned.

@@ -88,6 +88,7 @@ class ScheduledPosts:
         """Reconcile posts a crash interrupted, then send failed ones that are due and
         queued ones: proposal cards a dead process left (linked once posted, and their
         reviewers asked), DMs and replies, and card redraws."""
+        self.messenger.publishing.reconcile()  # pictures a crash cut short: check the thread
         counts = self.sender.reconcile()
         if took_effect := self.take_effect():  # announced just below
             counts["took_effect"] = took_effect
@@ -99,6 +100,8 @@ class ScheduledPosts:
         self.messenger.settle_cards()  # link the cards just posted or found; queue their DMs
         counts["retried"] += proposal_posts.retry_failed(self.messenger.rebuild, kinds=(DM, REPLY))
         counts["retried"] += self.messenger.redraw_due()
+        # proposal pictures and the org canvas: queued, failed and due, or missing
+        counts["retried"] += self.messenger.publishing.due()
         return counts
 
     def take_effect(self) -> int:

@@ -479,3 +479,22 @@ def m013_proposal_branches(db: Database) -> None:
     # an org version loaded from a CSV (`orgbot org import`, the Slack import modal) has
     # no proposal: who imported it, e.g. `cli:alice` or a Slack user id
     db["org_versions"].add_column("imported_by", str)
+
+
+@migrations()
+def m014_org_canvas(db: Database) -> None:
+    # the channel where orgbot keeps a canvas of the current org (null: no canvas)
+    db["settings"].add_column("canvas_channel", str)
+    # the canvas orgbot made there, once per workspace, and the org version it shows
+    db["org_canvases"].create(
+        {
+            "team_id": str,
+            "channel_id": str,
+            "canvas_id": str,
+            "org_version": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="team_id",
+        not_null={"team_id", "channel_id", "canvas_id"},
+    )

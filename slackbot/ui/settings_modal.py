@@ -57,6 +57,30 @@ def guardrail_blocks(settings: Settings) -> list[Block]:
     ]
 
 
+def canvas_blocks(settings: Settings) -> list[Block]:
+    """The optional channel where orgbot keeps a canvas of the current org."""
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "placeholder": plain("No canvas"),
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if settings.canvas_channel:
+        channel["initial_conversation"] = settings.canvas_channel
+    return [
+        section(
+            "*Org canvas*: a canvas in a channel with the current org (the tree, open roles, "
+            "spans and layers, the last approved change), updated on every approval."
+        ),
+        input_block(
+            "canvas_channel",
+            "Canvas channel",
+            channel,
+            optional=True,
+            hint="Invite @orgbot to it. Leave empty for no canvas.",
+        ),
+    ]
+
+
 def settings_modal(settings: Settings) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "type": "conversations_select",
@@ -110,6 +134,7 @@ def settings_modal(settings: Settings) -> dict[str, Any]:
             "quiet_days", "Quiet days (no reminders, no daily digest)", quiet, optional=True
         ),
         *guardrail_blocks(settings),
+        *canvas_blocks(settings),
         context("Only workspace admins and the people in ORGBOT_ADMINS can change these."),
     ]
     return modal(
@@ -133,5 +158,6 @@ def settings_summary(settings: Settings) -> str:
     return (
         f"Digest: {settings.describe_digest()}. Reminders: {interval.lower()}, from 09:00 in "
         f"each reviewer's time zone; quiet days: {settings.describe_quiet_days()}. "
-        f"Org guardrails: {settings.guardrails.describe()}."
+        f"Org guardrails: {settings.guardrails.describe()}. Org canvas: "
+        + (f"in <#{settings.canvas_channel}>." if settings.canvas_channel else "off.")
     )
