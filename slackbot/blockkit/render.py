@@ -35,6 +35,7 @@ EMOJI = {
     ":house:": "🏠",
     ":white_circle:": "⚪",
     ":black_circle:": "⚫",
+    ":frame_with_picture:": "🖼️",
 }
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 

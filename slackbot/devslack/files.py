@@ -204,6 +204,7 @@ class FilesApi:
                 "bot_id": "B0ORGBOT1",
                 "ts": self.ws.next_ts(),
                 "text": str(args.get("initial_comment") or ""),
+                "blocks": [],
                 "files": [self._file_json(f, now) for f in found],
                 "upload": True,
                 "display_as_bot": False,
