@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from handlers.common import is_admin_before_ack, open_for_admins
 from slackbot import ids
-from slackbot.policies.repository import list_policies, save_policies
+from slackbot.policies.repository import list_policies, remove_others, save_policies
 from slackbot.policies.toml_io import PolicyError, dump_policies, read_policies
 from slackbot.services import Services, services_from
 from slackbot.submissions import AlreadySubmitted, Submission, once
@@ -64,15 +64,14 @@ def handle_policies_submission(
         return
 
     def save():
+        # the modal holds every policy: one left out of the text is removed
+        now = services.clock.now()
         with services.store.write() as db:
-            return save_policies(
-                db,
-                context.team_id,
-                policies,
-                by=context.user_id,
-                now=services.clock.now(),
-                via="slack",
+            saved = save_policies(
+                db, context.team_id, policies, by=context.user_id, now=now, via="slack"
             )
+            names = [p.name for p in saved]
+            return saved, remove_others(db, context.team_id, names, by=context.user_id, now=now)
 
     try:
         saved = once(
@@ -84,7 +83,7 @@ def handle_policies_submission(
     except AlreadySubmitted:
         ack()
         return
-    ack(response_action="update", view=policies_saved_view(saved))
+    ack(response_action="update", view=policies_saved_view(*saved))
 
 
 def register(app: App) -> None:

@@ -277,3 +277,26 @@ def test_admins_edit_the_policies_in_a_modal(fake, bot):
         p for p, _ in list_policies(bot.services.store.db, fake.ws.team_id) if p.name == "growth"
     ]
     assert growth[0].version == 2 and growth[0].stages[1].deadline_days == 2
+
+
+def test_a_policy_left_out_of_the_modal_is_removed_proposals_keep_it(fake, bot):
+    import_policies(bot, fake)
+    _, before = propose_under_policy(
+        fake, **{ids.POLICY_BLOCK: "light", ids.REVIEWERS_BLOCK: [KENJI]}
+    )
+    fake.wait_for("chat.postMessage", before + 2)
+    fake.slash("alex", "/org-proposal", "policies")
+    fake.wait_for("views.open", 2)
+    eventually(lambda: bot.services.is_admin(fake.ws.team_id, ALEX, cached=True))
+    only_growth = POLICIES.split('[[policies]]\nname = "leads"')[0]
+    saved = fake.submit("alex", {ids.POLICIES_BLOCK: only_growth})
+    text = saved.json["view"]["blocks"][0]["text"]["text"]
+    assert "Removed: leads, light (proposals under review keep them)" in text
+    names = [p.name for p, _ in list_policies(bot.services.store.db, fake.ws.team_id)]
+    assert names == ["growth"]
+    kept = bot.services.proposals.by_number(fake.ws.team_id, 1)
+    assert (kept.policy.name, kept.waiting_on) == ("light", (KENJI,))
+    # the form offers what is left
+    view = open_form(fake)
+    picker = next(b for b in view["blocks"] if b.get("block_id") == ids.POLICY_BLOCK)
+    assert [o["value"] for o in picker["element"]["options"]] == ["_default", "growth"]

@@ -377,3 +377,25 @@ def test_the_authors_manager_and_the_holder_of_the_cfo_position(service, store, 
     assert own.stage_notes[1] == (
         "the author is the only reviewer it names: the admins decide instead"
     )
+
+
+def test_the_export_holds_the_audit_of_each_decision(service, store):
+    from slackbot.export import export_data
+
+    delegate(store, "UCFO", "UDEP", "2026-11-25", "2026-12-05")
+    p = service.create(T, "UAUTH", draft(BIG)).proposal
+    service.decide(T, p.id, "UB", APPROVE)
+    service.decide(T, p.id, "UDEP", APPROVE)
+    [item] = export_data(store)["proposals"]
+    assert (item["policy_name"], item["policy_version"]) == ("growth", 1)
+    audit = [
+        (d["reviewer_id"], d["stage"], d["on_behalf_of"], d["rule_met"]) for d in item["decisions"]
+    ]
+    assert audit == [("UB", 0, None, "any one approval"), ("UDEP", 1, "UCFO", "one approval")]
+    details = [e["detail"] for e in item["history"] if e["kind"] == APPROVE]
+    assert details[1] == {
+        "stage": 1,
+        "stage_name": "Finance",
+        "on_behalf_of": "UCFO",
+        "rule_met": "one approval",
+    }

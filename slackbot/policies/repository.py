@@ -74,6 +74,25 @@ def save_policies(
     return stored
 
 
+def remove_others(
+    db: Database, team_id: str, keep: list[str], *, by: str, now: datetime
+) -> list[str]:
+    """Remove the workspace's policies not named in `keep` (their versions stay: proposals
+    that started under them keep them); the names removed. Call inside a write transaction."""
+    rows = list(
+        db.query(
+            "select id, name from review_policies where team_id = ? and not removed", [team_id]
+        )
+    )
+    gone = [r for r in rows if r["name"] not in keep]
+    for r in gone:
+        db["review_policies"].update(
+            r["id"],
+            {"removed": 1, "is_default": 0, "updated_at": now.isoformat(), "updated_by": by},
+        )
+    return [r["name"] for r in gone]
+
+
 def _body(db: Database, team_id: str, name: str, version: int) -> str | None:
     row = next(
         db.query(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from slackbot import ids
@@ -42,7 +43,8 @@ def policies_modal(toml_text: str) -> dict[str, Any]:
         [
             section(
                 "Each `[[policies]]` table is a policy, each `[[policies.stages]]` a stage, in "
-                "order. Proposals under review keep the version they started with."
+                "order; a policy left out is removed. Proposals under review keep the "
+                "version they started with."
             ),
             input_block(ids.POLICIES_BLOCK, "Policies (TOML)", element),
             context(
@@ -57,12 +59,18 @@ def policies_modal(toml_text: str) -> dict[str, Any]:
     )
 
 
-def policies_saved_view(saved: list[Policy]) -> dict[str, Any]:
+def policies_saved_view(saved: list[Policy], removed: Sequence[str] = ()) -> dict[str, Any]:
     lines = [
         f"• *{escape(p.name)}* (version {p.version}): "
         + " → ".join(escape(s.name) for s in p.stages)
         for p in saved
     ]
+    if removed:
+        lines.append(
+            "Removed: "
+            + ", ".join(escape(n) for n in removed)
+            + " (proposals under review keep them)"
+        )
     return modal(
         "Review policies",
         [section("Saved:\n" + "\n".join(lines))],
