@@ -66,7 +66,9 @@ def test_approved_with_a_later_date_becomes_current_on_that_date_once(fake, bot,
     assert "#1 Put operations under a COO · Approved, effective 1 March 2027" in listing
     fake.open_home("dana")
     fake.wait_for("views.publish")
-    assert "Approved, effective 1 March 2027" in text_of(fake.home("dana")["blocks"])
+    home = text_of(fake.home("dana")["blocks"])
+    assert "Approved, effective 1 March 2027" in home  # her proposals
+    assert "Approved, taking effect later: #1 Put operations under a COO on Mon 1 Mar 2027" in home
     current = text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
     assert "No proposal has been approved yet" in current
     assert (

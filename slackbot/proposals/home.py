@@ -34,6 +34,7 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         decisions=decisions,
         current=current,
         current_number=current_number,
+        scheduled=proposals.scheduled(team_id),
         admin_notes=services.admin_notes(team_id, user_id, client),
         link=messenger.permalink,
         away_notes=away_notes(services, team_id, user_id),

@@ -20,7 +20,7 @@ from slackbot.ui.common import (
     without_empty,
 )
 from slackbot.ui.proposal_card import day, review_actions, when
-from slackbot.ui.proposal_lists import current_org_blocks, list_line
+from slackbot.ui.proposal_lists import coming_up_note, current_org_blocks, list_line
 
 
 def home_view(
@@ -33,11 +33,13 @@ def home_view(
     decisions: Sequence[tuple[Event, Proposal]],
     current: OrgVersion | None,
     current_number: int | None,
+    scheduled: Sequence[Proposal] = (),
     admin_notes: Sequence[str] = (),
     link: Any = None,
     away_notes: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Build the Home tab. `link(proposal)` gives a card's permalink, or None.
+    `scheduled`: approved proposals waiting for their effective date.
     `awaiting` may be the first few; `awaiting_total` is how many wait on the person."""
     total = len(awaiting) if awaiting_total is None else awaiting_total
     blocks: list[Block] = [
@@ -100,6 +102,8 @@ def home_view(
         blocks.append(context("No decisions yet."))
     blocks.append(divider())
     blocks.extend(current_org_blocks(current, number=current_number))
+    if note := coming_up_note(scheduled):
+        blocks.append(context(note))
     if admin_notes:
         blocks += [divider(), section("*For admins*\n" + "\n".join(admin_notes))]
     return {"type": "home", "blocks": without_empty(blocks)[:100], "callback_id": "home"}
