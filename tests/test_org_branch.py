@@ -42,6 +42,11 @@ def key(structure: Structure, title: str) -> str:
     return next(p.key for p in structure.positions if p.title == title)
 
 
+def outside_keys(structure: Structure, root_title: str = "Operations Director") -> set[str]:
+    keys = branch_keys(structure, key(structure, root_title))
+    return {p.key for p in structure.positions if p.key not in keys}
+
+
 def outside(structure: Structure, root_title: str) -> list[tuple]:
     """Every position outside the branch, as (key, title, headcount, reports_to)."""
     keys = branch_keys(structure, key(structure, root_title))
@@ -90,10 +95,11 @@ def test_the_branch_is_replaced_and_the_rest_of_the_org_is_untouched():
     assert by_key[key(result, "Quality Lead")].reports_to == key(result, "Plant Manager")
     assert "Logistics Manager" not in {p.title for p in result.positions}
     assert "Driver" not in {p.title for p in result.positions}
-    # the branch sits where its root was; lines are renumbered in order
+    # the branch sits where its root was; the rest are the very same positions
     titles = [p.title for p in result.positions]
     assert titles[:5] == ["CEO", "COO", "CFO", "Controller", "Operations Director"]
-    assert [p.line for p in result.positions] == list(range(1, len(result) + 1))
+    kept = {p.key: p for p in org.positions}
+    assert all(p is kept[p.key] for p in result.positions if p.key in outside_keys(org))
     # a valid org: it parses back from its own text
     assert parse(result.to_text()).by_key.keys() == by_key.keys()
 
@@ -248,3 +254,37 @@ def test_the_form_metadata_carries_the_branch_and_refuses_anything_else():
     for bad in ('{"branch": 7}', '{"branch": ""}', '{"branch": "' + "x" * 201 + '"}'):
         with pytest.raises(BadMetadata):
             ProposalFormMetadata.loads(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Operations Director\nPlant Manager x2 reports to Operations Director",  # removals
+        "Operations Director\n"
+        "Plant Manager reports to Operations Director\n"
+        "Shift Lead x4 reports to Plant Manager\n"
+        "Logistics Manager reports to Shift Lead\n"  # deeper: one more layer
+        "Driver x12, 3 open reports to Logistics Manager\n"
+        "Dispatcher reports to Driver",
+        "VP Operations\nOps Analyst x3 [hire] reports to VP Operations",  # a renamed root
+    ],
+)
+def test_branch_facts_are_the_whole_orgs_facts_worked_out_from_the_branch(text):
+    from slackbot.policies.facts import branch_change_facts, change_facts
+
+    org, proposed = parse(ORG), parse(text)
+    whole = change_facts(org, apply_proposal(org, proposed, branch_root="operations-director"))
+    assert branch_change_facts(org, proposed, branch_root="operations-director") == whole
+
+
+def test_branch_facts_of_a_large_org_cost_the_branch():
+    from slackbot.policies.facts import branch_change_facts, change_facts
+
+    org = big_org()
+    proposed = parse("Director 7\nLead 7-1 reports to Director 7\nNew Lead reports to Lead 7-1")
+    branch_change_facts(org, proposed, branch_root="title:director 7")  # indexes built once
+    started = time.perf_counter()
+    facts = branch_change_facts(org, proposed, branch_root="title:director 7")
+    assert time.perf_counter() - started < 0.05
+    whole = change_facts(org, apply_proposal(org, proposed, branch_root="title:director 7"))
+    assert facts == whole

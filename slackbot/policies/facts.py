@@ -144,3 +144,56 @@ def holds(
             else f"takes effect in {days} days, not within {condition.n}"
         )
     return False, f"unknown condition {kind}"
+
+
+def branch_change_facts(
+    before: Structure,
+    proposed: Structure,
+    *,
+    branch_root: str,
+    effective: date | None = None,
+    today: date | None = None,
+) -> ChangeFacts:
+    """`change_facts(before, apply_proposal(before, proposed, branch_root=…))` for a
+    proposal that replaces one branch, worked out from the branch alone: a change to a
+    60-position branch of a 10,000-position org costs the branch, not the org. Only the
+    whole org's layers need the rest of it (one pass, no sets)."""
+    from slackbot.org.branch import branch_keys, branch_of, path_to_top
+
+    if branch_root not in before.by_key:  # the proposal shows as the branch alone then
+        return change_facts(before, proposed, effective=effective, today=today)
+    inner = change_facts(branch_of(before, branch_root), proposed, effective=effective, today=today)
+    above = frozenset(path_to_top(before, branch_root)[1:])  # the root's managers
+    inside = branch_keys(before, branch_root)
+    depth = _depths(before)
+    outside = max((d for k, d in depth.items() if k not in inside), default=0)
+    return ChangeFacts(
+        seats_added=inner.seats_added,
+        touched=inner.touched,
+        ancestors=tuple((k, a | above) for k, a in inner.ancestors),
+        layers_before=max(depth.values(), default=0),
+        layers_after=max(outside, len(above) + inner.layers_after),
+        open_added=inner.open_added,
+        effective=effective,
+        today=today,
+    )
+
+
+def _depths(structure: Structure) -> dict[str, int]:
+    """Each position's layer (1: a top position), top down in one pass; once per structure
+    (structures never change; an org version's is shared between readers)."""
+    cached = structure.__dict__.get("_facts_depths")
+    if cached is not None:
+        return cached
+    depth: dict[str, int] = {}
+    level = [p for p in structure.positions if p.reports_to is None]
+    n = 1
+    while level:
+        following = []
+        for p in level:
+            if p.key not in depth:
+                depth[p.key] = n
+                following.extend(structure.children(p.key))
+        level, n = following, n + 1
+    structure.__dict__["_facts_depths"] = depth
+    return depth

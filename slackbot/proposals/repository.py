@@ -7,11 +7,11 @@ import functools
 import json
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlite_utils import Database
 
-from slackbot.org.branch import org_after
 from slackbot.org.structure import Structure
 from slackbot.policies.model import DEFAULT_POLICY, Policy
 from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
@@ -108,7 +108,7 @@ def _policy(db: Database, row: dict[str, Any]) -> Policy:
 def review_of(db: Database, proposal: Proposal):
     """Where `proposal` stands in its policy (`policies.evaluate.Evaluation`)."""
     from slackbot.policies.evaluate import Vote, evaluate, position_key
-    from slackbot.policies.facts import change_facts
+    from slackbot.policies.facts import branch_change_facts, change_facts
 
     base = (
         org_version(db, proposal.team_id, proposal.base_org_version)
@@ -116,22 +116,27 @@ def review_of(db: Database, proposal: Proposal):
         else None
     )
     before = base.structure if base else Structure()
-    # a branch proposal changes only its branch: the facts are about the whole org after it
-    after = org_after(before, proposal.structure, branch_root=proposal.branch_root)
+    # a branch proposal changes only its branch: the facts are about the whole org after it,
+    # worked out from the branch (a 10,000-position org is not walked for each load)
+    facts_of = (
+        partial(branch_change_facts, branch_root=proposal.branch_root)
+        if proposal.branch_root
+        else change_facts
+    )
     branch_keys = {}
     for stage in proposal.policy.stages:
         if stage.condition is not None and stage.condition.key:
             name = stage.condition.key
-            key = position_key(before, name) or position_key(after, name)
+            key = position_key(before, name) or position_key(proposal.structure, name)
             if key:
                 branch_keys[name] = key
     return evaluate(
         proposal.policy,
         reviewers=proposal.stage_reviewers,
         # "takes effect within N days" counts from the day the version was written
-        facts=change_facts(
+        facts=facts_of(
             before,
-            after,
+            proposal.structure,
             effective=proposal.effective_on,
             today=proposal.updated_at.date(),
         ),
