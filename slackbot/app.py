@@ -15,7 +15,7 @@ from slackbot.ratelimit import (
     RepeatSafeServerErrorRetryHandler,
 )
 from slackbot.services import CATALOG_KEY, CONTEXT_KEY, Services
-from slackbot.store.database import REQUEST_BUSY_TIMEOUT_MS
+from slackbot.store.database import REQUEST_BUSY_TIMEOUT_MS, REQUEST_WRITE_WAIT_S
 
 # How often a call answered 429 is retried after its Retry-After. slack_sdk's default is 1.
 RATE_LIMIT_RETRIES = 5
@@ -115,7 +115,8 @@ def create_app(
         services.store.use_busy_timeout(REQUEST_BUSY_TIMEOUT_MS)
         # the workspace's catalog (its own roles over the shipped ones), cached per change
         context[CATALOG_KEY] = services.catalog_for(context.team_id)
-        next()
+        with services.store.answering(within=REQUEST_WRITE_WAIT_S):
+            next()
 
     app.middleware(
         own_workspace_only(config.app_id or (learn_app_id(app.client) if verify_token else None))

@@ -120,6 +120,42 @@ IDLE_TIMEOUT = 20
 CLEANUP_INTERVAL = 5
 
 
+def _channel_class() -> type:
+    """waitress's connection, minus a busy loop (built on first use: waitress is
+    imported only in HTTP mode)."""
+    from waitress.channel import HTTPChannel
+
+    class Channel(HTTPChannel):
+        """waitress's `HTTPChannel`, not polled for writing while a worker thread is
+        writing its response.
+
+        waitress asks to be told when the socket can take more output whenever a
+        connection holds some. While a worker is still on the request, that output is
+        the worker's, under the worker's lock (waitress flushes it from the worker,
+        `send_bytes` being 1): the loop's `handle_write` finds the lock taken and writes
+        nothing. A socket is nearly always ready for writing, so the loop woke at once
+        and went round again, scanning every open connection in Python each time. Under
+        a burst of 400 connections it spun (8 s of CPU in a 9 s burst) and held Python's
+        GIL, which the worker had to win back to finish and every other thread (the one
+        holding the database's write lock among them) after each SQLite call. The
+        worker wakes the loop through its trigger when it finishes the request, and
+        when it leaves output it could not send; the loop asks again then. Past the
+        high-water mark (a worker waits for the loop to drain it) it is polled as before.
+        See docs/performance.md, "A burst".
+        """
+
+        def writable(self) -> bool:
+            if (
+                self.requests
+                and not (self.will_close or self.close_when_flushed)
+                and self.total_outbufs_len <= self.adj.outbuf_high_watermark
+            ):
+                return False
+            return super().writable()
+
+    return Channel
+
+
 class HttpServer:
     """waitress on `host:port`, started in the foreground (`serve`) or a thread (`start`).
 
@@ -145,6 +181,7 @@ class HttpServer:
             cleanup_interval=CLEANUP_INTERVAL,
             asyncore_use_poll=True,  # select() cannot watch more than 1024 sockets
         )
+        self._server.channel_class = _channel_class()
         self._thread: threading.Thread | None = None
         self._wait_for_workers()
 

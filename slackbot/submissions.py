@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from slackbot.store import Store
+from slackbot.store import Store, sql
 
 T = TypeVar("T")
 
@@ -77,13 +77,15 @@ def once(
     if submission is None:
         return act()
     with store.write() as db:
-        rows = list(
-            db.query("select result from view_submissions where view_id = ?", [submission.view_id])
+        rows = sql.rows(
+            db, "select result from view_submissions where view_id = ?", [submission.view_id]
         )
         if rows:
             raise AlreadySubmitted(json.loads(rows[0]["result"] or "{}"))
         value = act()
-        db["view_submissions"].insert(
+        sql.insert(
+            db,
+            "view_submissions",
             {
                 "view_id": submission.view_id,
                 "view_hash": submission.view_hash,
@@ -92,6 +94,6 @@ def once(
                 "user_id": submission.user_id,
                 "result": json.dumps(result(value)),
                 "submitted_at": now.isoformat(timespec="seconds"),
-            }
+            },
         )
     return value

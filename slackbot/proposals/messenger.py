@@ -34,6 +34,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.org.shape import Guardrails
 from slackbot.proposals import events
 from slackbot.proposals.model import (
     APPROVE,
@@ -63,6 +64,7 @@ from slackbot.scheduling.delivery import (
     Outgoing,
     Sender,
     deferring,
+    encode_message,
     retry_after,
 )
 from slackbot.services import Services
@@ -288,24 +290,45 @@ class ProposalMessenger:
         return latest
 
     def _link(self, proposal: Proposal, channel_id: str, ts: str) -> Proposal:
-        """Record where the card is and queue the reviewers' DMs, in one transaction."""
+        """Record where the card is and queue the reviewers' DMs, in one transaction.
+
+        The DMs are built before the write lock is taken (Block Kit is the slow part), from
+        the proposal as read now; if it changed before the lock was taken (an edit, a
+        decision), they are built again from what the transaction reads."""
         link = self.permalink(replace(proposal, channel_id=channel_id, message_ts=ts))
+        expected = self.proposals.get(proposal.team_id, proposal.id)
+        if expected.message_ts:
+            return expected
+        expected = replace(expected, channel_id=channel_id, message_ts=ts, post_error=None)
+        guardrails = self.services.guardrails(proposal.team_id)
+        built = self._review_requests(expected, link, guardrails)
         keys = []
         with self.services.store.write():
             latest = self.proposals.get(proposal.team_id, proposal.id)
             if latest.message_ts:
                 return latest
             posted = self.proposals.record_posted(latest, channel_id, ts)
-            guardrails = self.services.guardrails(posted.team_id)
-            for reviewer in posted.waiting_on if posted.is_open else ():
+            if posted != expected:
+                built = self._review_requests(posted, link, guardrails)
+            for reviewer, message in built.items():
                 key = review_key(posted, reviewer)
-                message = ui.review_request(posted, link=link, guardrails=guardrails)
                 if self._queue(key, posted, kind=DM, target=reviewer, message=message):
                     keys.append(key)
         for key in keys:
             self.sender.send_queued(key)
             self._when_allowed(key)
         return posted
+
+    @staticmethod
+    def _review_requests(
+        proposal: Proposal, link: str | None, guardrails: Guardrails | None
+    ) -> dict[str, str]:
+        """The DM to each reviewer asked now (none once it is closed) to decide, encoded as
+        its delivery row keeps it."""
+        return {
+            reviewer: encode_message(ui.review_request(proposal, link=link, guardrails=guardrails))
+            for reviewer in (proposal.waiting_on if proposal.is_open else ())
+        }
 
     def request_redraw(self, proposal: Proposal) -> None:
         """Redraw the card in place from the latest record (not from the change that asked
@@ -665,7 +688,7 @@ class ProposalMessenger:
         *,
         kind: str,
         target: str,
-        message: dict[str, Any] | None = None,
+        message: dict[str, Any] | str | None = None,
     ) -> bool:
         return self.deliveries.queue(
             key,

@@ -68,6 +68,12 @@ class Draft:
     effective_on: date | None = None  # None: takes effect on approval
     policy_name: str | None = None  # None: the workspace's default policy
     branch_root: str | None = None  # the key of the branch it edits; None: the whole org
+    # the structure as stored, serialized when the form is read: not while the write
+    # lock is held (docs/performance.md, "A burst")
+    structure_json: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "structure_json", self.structure.to_json())
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from slackbot.org.structure import Structure
 from slackbot.policies.model import DEFAULT_POLICY, Policy
 from slackbot.proposals.model import Decision, Event, OrgVersion, Proposal
+from slackbot.store import sql
 
 
 def iso(moment: datetime) -> str:
@@ -32,7 +33,8 @@ def parse_date(text: str | None) -> date | None:
 def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
     reviewers = tuple(
         r["user_id"]
-        for r in db.query(
+        for r in sql.rows(
+            db,
             "select user_id from proposal_reviewers where proposal_id = ? order by position",
             [row["id"]],
         )
@@ -49,7 +51,8 @@ def proposal_from_row(db: Database, row: dict[str, Any]) -> Proposal:
             escalated=bool(d.get("escalated")),
             rule_met=d.get("rule_met") or "",
         )
-        for d in db.query(
+        for d in sql.rows(
+            db,
             "select * from decisions where proposal_id = ? and version = ? order by id",
             [row["id"], row["version"]],
         )
@@ -158,8 +161,8 @@ def review_of(db: Database, proposal: Proposal):
 def get_proposal(db: Database, team_id: str, proposal_id: int) -> Proposal | None:
     if not _fits(proposal_id):
         return None
-    rows = list(
-        db.query("select * from proposals where id = ? and team_id = ?", [proposal_id, team_id])
+    rows = sql.rows(
+        db, "select * from proposals where id = ? and team_id = ?", [proposal_id, team_id]
     )
     return proposal_from_row(db, rows[0]) if rows else None
 
@@ -167,8 +170,8 @@ def get_proposal(db: Database, team_id: str, proposal_id: int) -> Proposal | Non
 def get_by_number(db: Database, team_id: str, number: int) -> Proposal | None:
     if not _fits(number):
         return None
-    rows = list(
-        db.query("select * from proposals where team_id = ? and number = ?", [team_id, number])
+    rows = sql.rows(
+        db, "select * from proposals where team_id = ? and number = ?", [team_id, number]
     )
     return proposal_from_row(db, rows[0]) if rows else None
 
@@ -236,10 +239,8 @@ def closing_events(
 
 
 def next_number(db: Database, team_id: str) -> int:
-    row = next(
-        db.query(
-            "select coalesce(max(number), 0) + 1 as n from proposals where team_id = ?", [team_id]
-        )
+    [row] = sql.rows(
+        db, "select coalesce(max(number), 0) + 1 as n from proposals where team_id = ?", [team_id]
     )
     return row["n"]
 
@@ -257,21 +258,19 @@ def add_event(
     detail: dict[str, Any] | None = None,
 ) -> int:
     """Append to the history; returns the event's id."""
-    return (
-        db["proposal_events"]
-        .insert(
-            {
-                "team_id": team_id,
-                "proposal_id": proposal_id,
-                "version": version,
-                "kind": kind,
-                "actor_id": actor_id,
-                "comment": comment,
-                "detail": json.dumps(detail or {}),
-                "at": iso(at),
-            }
-        )
-        .last_pk
+    return sql.insert(
+        db,
+        "proposal_events",
+        {
+            "team_id": team_id,
+            "proposal_id": proposal_id,
+            "version": version,
+            "kind": kind,
+            "actor_id": actor_id,
+            "comment": comment,
+            "detail": json.dumps(detail or {}),
+            "at": iso(at),
+        },
     )
 
 
@@ -337,16 +336,26 @@ def set_asked(db: Database, proposal: Proposal) -> None:
     """Who is asked now, for "waiting on you" (call after every change, same transaction)."""
     db.execute("delete from proposal_asked where proposal_id = ?", [proposal.id])
     if proposal.is_open:
-        db["proposal_asked"].insert_all(
-            {"proposal_id": proposal.id, "user_id": u} for u in proposal.waiting_on
+        sql.insert_all(
+            db,
+            "proposal_asked",
+            ({"proposal_id": proposal.id, "user_id": u} for u in proposal.waiting_on),
         )
 
 
-def set_reviewers(db: Database, proposal_id: int, reviewers: tuple[str, ...]) -> None:
-    db.execute("delete from proposal_reviewers where proposal_id = ?", [proposal_id])
-    db["proposal_reviewers"].insert_all(
-        {"proposal_id": proposal_id, "user_id": user, "position": i}
-        for i, user in enumerate(reviewers)
+def set_reviewers(
+    db: Database, proposal_id: int, reviewers: tuple[str, ...], *, new: bool = False
+) -> None:
+    """The proposal's reviewers, in order (`new`: a proposal just created, which has none)."""
+    if not new:
+        db.execute("delete from proposal_reviewers where proposal_id = ?", [proposal_id])
+    sql.insert_all(
+        db,
+        "proposal_reviewers",
+        (
+            {"proposal_id": proposal_id, "user_id": user, "position": i}
+            for i, user in enumerate(reviewers)
+        ),
     )
 
 
@@ -388,10 +397,8 @@ def _org_version_from_row(row: dict[str, Any]) -> OrgVersion:
 
 def current_org_version(db: Database, team_id: str) -> int:
     """The number of the workspace's current org chart; 0 before the first approval."""
-    row = next(
-        db.query(
-            "select coalesce(max(version), 0) as v from org_versions where team_id = ?", [team_id]
-        )
+    [row] = sql.rows(
+        db, "select coalesce(max(version), 0) as v from org_versions where team_id = ?", [team_id]
     )
     return row["v"]
 

@@ -50,7 +50,7 @@ from slackbot.proposals.model import (
     ProposalError,
     StaleVersion,
 )
-from slackbot.store import Store
+from slackbot.store import Store, sql
 
 
 class ProposalService:
@@ -224,6 +224,24 @@ class ProposalService:
             ProposalError: the draft names a policy the workspace does not have.
         """
         now = self.clock.now()
+        stamp = repo.iso(now)
+        # what can be is ready before the write lock is taken
+        row = {
+            "team_id": team_id,
+            "title": draft.title,
+            "rationale": draft.rationale,
+            "structure_text": draft.structure_text,
+            "structure": draft.structure_json,
+            "version": 1,
+            "author_id": author_id,
+            "channel_id": draft.channel_id,
+            "status": IN_REVIEW,
+            "review_by": draft.review_by.isoformat(),
+            "effective_on": _iso_date(draft.effective_on),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "stage_started_at": stamp,
+        }
         with self.store.write() as db:
             policy = self._policy(db, team_id, draft.policy_name)
             stages = self._resolve(
@@ -235,35 +253,20 @@ class ProposalService:
                 if base_org_version is None
                 else base_org_version
             )
-            proposal_id = (
-                db["proposals"]
-                .insert(
-                    {
-                        "team_id": team_id,
-                        "number": number,
-                        "title": draft.title,
-                        "rationale": draft.rationale,
-                        "structure_text": draft.structure_text,
-                        "structure": draft.structure.to_json(),
-                        "version": 1,
-                        "base_org_version": base,
-                        "branch_root": draft.branch_root,
-                        "author_id": author_id,
-                        "channel_id": draft.channel_id,
-                        "status": IN_REVIEW,
-                        "review_by": draft.review_by.isoformat(),
-                        "effective_on": _iso_date(draft.effective_on),
-                        "created_at": repo.iso(now),
-                        "updated_at": repo.iso(now),
-                        "policy_name": policy.name if policy.version else None,
-                        "policy_version": policy.version,
-                        "stage_started_at": repo.iso(now),
-                    }
-                    | stages
-                )
-                .last_pk
+            proposal_id = sql.insert(
+                db,
+                "proposals",
+                {
+                    **row,
+                    "number": number,
+                    "base_org_version": base,
+                    "branch_root": draft.branch_root,
+                    "policy_name": policy.name if policy.version else None,
+                    "policy_version": policy.version,
+                }
+                | stages,
             )
-            repo.set_reviewers(db, proposal_id, draft.reviewers)
+            repo.set_reviewers(db, proposal_id, draft.reviewers, new=True)
             self._add_version(db, proposal_id, 1, draft, author_id, now, base)
             repo.add_event(
                 db,
@@ -338,7 +341,7 @@ class ProposalService:
                     "title": draft.title,
                     "rationale": draft.rationale,
                     "structure_text": draft.structure_text,
-                    "structure": draft.structure.to_json(),
+                    "structure": draft.structure_json,
                     "version": version,
                     "base_org_version": base,
                     "branch_root": draft.branch_root,
@@ -790,8 +793,11 @@ class ProposalService:
     def record_posted(self, proposal: Proposal, channel_id: str, ts: str) -> Proposal:
         """The card is in the channel: remember where, so later changes update it in place."""
         with self.store.write() as db:
-            db["proposals"].update(
-                proposal.id, {"channel_id": channel_id, "message_ts": ts, "post_error": None}
+            sql.update(
+                db,
+                "proposals",
+                ("id", proposal.id),
+                {"channel_id": channel_id, "message_ts": ts, "post_error": None},
             )
             repo.add_event_for(
                 db,
@@ -889,14 +895,16 @@ class ProposalService:
         now: datetime,
         base_org_version: int,
     ) -> None:
-        db["proposal_versions"].insert(
+        sql.insert(
+            db,
+            "proposal_versions",
             {
                 "proposal_id": proposal_id,
                 "version": version,
                 "title": draft.title,
                 "rationale": draft.rationale,
                 "structure_text": draft.structure_text,
-                "structure": draft.structure.to_json(),
+                "structure": draft.structure_json,
                 "review_by": draft.review_by.isoformat(),
                 "effective_on": _iso_date(draft.effective_on),
                 "reviewers": json.dumps(list(draft.reviewers)),
@@ -904,7 +912,7 @@ class ProposalService:
                 "branch_root": draft.branch_root,
                 "created_by": user_id,
                 "created_at": repo.iso(now),
-            }
+            },
         )
 
 

@@ -43,7 +43,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slackbot.proposals.events import PUBLIC_EVENTS
 from slackbot.slack_errors import error_code
 from slackbot.slack_history import Found, find_posted, outcome_uncertain
-from slackbot.store import Store
+from slackbot.store import Store, sql
 
 logger = logging.getLogger("orgbot.delivery")
 
@@ -179,10 +179,11 @@ def _new_row(
     target: str,
     stamp: str,
     proposal_id: int | None = None,
-    message: dict[str, Any] | None = None,
+    message: dict[str, Any] | str | None = None,
     **state: Any,
 ) -> dict[str, Any]:
-    """A new `deliveries` row, created at `stamp`; `state`: its status and what goes with it."""
+    """A new `deliveries` row, created at `stamp`; `state`: its status and what goes with it.
+    `message` may come encoded already (`encode_message`)."""
     return {
         "key": key,
         "team_id": team_id,
@@ -190,9 +191,14 @@ def _new_row(
         "target": target,
         "proposal_id": proposal_id,
         "created_at": stamp,
-        "message": json.dumps(message) if message is not None else None,
+        "message": message if isinstance(message, str) or message is None else json.dumps(message),
         **state,
     }
+
+
+def encode_message(message: dict[str, Any]) -> str:
+    """A message as a `deliveries` row keeps it: encode it before taking the write lock."""
+    return json.dumps(message)
 
 
 class Deliveries:
@@ -201,7 +207,7 @@ class Deliveries:
         self.owner = owner
 
     def get(self, key: str) -> Delivery | None:
-        rows = list(self.store.db.query("select * from deliveries where key = ?", [key]))
+        rows = sql.rows(self.store.db, "select * from deliveries where key = ?", [key])
         return _row(rows[0]) if rows else None
 
     def claim(
@@ -218,24 +224,21 @@ class Deliveries:
         """Take the key for sending. True when this caller should send now: the key is
         new, or it is queued or failed earlier and due."""
         stamp = now.isoformat(timespec="seconds")
+        row = _new_row(
+            key,
+            team_id=team_id,
+            kind=kind,
+            target=target,
+            stamp=stamp,
+            proposal_id=proposal_id,
+            message=message,
+            status=SENDING,
+            attempts=1,
+            claimed_at=stamp,
+            claimed_by=self.owner,
+        )
         with self.store.write() as db:
-            existing = list(db.query("select * from deliveries where key = ?", [key]))
-            if not existing:
-                db["deliveries"].insert(
-                    _new_row(
-                        key,
-                        team_id=team_id,
-                        kind=kind,
-                        target=target,
-                        stamp=stamp,
-                        proposal_id=proposal_id,
-                        message=message,
-                        status=SENDING,
-                        attempts=1,
-                        claimed_at=stamp,
-                        claimed_by=self.owner,
-                    )
-                )
+            if sql.insert(db, "deliveries", row, unless_there=True):
                 return True
             cursor = db.execute(
                 "update deliveries set status = ?, attempts = attempts + 1, claimed_at = ?, "
@@ -253,30 +256,27 @@ class Deliveries:
         target: str,
         now: datetime,
         proposal_id: int | None = None,
-        message: dict[str, Any] | None = None,
+        message: dict[str, Any] | str | None = None,
     ) -> bool:
         """Record that `key` is to be sent (`pending`, due now) unless it is known already;
         True when it was new. Joins the caller's transaction, so a message can be queued
-        together with the change it announces."""
+        together with the change it announces. `message` may be encoded already
+        (`encode_message`), to keep the work out of the caller's transaction."""
         stamp = now.isoformat(timespec="seconds")
+        row = _new_row(
+            key,
+            team_id=team_id,
+            kind=kind,
+            target=target,
+            stamp=stamp,
+            proposal_id=proposal_id,
+            message=message,
+            status=PENDING,
+            attempts=0,
+            next_attempt_at=stamp,
+        )
         with self.store.write() as db:
-            if list(db.query("select 1 from deliveries where key = ?", [key])):
-                return False
-            db["deliveries"].insert(
-                _new_row(
-                    key,
-                    team_id=team_id,
-                    kind=kind,
-                    target=target,
-                    stamp=stamp,
-                    proposal_id=proposal_id,
-                    message=message,
-                    status=PENDING,
-                    attempts=0,
-                    next_attempt_at=stamp,
-                )
-            )
-            return True
+            return bool(sql.insert(db, "deliveries", row, unless_there=True))
 
     def make_due(self, key: str, *, now: datetime, verify: bool = False) -> None:
         """A person asked to send it again now (Post again): whatever its backoff said."""
@@ -404,7 +404,7 @@ class Deliveries:
 
     def _update(self, key: str, **values: Any) -> None:
         with self.store.write() as db:
-            db["deliveries"].update(key, values)
+            sql.update(db, "deliveries", ("key", key), values)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ hold, so `sqlite-utils tables orgbot.db` and Datasette show them as they are.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import sqlite3
@@ -20,8 +21,13 @@ from sqlite_utils import Database
 
 BUSY_TIMEOUT_MS = 10_000
 # On the threads that answer Slack: Slack wants its answer within 3 s, so a request gives
-# up waiting for another writer sooner and tells the person to try again.
+# up waiting for another process's writer sooner and tells the person to try again.
 REQUEST_BUSY_TIMEOUT_MS = 1_500
+# How long one request may wait, in all, for orgbot's own write lock (the writers of this
+# process), counted from when its listener starts: what is left of Slack's 3 s pays for
+# the transaction and the answer, and for the time the request queued before a worker
+# thread took it. Refused after that, the person reads why in the answer itself.
+REQUEST_WRITE_WAIT_S = 2.0
 # how long a health probe waits for another writer before calling the database stuck
 HEALTH_TIMEOUT_S = 3.0
 # the database file (and so its -wal and -shm files, which SQLite creates with the
@@ -31,46 +37,67 @@ FILE_MODE = 0o600
 
 
 class WriterLock:
-    """The in-process write lock, with a priority: a request thread (a person waiting on an
-    ack) goes before after-ack posting work. Posting a card, its DMs and replies takes
-    several small write transactions (claims, then results); under a burst they would
-    otherwise queue in front of the acks."""
+    """The in-process write lock: first come, first served, with a priority.
+
+    A request thread (a person waiting on an ack) goes before after-ack posting work:
+    posting a card, its DMs and replies takes several small write transactions (claims,
+    then results), which under a burst would otherwise queue in front of the acks.
+
+    Within each of the two queues the order is the order of arrival, and a release hands
+    the lock straight to the next waiter. (A lock that only wakes its waiters lets whoever
+    runs first take it: under a burst, threads that had just arrived took it while a woken
+    waiter still waited for the GIL, and a request that had waited from the start was
+    passed over 20 times and refused. See docs/performance.md, "A burst".)
+    """
 
     def __init__(self) -> None:
-        self._cond = threading.Condition(threading.Lock())
+        self._mutex = threading.Lock()
         self._held = False
-        self._waiting_first = 0  # threads that go first and are waiting
-        self._waiting = 0  # all threads waiting
+        self._first: collections.deque[_Waiter] = collections.deque()  # request threads
+        self._later: collections.deque[_Waiter] = collections.deque()  # posting work
 
     @property
     def waiting(self) -> int:
         """How many threads wait for the lock now."""
-        with self._cond:
-            return self._waiting
+        with self._mutex:
+            return len(self._first) + len(self._later)
 
     def acquire(self, *, timeout: float, background: bool = False) -> bool:
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            if not background:
-                self._waiting_first += 1
-            self._waiting += 1
-            try:
-                while self._held or (background and self._waiting_first):
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        return False
-                    self._cond.wait(remaining)
+        """Take the lock, waiting at most `timeout` seconds behind those who came first
+        (and, for `background` work, behind every request thread); False if not taken."""
+        with self._mutex:
+            if not self._held:  # free: nobody waits either (a release hands it on)
                 self._held = True
                 return True
-            finally:
-                self._waiting -= 1
-                if not background:
-                    self._waiting_first -= 1
+            waiter = _Waiter(self._mutex)
+            queue = self._later if background else self._first
+            queue.append(waiter)
+            deadline = time.monotonic() + timeout
+            while not waiter.granted:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    queue.remove(waiter)
+                    return False
+                waiter.wake.wait(remaining)
+            return True
 
     def release(self) -> None:
-        with self._cond:
-            self._held = False
-            self._cond.notify_all()
+        with self._mutex:
+            queue = self._first or self._later
+            if queue:
+                waiter = queue.popleft()  # the lock passes to it, still held
+                waiter.granted = True
+                waiter.wake.notify()
+            else:
+                self._held = False
+
+
+class _Waiter:
+    __slots__ = ("granted", "wake")
+
+    def __init__(self, mutex: threading.Lock) -> None:
+        self.granted = False
+        self.wake = threading.Condition(mutex)
 
 
 def _in_background() -> bool:
@@ -243,6 +270,18 @@ class Store:
             self._local.busy_ms = ms
 
     @contextlib.contextmanager
+    def answering(self, *, within: float) -> Iterator[None]:
+        """While the block runs, write transactions on this thread wait for orgbot's write
+        lock only until `within` seconds from now, all of them together (a person waits
+        on the answer). Elsewhere each write waits up to this thread's busy timeout."""
+        previous = getattr(self._local, "deadline", None)
+        self._local.deadline = time.monotonic() + within
+        try:
+            yield
+        finally:
+            self._local.deadline = previous
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
         """A write transaction, taken at once (`BEGIN IMMEDIATE`), committed on success and
         rolled back on error. Nested use joins the outer transaction.
@@ -259,7 +298,11 @@ class Store:
         # the moment the writer before it commits, where SQLite's busy handler sleeps in
         # growing steps and can pass a waiter over again and again under a burst. The busy
         # timeout then only covers other processes on the same file.
-        wait = getattr(self._local, "busy_ms", BUSY_TIMEOUT_MS) / 1000
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None:
+            wait = max(0.0, deadline - time.monotonic())
+        else:
+            wait = getattr(self._local, "busy_ms", BUSY_TIMEOUT_MS) / 1000
         if not self._writer.acquire(timeout=wait, background=_in_background()):
             raise sqlite3.OperationalError("database is locked (by another writer in orgbot)")
         try:
