@@ -127,3 +127,57 @@ def test_a_resolver_fetches_only_when_a_name_needs_it_and_says_when_slack_fails(
     later = directory.resolver("T0ORGBOT01", client_for(fake))
     assert later.resolve("sam") == "U0SAM00003" and later.stale
     assert len(fake.calls_to("users.list")) == 2  # the stale copy answered
+
+
+def test_a_database_from_0_2_0_upgrades_and_its_structures_load_unchanged(tmp_path, clock):
+    """A proposal and an org version stored by 0.2.0 (structure JSON without holders, seats
+    or dotted lines) load as they were: every seat filled, nobody named."""
+    import json
+
+    from sqlite_utils import Database
+
+    from slackbot.proposals.service import ProposalService
+    from slackbot.store import Store
+    from slackbot.store.schema import migrations
+
+    old = json.dumps(
+        [
+            {"title": "CEO", "key": "ceo", "role_id": "ceo", "headcount": 1},
+            {"title": "COO", "key": "coo", "role_id": "coo", "headcount": 1, "reports_to": "ceo"},
+            {
+                "title": "Ops Manager",
+                "key": "operations-manager",
+                "role_id": "operations-manager",
+                "headcount": 3,
+                "reports_to": "coo",
+                "line": 3,
+            },
+        ]
+    )
+    db = Database(tmp_path / "old.db")
+    migrations.apply(db, stop_before="m009_member_directory")
+    db["org_versions"].insert(
+        {
+            "team_id": "T1",
+            "version": 1,
+            "proposal_id": None,
+            "structure": old,
+            "approved_at": "2026-11-20T09:00:00+00:00",
+        }
+    )
+    db.close()
+    store = Store(tmp_path / "old.db")
+    try:
+        current = ProposalService(store, clock).current_org("T1")
+        s = current.structure
+        assert [
+            (p.title, p.headcount, p.holders, p.vacancies, p.status, p.dotted) for p in s.positions
+        ] == [
+            ("CEO", 1, (), 0, "filled", ()),
+            ("COO", 1, (), 0, "filled", ()),
+            ("Ops Manager", 3, (), 0, "filled", ()),
+        ]
+        assert s.tree_lines() == ["CEO", "└─ COO", "   └─ Ops Manager ×3"]
+        assert store.db["member_directories"].count == 0  # the new tables are there
+    finally:
+        store.close()
