@@ -38,6 +38,9 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         admin_notes=services.admin_notes(team_id, user_id, client),
         link=messenger.permalink,
         away_notes=away_notes(services, team_id, user_id),
+        names=services.members.shown_names(
+            team_id, current.structure.holders() if current else []
+        ).get,
     )
 
 

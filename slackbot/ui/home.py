@@ -19,7 +19,7 @@ from slackbot.ui.common import (
     section,
     without_empty,
 )
-from slackbot.ui.proposal_card import day, review_actions, when
+from slackbot.ui.proposal_card import Names, day, review_actions, when
 from slackbot.ui.proposal_lists import coming_up_note, current_org_blocks, list_line
 
 
@@ -37,6 +37,7 @@ def home_view(
     admin_notes: Sequence[str] = (),
     link: Any = None,
     away_notes: Sequence[str] = (),
+    names: Names | None = None,
 ) -> dict[str, Any]:
     """Build the Home tab. `link(proposal)` gives a card's permalink, or None.
     `scheduled`: approved proposals waiting for their effective date.
@@ -101,7 +102,7 @@ def home_view(
     else:
         blocks.append(context("No decisions yet."))
     blocks.append(divider())
-    blocks.extend(current_org_blocks(current, number=current_number))
+    blocks.extend(current_org_blocks(current, number=current_number, names=names))
     if note := coming_up_note(scheduled):
         blocks.append(context(note))
     if admin_notes:
