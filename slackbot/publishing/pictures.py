@@ -50,6 +50,7 @@ logger = logging.getLogger("orgbot.pictures")
 
 PICTURE = "picture"
 UPLOAD_FAILURES = (SlackApiError, SlackRequestError, OSError)
+MAX_BOXES = 200  # a legible overview in a thread; a before/after keeps its changes in view
 
 
 def picture_key(team_id: str, proposal_id: int, version: int) -> str:
@@ -240,6 +241,16 @@ class ProposalPictures:
 
         current = self.services.proposals.current_org(proposal.team_id)
         before = current.structure if current else None
+        branch_root = getattr(proposal, "branch_root", None)
+        if before is not None and branch_root:
+            # a branch proposal is drawn against that branch of the current org, not the
+            # whole org (whose other positions it leaves as they are)
+            from slackbot.org.branch import BranchError, branch_of
+
+            try:
+                before = branch_of(before, branch_root)
+            except BranchError:
+                before = None
         holders = proposal.structure.holders() + (before.holders() if before else [])
         names = self.services.members.shown_names(proposal.team_id, holders)
         png = render_png(
@@ -247,6 +258,7 @@ class ProposalPictures:
             before=before,
             names=names.get,
             title=f"#{proposal.number} {proposal.title}",
+            max_boxes=MAX_BOXES,
         )
         alt = (
             f"Org chart of proposal #{proposal.number} (version {proposal.version}): "
