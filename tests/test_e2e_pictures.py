@@ -209,3 +209,29 @@ def test_a_failed_canvas_update_is_retried_by_the_upkeep(fake, bot, clock):
     bot.scheduler.upkeep()
     assert len(fake.canvases()) == 1
     assert "Approved" in text_of(card_in(fake)["blocks"])
+
+
+# --- the current org's picture ----------------------------------------------------------------
+
+
+def test_the_current_chart_is_uploaded_once_per_version_and_reused(fake, bot, clock):
+    bot.scheduler._scheduler.pause()
+    card = propose(fake)
+    approve(fake, card)
+    fake.wait_for("files.completeUploadExternal", 2)
+    names = [f["name"] for f in pictures(fake, card)]
+    assert names == ["proposal-1-v1.png", "org-v1.png"]
+    assert decoded(fake, pictures(fake, card)[1]).width >= 200
+
+    # /org-proposal current and the Home tab point to it; asking again uploads nothing
+    for _ in range(2):
+        answer = fake.slash("dana", "/org-proposal", "current")
+        text = text_of(answer.json["blocks"])
+        assert "The picture of version 1 is in the thread of proposal #1's card" in text
+    fake.open_home("dana")
+    home = fake.wait_for("views.publish")[-1].args["view"]
+    assert "The picture of version 1 is in" in text_of(home["blocks"])
+    bot.scheduler.upkeep()
+    clock.advance(timedelta(hours=1))
+    bot.scheduler.upkeep()
+    assert len(fake.calls_to("files.getUploadURLExternal")) == 2  # the proposal's, the org's

@@ -271,7 +271,16 @@ def current_org_message(services: Services, team_id: str) -> dict[str, Any]:
     note = ui.coming_up_note(services.proposals.scheduled(team_id))
     if note and len(answer["blocks"]) < 50:  # Slack's limit for a message
         answer["blocks"].append(context(note))
+    if len(answer["blocks"]) < 50 and (picture := current_picture_note(services, current)):
+        answer["blocks"].append(context(picture))
     return answer
+
+
+def current_picture_note(services: Services, current: Any) -> str | None:
+    """Where the picture of the current org version is (uploaded once, reused), or None."""
+    from slackbot.publishing.current import CurrentChart
+
+    return CurrentChart(None, services).note(current)
 
 
 def org_on_message(services: Services, team_id: str, when: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slackbot.proposals.messenger import ProposalMessenger
 from slackbot.proposals.model import NotFound
 from slackbot.services import Services
+from slackbot.ui.common import context
 from slackbot.ui.home import home_view
 
 
@@ -25,7 +26,7 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
     current_number = None
     if current is not None and current.proposal_id:
         current_number = proposals.get(team_id, current.proposal_id).number
-    return home_view(
+    view = home_view(
         user_id=user_id,
         today=services.today(team_id),
         awaiting=proposals.awaiting(team_id, user_id),
@@ -42,6 +43,20 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
             team_id, current.structure.holders() if current else []
         ).get,
     )
+    # the picture of the current org, uploaded once per version (slackbot/publishing)
+    picture = messenger.publishing.current.note(current)
+    if picture and len(view["blocks"]) < 100:
+        blocks = view["blocks"]
+        at = next(  # under the current org, above the admins' notes
+            (
+                i - 1
+                for i, b in enumerate(blocks)
+                if str((b.get("text") or {}).get("text", "")).startswith("*For admins*")
+            ),
+            len(blocks),
+        )
+        blocks.insert(at, context(picture))
+    return view
 
 
 def away_notes(services: Services, team_id: str, user_id: str) -> list[str]:

@@ -75,7 +75,7 @@ ORGBOT_EVENTS = (METADATA_EVENT, *PUBLIC_EVENTS)
 # chat.update; announcements, whose messages each have their own key; the org canvas,
 # rewritten whole; a proposal's picture, which looks in the card's thread for its file
 # before uploading again after an interruption: slackbot/publishing). Their owners send them.
-REPEATABLE_KINDS = ("redraw", "announce", "picture", "canvas")
+REPEATABLE_KINDS = ("redraw", "announce", "picture", "org-picture", "canvas")
 HOST = socket.gethostname()
 # host:pid:life. `life` tells this process from an earlier one with the same pid (a
 # container restarted: pid 1 again), whose claims are then known to be orphaned.
