@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 
 from slackbot.config import Config
@@ -35,6 +36,35 @@ def make_client(config: Config, *, timeout: int = 10) -> WebClient:
         RepeatSafeServerErrorRetryHandler(max_retry_count=2),
     ]
     return client
+
+
+def shape_problem(body: dict[str, Any]) -> str | None:
+    """What, in a payload, Bolt would read without checking and fail on (None: nothing).
+
+    Slack always sends these parts in this shape; a signed payload without them comes
+    from someone holding the signing secret, or a bug. Bolt reads `view.type` of every
+    view submission (to tell a workflow step's) and `event.type` of every event, while
+    building any listener's or middleware's arguments, and again in its error handler:
+    a `view_submission` whose view had no `type` ended in a traceback and a 500.
+    """
+    view = body.get("view")
+    if "view" in body and not (isinstance(view, dict) and isinstance(view.get("type"), str)):
+        return "a view with no type"
+    if "event" in body and not isinstance(body.get("event"), dict):
+        return "an event that is not an object"
+    return None
+
+
+class OrgbotApp(App):
+    """Bolt's `App`, refusing payloads Bolt would fail on before it reads them."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        body = req.body
+        if isinstance(body, dict) and (problem := shape_problem(body)):
+            # one line, as for any signed body that is not a Slack payload (server.py)
+            logger.warning("refused a signed request that is not a Slack payload: %s", problem)
+            return BoltResponse(status=400, body='{"error": "not a Slack payload"}')
+        return super().dispatch(req)
 
 
 class _TokenInClientNotice(logging.Filter):
@@ -93,7 +123,7 @@ def create_app(
 
     bolt_logger = logging.getLogger("orgbot.bolt")
     _add_filter("orgbot.bolt", _TokenInClientNotice)
-    app = App(
+    app = OrgbotApp(
         # the token travels in the client (Bolt takes it from there)
         signing_secret=config.signing_secret or "",
         client=client or make_client(config),

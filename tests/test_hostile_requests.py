@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import json
 import logging
 import signal
 import socket
@@ -104,6 +105,35 @@ def test_a_signed_body_that_is_not_a_slack_payload_is_a_quiet_400(
     assert status == 400, answer
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
         "refused a signed request that is not a Slack payload"
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (
+            {"type": "view_submission", "view": {"id": "V1", "callback_id": "proposal_modal"}},
+            "a view with no type",
+        ),
+        ({"type": "view_submission", "view": "V1"}, "a view with no type"),
+        ({"type": "event_callback", "event": "app_mention"}, "an event that is not an object"),
+    ],
+)
+def test_a_signed_payload_bolt_would_fail_on_is_a_quiet_400(fake, bot, caplog, payload, problem):
+    """Bolt reads `view.type` of every view submission while building any listener's
+    arguments (and again in its error handler): without it, a traceback and a 500."""
+    caplog.set_level(logging.INFO)
+    body = {"team": {"id": fake.ws.team_id}, "user": {"id": "U0DANA0002"}, **payload}
+    raw = urllib.parse.urlencode({"payload": json.dumps(body)}).encode()
+    headers = {
+        **signed_headers(fake.signing_secret, raw),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    status, answer = post(fake.app_url, raw, headers)
+    assert status == 400, answer
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"refused a signed request that is not a Slack payload: {problem}"
     ]
     assert not any(r.exc_info for r in caplog.records)
 
