@@ -64,7 +64,9 @@ def test_the_same_role_twice_is_refused():
 def test_a_comparison_is_sub_millisecond_once_warm():
     pair = roles("coo", "operations-director")
     compare(catalog, pair)
-    start = time.perf_counter()
+    # this thread's CPU time, not the wall clock: other processes on a loaded machine
+    # take the CPU from it without making a comparison any slower
+    start = time.thread_time()
     for _ in range(1000):
         compare(catalog, pair)
-    assert (time.perf_counter() - start) / 1000 < 0.001
+    assert (time.thread_time() - start) / 1000 < 0.001

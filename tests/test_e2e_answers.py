@@ -24,17 +24,19 @@ def last_ephemeral_text(fake, user="dana"):
 
 def test_a_new_modal_opens_at_once_while_posts_wait_out_a_rate_limit(fake, bot):
     """Eight cards meet `chat.postMessage` answering 429 (Retry-After 8): the next
-    /org-proposal still opens its modal within a second, and no worker sleeps."""
+    /org-proposal still opens its modal at once, before any of the eight is tried again,
+    and no worker sleeps. (How soon is measured by `bench/run.py modal429`: a few ms; a
+    wall-clock bound here failed on a loaded machine without saying anything about it.)"""
     fake.rate_limit_next("chat.postMessage", times=100, retry_after=8)
     for n in range(8):
         open_form(fake)
         fake.submit("dana", form_values(**{ids.TITLE_BLOCK: f"Proposal {n}"}))
     fake.wait_for("chat.postMessage", 8)
     opened = len(fake.calls_to("views.open"))
-    started = time.monotonic()
     fake.slash("dana", "/org-proposal", "", channel="org-design")
-    [call] = fake.wait_for("views.open", opened + 1, timeout=1.0)[opened:]
-    assert time.monotonic() - started < 1.0
+    [call] = fake.wait_for("views.open", opened + 1, timeout=7.0)[opened:]
+    # it did not queue behind the posts: none of them had been tried again (8 s later)
+    assert [c.at < call.at for c in fake.calls_to("chat.postMessage")] == [True] * 8
     assert call.response["ok"], call.response
     assert fake.open_view("dana")["callback_id"] == ids.PROPOSAL_MODAL
     # the eight posts wait on a timer, not in a worker (each put there once its 429 is read)
