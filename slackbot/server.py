@@ -138,9 +138,11 @@ def _channel_class() -> type:
         a burst of 400 connections it spun (8 s of CPU in a 9 s burst) and held Python's
         GIL, which the worker had to win back to finish and every other thread (the one
         holding the database's write lock among them) after each SQLite call. The
-        worker wakes the loop through its trigger when it finishes the request, and
-        when it leaves output it could not send; the loop asks again then. Past the
-        high-water mark (a worker waits for the loop to drain it) it is polled as before.
+        worker wakes the loop through its trigger when it finishes the request, and the
+        loop asks again then. Output the worker could not send at once (a full socket
+        buffer) goes out with its next write or when it finishes: orgbot's answers are
+        written in one piece at the end, so that is at once. Past the high-water mark (a
+        worker waits for the loop to drain it) a connection is polled as before.
         See docs/performance.md, "A burst".
         """
 
