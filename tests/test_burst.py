@@ -9,6 +9,7 @@ that came later took the lock first. See docs/performance.md, "A burst".
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import threading
@@ -249,3 +250,61 @@ def test_a_proposal_whose_posting_met_a_busy_database_is_posted_by_the_upkeep_on
     settle()
     assert len(cards(fake)) == 1 and len(fake.dms("alex")) == 1 and len(fake.dms("sam")) == 1
     assert len(fake.calls_to("chat.postMessage")) == 4
+
+
+# --- a small burst, end to end -------------------------------------------------------------
+
+
+def test_two_dozen_submissions_and_comparisons_at_once_are_all_answered_and_posted(
+    fake, bot, caplog
+):
+    """A guard, not a measure (`bench/run.py burst` measures): 24 proposals from modals
+    of their own and 24 comparisons, sent together from 48 threads, are each answered as
+    they should be, none refused as busy, and every card and DM is posted once."""
+    import logging
+    import urllib.parse
+
+    from slackbot import ids
+    from slackbot.devslack import payloads
+    from slackbot.ui.proposal_modal import proposal_modal
+    from tests.test_e2e_proposals import form_values
+
+    caplog.set_level(logging.WARNING)
+    n = 24
+    today = bot.services.today()
+    bodies = []
+    for i in range(n):
+        view = proposal_modal(structure_text="", review_by=today, channel_id="C0ORGDES02")
+        view = {**view, "id": f"V0SMALL{i:03d}", "team_id": fake.ws.team_id, "hash": "h"}
+        values = {**form_values(), ids.TITLE_BLOCK: f"Small burst {i}"}
+        values[ids.CHANNEL_BLOCK] = "C0ORGDES02"
+        view["state"] = {"values": payloads.view_state(view, values)}
+        submission = payloads.view_submission(fake.ws, fake.ws.user("dana"), view)
+        bodies.append(("submit", json.dumps(submission)))
+    for _ in range(n):
+        bodies.append(("compare", None))
+    gate = threading.Barrier(len(bodies))
+    answers: list = [None] * len(bodies)
+
+    def one(i: int, kind: str, payload: str | None) -> None:
+        gate.wait()
+        if kind == "submit":
+            body = urllib.parse.urlencode({"payload": payload}).encode()
+            answers[i] = fake.send(body, "application/x-www-form-urlencoded")
+        else:
+            answers[i] = fake.slash("dana", "/role-compare", "COO vs Operations Director")
+
+    threads = [threading.Thread(target=one, args=(i, *b)) for i, b in enumerate(bodies)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for (kind, _), answer in zip(bodies, answers, strict=True):
+        assert answer.status == 200
+        if kind == "submit":
+            assert answer.body == b"", answer.body  # stored, the modal closes
+    assert not [r for r in caplog.records if "busy" in r.getMessage()]
+    fake.wait_for("chat.postMessage", 3 * n, timeout=60)
+    cards = [m for m in fake.messages("org-design") if "thread_ts" not in m]
+    assert len(cards) == n and bot.services.store.db["proposals"].count == n
+    assert len(fake.dms("alex")) == n and len(fake.dms("sam")) == n
