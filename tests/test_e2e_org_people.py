@@ -115,3 +115,20 @@ def test_a_failing_users_list_is_a_clear_inline_error_and_ids_still_work(fake, b
     assert response.status == 200 and response.body == b"", response.body
     fake.wait_for("chat.postMessage", 1)
     assert "CEO · @alex" in text_of(card_in(fake)["blocks"])
+
+
+def test_a_slow_users_list_is_answered_inline_before_slack_gives_up(fake, bot):
+    """The first fetch has a deadline (1.5 s in production, 0.3 s here): the form is
+    answered with the inline error well within Slack's 3 seconds, never a timeout."""
+    import time
+
+    bot.services.members.fetch_timeout = 0.3
+    fake.delay_next("users.list", 2.0)
+    open_form(fake)
+    started = time.monotonic()
+    response = fake.submit("dana", form_values(**{ids.STRUCTURE_BLOCK: "CEO (@alex)"}))
+    took = time.monotonic() - started
+    assert response.status == 200
+    assert "can't check names" in response.json["errors"][ids.STRUCTURE_BLOCK]
+    assert took < 1.5, took
+    assert count(bot, "proposals") == 0

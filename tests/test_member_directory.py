@@ -181,3 +181,13 @@ def test_a_database_from_0_2_0_upgrades_and_its_structures_load_unchanged(tmp_pa
         assert store.db["member_directories"].count == 0  # the new tables are there
     finally:
         store.close()
+
+
+def test_a_copy_is_indexed_once_until_it_is_refreshed(fake, store, clock):
+    directory = MemberDirectory(store, clock)
+    directory.refresh("T0ORGBOT01", client_for(fake))
+    first = directory.cached("T0ORGBOT01")[0]
+    assert directory.cached("T0ORGBOT01")[0] is first  # not read and indexed again
+    fake.ws.users["U0NEWHIRE1"] = User("U0NEWHIRE1", "newbie", "New Hire")
+    directory.refresh("T0ORGBOT01", client_for(fake))  # the same second: still the new copy
+    assert directory.cached("T0ORGBOT01")[0].resolve("newbie") == "U0NEWHIRE1"

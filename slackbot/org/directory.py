@@ -41,12 +41,23 @@ UNAVAILABLE = (
 
 
 class MemberDirectory:
-    def __init__(self, store: Store, clock: Clock, *, fresh_for: timedelta = FRESH_FOR):
+    def __init__(
+        self,
+        store: Store,
+        clock: Clock,
+        *,
+        fresh_for: timedelta = FRESH_FOR,
+        fetch_timeout: float = FETCH_TIMEOUT,
+    ):
         self.store = store
         self.clock = clock
         self.fresh_for = fresh_for
+        self.fetch_timeout = fetch_timeout  # a first fetch before an ack
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
+        # the last copy read per workspace, by its fetched_at: indexing 10,000 members takes
+        # ~0.3 s, so a form reads the table again only after a refresh
+        self._memo: dict[str, tuple[str, Members]] = {}
 
     def cached(self, team_id: str) -> tuple[Members, datetime] | None:
         """The stored copy and when it was fetched, or None when there is none."""
@@ -57,6 +68,11 @@ class MemberDirectory:
         )
         if not rows:
             return None
+        fetched_at = rows[0]["fetched_at"]
+        with self._lock:
+            memo = self._memo.get(team_id)
+        if memo is not None and memo[0] == fetched_at:
+            return memo[1], datetime.fromisoformat(fetched_at)
         members = Members(
             Member(r["user_id"], r["username"] or "", r["display_name"] or "", r["real_name"] or "")
             for r in self.store.db.query(
@@ -64,7 +80,9 @@ class MemberDirectory:
                 [team_id],
             )
         )
-        return members, datetime.fromisoformat(rows[0]["fetched_at"])
+        with self._lock:
+            self._memo[team_id] = (fetched_at, members)
+        return members, datetime.fromisoformat(fetched_at)
 
     def shown_names(self, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
         """The name Slack shows for each of `user_ids` that the stored copy knows (display
@@ -116,8 +134,11 @@ class MemberDirectory:
                     left = deadline - time.monotonic()
                     if left <= 0:
                         raise MembersUnavailable("users.list took too long")
+                    # urllib takes a float timeout, though WebClient's hint says int
                     api = WebClient(
-                        token=client.token, base_url=client.base_url, timeout=max(1, int(left))
+                        token=client.token,
+                        base_url=client.base_url,
+                        timeout=max(0.05, left),  # type: ignore[arg-type]
                     )
                 args = {"limit": PAGE, **({"cursor": cursor} if cursor else {})}
                 page = api.users_list(**args)
@@ -128,8 +149,11 @@ class MemberDirectory:
         except (SlackApiError, OSError) as error:
             logger.warning("users.list failed for %s: %s", team_id, error)
             raise MembersUnavailable(str(error)) from error
-        self._store(team_id, members)
-        return Members(members)
+        fetched = Members(members)
+        fetched_at = self._store(team_id, members)
+        with self._lock:
+            self._memo[team_id] = (fetched_at, fetched)
+        return fetched
 
     def refresh_soon(self, team_id: str, client: WebClient) -> None:
         """Refresh now on this thread unless a refresh of `team_id` is under way (for after
@@ -147,11 +171,14 @@ class MemberDirectory:
                 self._refreshing.discard(team_id)
 
     def resolver(
-        self, team_id: str, client: WebClient | None, *, timeout: float = FETCH_TIMEOUT
+        self, team_id: str, client: WebClient | None, *, timeout: float | None = None
     ) -> DirectoryResolver:
-        return DirectoryResolver(self, team_id, client, timeout=timeout)
+        """A resolver for one form; a first fetch waits `timeout` seconds at most (default:
+        `fetch_timeout`)."""
+        wait = self.fetch_timeout if timeout is None else timeout
+        return DirectoryResolver(self, team_id, client, timeout=wait)
 
-    def _store(self, team_id: str, members: list[Member]) -> None:
+    def _store(self, team_id: str, members: list[Member]) -> str:
         now = self.clock.now().isoformat(timespec="seconds")
         with self.store.write() as db:
             db.execute("delete from members where team_id = ?", [team_id])
@@ -171,6 +198,7 @@ class MemberDirectory:
             db["member_directories"].upsert(
                 {"team_id": team_id, "fetched_at": now, "members": len(members)}, pk="team_id"
             )
+        return now
 
 
 class DirectoryResolver:
