@@ -7,6 +7,7 @@
 from slack_bolt import App
 
 from handlers import (
+    away,
     errors,
     home,
     org_import,
@@ -30,6 +31,7 @@ def register_listeners(app: App) -> None:
     home.register(app)
     settings.register(app)
     policies.register(app)
+    away.register(app)
     reminders.register(app)
     workspace_roles.register(app)
     workflows.register(app)

@@ -67,6 +67,15 @@ DEFAULT_POLICY_OPTION = "_default"  # its option for "the workspace default"
 POLICIES_MODAL = "policies_modal"  # callback_id of the modal: the policies as TOML
 POLICIES_SAVED = "policies_saved"  # callback_id of the view shown once they are saved
 POLICIES_BLOCK = "policies"
+
+# delegation while away (Home tab; `/org-proposal away until DATE to @x` does the same)
+AWAY_BUTTON = "away_open"  # Home: "Away…" opens the modal
+BACK_BUTTON = "away_back"  # Home: "Back now" ends the delegation
+AWAY_MODAL = "away_modal"
+AWAY_DONE = "away_done"  # callback_id of the view shown once it is saved
+AWAY_FROM_BLOCK = "away_from"
+AWAY_UNTIL_BLOCK = "away_until"
+AWAY_TO_BLOCK = "away_to"
 COMMENT_BLOCK = "comment"
 
 # workspace roles (`/role-compare add`, `/role-compare edit ROLE`; admins only)

@@ -300,3 +300,31 @@ def test_a_policy_left_out_of_the_modal_is_removed_proposals_keep_it(fake, bot):
     view = open_form(fake)
     picker = next(b for b in view["blocks"] if b.get("block_id") == ids.POLICY_BLOCK)
     assert [o["value"] for o in picker["element"]["options"]] == ["_default", "growth"]
+
+
+def test_away_and_back_from_the_home_tab(fake, bot):
+    fake.open_home("sam")
+    fake.wait_for("views.publish", where=lambda c: c.args.get("user_id") == SAM)
+    home = fake.home("sam")
+    assert "Away soon? `/org-proposal away until DATE to @someone`" in text_of(home["blocks"])
+    fake.click("sam", home, ids.AWAY_BUTTON)
+    fake.wait_for("views.open")
+    assert fake.open_view("sam")["callback_id"] == ids.AWAY_MODAL
+    itself = fake.submit("sam", {ids.AWAY_TO_BLOCK: SAM, ids.AWAY_UNTIL_BLOCK: "2026-12-04"})
+    assert itself.json["errors"] == {
+        ids.AWAY_TO_BLOCK: "Pick someone else to decide for you while you're away."
+    }
+    past = fake.submit("sam", {ids.AWAY_TO_BLOCK: KENJI, ids.AWAY_UNTIL_BLOCK: "2026-11-20"})
+    assert "has passed" in past.json["errors"][ids.AWAY_UNTIL_BLOCK]
+    saved = fake.submit("sam", {ids.AWAY_TO_BLOCK: KENJI, ids.AWAY_UNTIL_BLOCK: "2026-12-04"})
+    assert (
+        "until Fri 4 Dec 2026, <@U0KENJI004> decides for you"
+        in saved.json["view"]["blocks"][0]["text"]["text"]
+    )
+    eventually(lambda: "@kenji decides for you" in text_of(fake.home("sam")["blocks"]))
+    fake.click("sam", fake.home("sam"), ids.BACK_BUTTON)
+    eventually(lambda: "Away soon?" in text_of(fake.home("sam")["blocks"]))
+    db = bot.services.store.db
+    assert [
+        r["cancelled_at"] is not None for r in db.query("select * from review_delegations")
+    ] == [True]

@@ -42,6 +42,7 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         names=services.members.shown_names(
             team_id, current.structure.holders() if current else []
         ).get,
+        is_away=is_away(services, team_id, user_id),
     )
     # the picture of the current org, uploaded once per version (slackbot/publishing)
     picture = messenger.publishing.current.note(current)
@@ -57,6 +58,13 @@ def build_home(services: Services, client: WebClient, team_id: str, user_id: str
         )
         blocks.insert(at, context(picture))
     return view
+
+
+def is_away(services: Services, team_id: str, user_id: str) -> bool:
+    from slackbot.policies import delegation
+
+    today = services.today(team_id)
+    return delegation.current(services.store.db, team_id, user_id, today=today) is not None
 
 
 def away_notes(services: Services, team_id: str, user_id: str) -> list[str]:

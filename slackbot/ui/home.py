@@ -38,6 +38,7 @@ def home_view(
     link: Any = None,
     away_notes: Sequence[str] = (),
     names: Names | None = None,
+    is_away: bool = False,
 ) -> dict[str, Any]:
     """Build the Home tab. `link(proposal)` gives a card's permalink, or None.
     `scheduled`: approved proposals waiting for their effective date.
@@ -51,6 +52,7 @@ def home_view(
         actions(
             button("New proposal", ids.NEW_PROPOSAL_BUTTON, style="primary"),
             button("Compare roles", ids.OPEN_ROLE_PICKER),
+            button("Back now", ids.BACK_BUTTON) if is_away else button("Away…", ids.AWAY_BUTTON),
             block_id="home_actions",
         ),
         divider(),

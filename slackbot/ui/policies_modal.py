@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from slackbot import ids
 from slackbot.policies.model import Policy
-from slackbot.ui.common import context, escape, input_block, modal, section
+from slackbot.ui.common import context, escape, input_block, modal, plain, section
 
 MAX_TOML = 3000  # a plain_text_input holds up to 3,000 characters
 
@@ -77,3 +78,39 @@ def policies_saved_view(saved: list[Policy], removed: Sequence[str] = ()) -> dic
         callback_id=ids.POLICIES_SAVED,
         close="Done",
     )
+
+
+def away_modal(today: date) -> dict[str, Any]:
+    """Who decides for you while you are away, and until when."""
+    return modal(
+        "Away",
+        [
+            section(
+                "While you're away, the person you pick can decide for you on proposals that "
+                "ask you; each decision is recorded as on your behalf. Nobody can decide on "
+                "their own proposal this way."
+            ),
+            input_block(
+                ids.AWAY_TO_BLOCK,
+                "Who decides for you",
+                {"type": "users_select", "placeholder": plain("Pick someone")},
+            ),
+            input_block(
+                ids.AWAY_FROM_BLOCK,
+                "From",
+                {"type": "datepicker", "initial_date": today.isoformat()},
+            ),
+            input_block(
+                ids.AWAY_UNTIL_BLOCK,
+                "Until (the last day away)",
+                {"type": "datepicker", "placeholder": plain("Pick a date")},
+            ),
+        ],
+        callback_id=ids.AWAY_MODAL,
+        submit="Save",
+        close="Cancel",
+    )
+
+
+def away_saved_view(text: str) -> dict[str, Any]:
+    return modal("Away", [section(text)], callback_id=ids.AWAY_DONE, close="Done")
