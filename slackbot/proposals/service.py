@@ -140,7 +140,7 @@ class ProposalService:
     def _awaiting_where(self, team_id: str, user_id: str) -> tuple[str, list]:
         from slackbot.policies.delegation import standing_in_for
 
-        today = self.clock.now().date()
+        today = self.today(team_id)
         people = [user_id] + [
             d.user_id for d in standing_in_for(self.store.db, team_id, user_id, today=today)
         ]
@@ -695,7 +695,7 @@ class ProposalService:
         own proposal: a delegation does not let anyone approve what they wrote)."""
         if not waiting or user_id == proposal.author_id:
             return None
-        today = self.clock.now().date().isoformat()
+        today = self.today(proposal.team_id).isoformat()
         marks = ",".join("?" * len(waiting))
         row = next(
             self.store.db.query(
