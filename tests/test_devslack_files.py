@@ -284,3 +284,24 @@ def test_one_channel_canvas_per_channel(fake):
         web.conversations_canvases_create(channel_id=channel, document_content=None)
     assert raised.value.response["error"] == "channel_canvas_already_exists"
     assert json.dumps([c.channel_canvas for c in fake.canvases()]) == "[true]"
+
+
+def image_block(ref: dict) -> list[dict]:
+    return [{"type": "image", "alt_text": "the chart", "slack_file": ref}]
+
+
+def test_an_image_block_shows_a_shared_file_but_not_a_private_one(fake):
+    web = client(fake)
+    general = fake.ws.channel("general").id
+    private = web.files_upload_v2(content=PNG, filename="private.png")["file"]["id"]
+    with pytest.raises(SlackApiError) as raised:
+        web.chat_postMessage(channel=general, text="chart", blocks=image_block({"id": private}))
+    assert raised.value.response["error"] == "invalid_blocks"
+    assert (
+        "invalid slack file [json-pointer:/blocks/0/slack_file]" in raised.value.response["errors"]
+    )
+    shared = web.files_upload_v2(content=PNG, filename="shared.png", channel=general)["file"]["id"]
+    web.chat_postMessage(channel=general, text="chart", blocks=image_block({"id": shared}))
+    for ref in ({"id": "F0NOPE"}, {"id": shared, "url": "https://x"}, {}):
+        with pytest.raises(SlackApiError):
+            web.chat_postMessage(channel=general, text="chart", blocks=image_block(ref))

@@ -237,6 +237,51 @@ class FilesApi:
             raise _error("file_not_found")
         return {}
 
+    def slack_file_problems(self, blocks: Any) -> list[str]:
+        """Image blocks and elements that name a Slack file the bot cannot show: "the user
+        posting these blocks must have access to this file", one of `id` or `url`, an
+        image (docs.slack.dev/reference/block-kit/composition-objects/slack-file-object).
+        A file uploaded without a channel is the bot's alone: Slack answers
+        `invalid slack file` (python-slack-sdk #1658)."""
+        problems: list[str] = []
+
+        def walk(node: Any, pointer: str) -> None:
+            if isinstance(node, dict):
+                if node.get("type") == "image" and "slack_file" in node:
+                    problems.extend(self._slack_file_problem(node["slack_file"], pointer))
+                for key, value in node.items():
+                    walk(value, f"{pointer}/{key}")
+            elif isinstance(node, list):
+                for i, value in enumerate(node):
+                    walk(value, f"{pointer}/{i}")
+
+        walk(blocks, "/blocks")
+        return problems
+
+    def _slack_file_problem(self, ref: Any, pointer: str) -> list[str]:
+        where = f"[json-pointer:{pointer}/slack_file]"
+        if not isinstance(ref, dict) or ("id" in ref) == ("url" in ref):
+            return [f"invalid slack file {where}"]
+        if "id" in ref:
+            stored = self.files.get(str(ref["id"]))
+        else:
+            stored = next(
+                (
+                    f
+                    for f in self.files.values()
+                    if str(ref["url"]).endswith(f"/{f.id}/{f.filename}")
+                    or f"-{f.id}/" in str(ref["url"])
+                ),
+                None,
+            )
+        shown = stored is not None and stored.completed and not stored.deleted and stored.channels
+        image = stored is not None and stored.filename.lower().endswith(
+            (".png", ".jpg", ".jpeg", ".gif")
+        )
+        if not (shown and image):
+            return [f"invalid slack file {where}"]
+        return []
+
     def _file_json(self, stored: StoredFile, now: float) -> dict[str, Any]:
         return stored.json(
             domain=self.ws.domain, team_id=self.ws.team_id, user=self.ws.bot.id, created=now

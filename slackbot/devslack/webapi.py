@@ -527,6 +527,7 @@ class WebApi(FilesApi):
             raise SlackError("no_text")
         problems = check_message({"text": text, "blocks": blocks})
         problems += [f"unescaped {m} would notify everyone" for m in mass_mentions(args)]
+        problems += self.slack_file_problems(blocks)
         if problems:
             self.problems.extend(f"{method}: {p}" for p in problems)
             hard = [p for p in problems if "fallback" not in p and "unescaped" not in p]
