@@ -153,3 +153,24 @@ def test_export_of_a_workspace_without_an_org_says_so(env, tmp_path):
 def test_usage_mistakes_are_one_sentence(env, tmp_path, args, needle):
     (tmp_path / "org.csv").write_text(GOOD)
     assert_named_failure(orgbot(args, env, tmp_path), needle)
+
+
+def test_a_token_without_users_read_email_is_named_not_a_traceback(tmp_path):
+    """An orgbot installed before the scope was added: emails cannot be looked up."""
+    from slackbot.devslack import FakeSlack
+    from slackbot.devslack.webapi import granted_scopes
+
+    with FakeSlack(scopes=granted_scopes() - {"users:read.email"}) as older:
+        Store(tmp_path / "run.db").close()
+        env = run_env(older, tmp_path)
+        (tmp_path / "org.csv").write_text("title,holder\nCEO,alex@example.com\n")
+        result = orgbot(["org", "import", "org.csv", "--team", TEAM], env, tmp_path)
+        assert_named_failure(
+            result,
+            "users.lookupByEmail with missing_scope",
+            "the token needs the scope users:read.email; reinstall the app",
+        )
+        # the same import with user ids works
+        (tmp_path / "org.csv").write_text("title,holder\nCEO,U0ALEX0001\n")
+        ids_only = orgbot(["org", "import", "org.csv", "--team", TEAM], env, tmp_path)
+        assert ids_only.returncode == 0, ids_only.stdout + ids_only.stderr
