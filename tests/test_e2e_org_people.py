@@ -132,3 +132,36 @@ def test_a_slow_users_list_is_answered_inline_before_slack_gives_up(fake, bot):
     assert "can't check names" in response.json["errors"][ids.STRUCTURE_BLOCK]
     assert took < 1.5, took
     assert count(bot, "proposals") == 0
+
+
+def test_the_card_says_what_changes_for_people_seats_and_dotted_lines():
+    """What the card lists under *What changes*: holders by name (no mention), seats,
+    dotted lines."""
+    from roles import load_catalog
+    from slackbot.org.structure import diff, parse_structure
+    from slackbot.ui.proposal_card import change_lines
+
+    catalog = load_catalog()
+
+    def read(text):
+        return parse_structure(text, catalog).structure
+
+    current = read(
+        "CEO (<@U0ALEX0001>)\nCOO (<@U0DANA0002>) reports to CEO\nCFO (<@U0KENJI004>) "
+        "reports to CEO\nOps x3 reports to COO, dotted to CFO"
+    )
+    proposed = read(
+        "CEO (<@U0ALEX0001>)\nCOO (<@U0SAM00003>) reports to CEO\nCFO [backfill] reports to "
+        "CEO\nOps x3, 1 open reports to COO"
+    )
+    names = {ALEX: "Alex Rivera", SAM: "Sam Lindqvist", DANA_ID: "Dana Okafor"}.get
+    assert change_lines(diff(current, proposed), names) == [
+        "*COO*: @Dana Okafor → @Sam Lindqvist",
+        "*CFO*: @U0KENJI004 no longer named",
+        "*CFO*: now backfill",
+        "*Ops*: now 1 open",
+        "*Ops*: no dotted line (was to CFO)",
+    ]
+
+
+DANA_ID = "U0DANA0002"
