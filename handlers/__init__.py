@@ -10,6 +10,7 @@ from handlers import (
     away,
     errors,
     home,
+    installations,
     org_import,
     org_proposal,
     policies,
@@ -35,3 +36,4 @@ def register_listeners(app: App) -> None:
     reminders.register(app)
     workspace_roles.register(app)
     workflows.register(app)
+    installations.register(app)

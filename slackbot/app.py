@@ -123,10 +123,25 @@ def create_app(
 
     bolt_logger = logging.getLogger("orgbot.bolt")
     _add_filter("orgbot.bolt", _TokenInClientNotice)
+    client = client or make_client(config)
+    oauth: dict = {}
+    if config.multi_workspace:
+        # many workspaces: Bolt finds each request's token in orgbot's installations
+        from slackbot.installations.oauth import oauth_settings
+        from slackbot.manifest import load_manifest
+
+        oauth["oauth_settings"] = oauth_settings(
+            config,
+            services.installations,
+            services.oauth_states,
+            client=client,
+            scopes=load_manifest()["oauth_config"]["scopes"]["bot"],
+        )
+        verify_token = False  # no one token to verify: each workspace brings its own
     app = OrgbotApp(
         # the token travels in the client (Bolt takes it from there)
         signing_secret=config.signing_secret or "",
-        client=client or make_client(config),
+        client=client,
         process_before_response=True,
         request_verification_enabled=not config.socket_mode,
         token_verification_enabled=verify_token,
@@ -135,7 +150,12 @@ def create_app(
         # into every listener's client. orgbot keeps the bot token there and uses the
         # execution's token only where Slack ties a call to the step (slackbot/workflows)
         attaching_function_token_enabled=False,
+        **oauth,
     )
+    if config.multi_workspace:
+        from slackbot.installations.oauth import enterprise_memory
+
+        app.middleware(enterprise_memory(services.installations))
 
     @app.middleware
     def put_services_in_context(context, next):

@@ -46,6 +46,9 @@ def check_config(config: Config) -> CheckResult:
 
 
 def check_token(config: Config) -> CheckResult:
+    if config.multi_workspace:
+        # each workspace brings its own token through the OAuth install (slack_installations)
+        return CheckResult("token", True, "many workspaces: a token per installation (OAuth)")
     if not config.bot_token:
         return CheckResult("token", False, "SLACK_BOT_TOKEN is not set")
     from slackbot.app import make_client

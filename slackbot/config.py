@@ -44,11 +44,28 @@ class Config:
     # Workflow Builder's "Start an org proposal" step fails when the person has not
     # submitted the proposal form within this many hours (ORGBOT_STEP_TIMEOUT_HOURS)
     step_timeout_hours: float = 72.0
+    # many workspaces (Slack's OAuth install flow, `slackbot/installations`): all three set
+    client_id: str | None = None
+    client_secret: str | None = None
+    state_secret: str | None = None
 
     @property
     def socket_mode(self) -> bool:
         """True when `SLACK_APP_TOKEN` is set: `orgbot run` connects over Socket Mode."""
         return bool(self.app_token)
+
+    @property
+    def multi_workspace(self) -> bool:
+        """True when `SLACK_CLIENT_ID` is set: orgbot installs through Slack's OAuth flow
+        into many workspaces, each with its own token (no `SLACK_BOT_TOKEN`)."""
+        return bool(self.client_id)
+
+    @property
+    def oauth_authorize_url(self) -> str:
+        """Slack's authorize page, next to `SLACK_API_URL` (a fake Slack has its own)."""
+        if self.api_url == DEFAULT_API_URL:
+            return "https://slack.com/oauth/v2/authorize"
+        return self.api_url.rstrip("/").removesuffix("/api") + "/oauth/v2/authorize"
 
     @property
     def tz(self) -> ZoneInfo:
@@ -166,11 +183,25 @@ class Config:
             app_id=app_id,
             upkeep_seconds=upkeep_seconds,
             step_timeout_hours=step_timeout_hours,
+            client_id=get("SLACK_CLIENT_ID"),
+            client_secret=get("SLACK_CLIENT_SECRET"),
+            state_secret=get("SLACK_STATE_SECRET"),
         )
         config._check_token_kinds()
         return config
 
     def _check_token_kinds(self) -> None:
+        if self.client_id and self.bot_token:
+            raise ConfigError(
+                "Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID with "
+                "SLACK_CLIENT_SECRET and SLACK_STATE_SECRET (many workspaces, installed "
+                "through Slack's OAuth flow), not both."
+            )
+        if self.client_id and self.app_token:
+            raise ConfigError(
+                "SLACK_CLIENT_ID (many workspaces) needs HTTP mode: unset SLACK_APP_TOKEN "
+                "(Socket Mode) and set SLACK_SIGNING_SECRET."
+            )
         if self.bot_token and not self.bot_token.startswith("xoxb-"):
             raise ConfigError(
                 "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app settings > "
@@ -185,6 +216,23 @@ class Config:
     def missing_for_run(self) -> list[str]:
         """The variables `orgbot run` still needs, each with where to find it."""
         missing = []
+        if self.multi_workspace:
+            if not self.client_secret:
+                missing.append(
+                    "SLACK_CLIENT_SECRET  (Slack app settings > Basic Information > App "
+                    "Credentials), with SLACK_CLIENT_ID"
+                )
+            if not self.state_secret:
+                missing.append(
+                    "SLACK_STATE_SECRET  (any long random text you choose, e.g. "
+                    "`openssl rand -hex 32`: it signs the OAuth state parameter)"
+                )
+            if not self.signing_secret:
+                missing.append(
+                    "SLACK_SIGNING_SECRET  (Slack app settings > Basic Information > App "
+                    "Credentials): installing into many workspaces needs HTTP mode"
+                )
+            return missing
         if not self.bot_token:
             missing.append("SLACK_BOT_TOKEN  (xoxb-..., Slack app settings > OAuth & Permissions)")
         if not self.socket_mode and not self.signing_secret:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 
 EVENTS_PATH = "/slack/events"
+REDIRECT_PATH = "/slack/oauth_redirect"  # Slack's OAuth install flow (many workspaces)
 
 
 def load_manifest() -> dict[str, Any]:
@@ -39,6 +40,8 @@ def with_request_url(manifest: dict[str, Any], url: str) -> dict[str, Any]:
     settings["interactivity"]["request_url"] = url
     settings["event_subscriptions"]["request_url"] = url
     settings["socket_mode_enabled"] = False
+    parts = urlsplit(url)
+    result["oauth_config"]["redirect_urls"] = [f"{parts.scheme}://{parts.netloc}{REDIRECT_PATH}"]
     return result
 
 
@@ -50,6 +53,7 @@ def for_socket_mode(manifest: dict[str, Any]) -> dict[str, Any]:
     result["settings"]["interactivity"].pop("request_url", None)
     result["settings"]["event_subscriptions"].pop("request_url", None)
     result["settings"]["socket_mode_enabled"] = True
+    result["oauth_config"].pop("redirect_urls", None)  # one workspace: no OAuth install
     return result
 
 

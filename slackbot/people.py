@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.installations.clients import for_team
 from slackbot.store import Store
 
 CACHE_FOR = timedelta(hours=24)
@@ -50,7 +51,7 @@ class People:
         cached = rows[0] if rows else None
         if cached and now - datetime.fromisoformat(cached["fetched_at"]) < CACHE_FOR:
             return Person(user_id, cached["tz"], bool(cached["is_admin"]), cached["name"] or "")
-        fetched = self._fetch(user_id)
+        fetched = self._fetch(user_id, team_id)
         if fetched is None:
             if cached:
                 return Person(user_id, cached["tz"], bool(cached["is_admin"]), cached["name"] or "")
@@ -89,9 +90,9 @@ class People:
         try:
             while True:
                 page = (
-                    self.client.users_list(limit=200, cursor=cursor)
+                    for_team(self.client, team_id).users_list(limit=200, cursor=cursor)
                     if cursor
-                    else self.client.users_list(limit=200)
+                    else for_team(self.client, team_id).users_list(limit=200)
                 )
                 for user in page.get("members", []):
                     rows.append(
@@ -113,11 +114,11 @@ class People:
             with self.store.write() as db:
                 db["people"].upsert_all(rows, pk=("team_id", "user_id"))
 
-    def _fetch(self, user_id: str) -> Person | None:
+    def _fetch(self, user_id: str, team_id: str | None = None) -> Person | None:
         if self.client is None:
             return None
         try:
-            user = self.client.users_info(user=user_id)["user"]
+            user = for_team(self.client, team_id).users_info(user=user_id)["user"]
         except (SlackApiError, OSError) as error:
             logger.warning("users.info %s failed: %s", user_id, error)
             return None

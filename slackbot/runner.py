@@ -121,7 +121,19 @@ class Orgbot:
         except (OSError, ValueError) as error:  # no answer at all
             self.services.store.close()
             raise unreachable(config, error) from None
-        self.scheduler = Scheduler(self.services, self.client)
+        posting = self.client
+        if config.multi_workspace:
+            # outside a request each workspace is reached with its own token
+            from slackbot.installations.clients import TeamClients, TeamRoutedClient
+
+            clients = TeamClients(
+                self.services.installations,
+                client_id=config.client_id or "",
+                client_secret=config.client_secret or "",
+                base=self.client,
+            )
+            posting = TeamRoutedClient.from_base(self.client, clients)
+        self.scheduler = Scheduler(self.services, posting)
         self.services.scheduler = self.scheduler
         if scheduler:
             self.scheduler.start()

@@ -27,6 +27,7 @@ logger = logging.getLogger("orgbot.server")
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+OAUTH_PATHS = ("/slack/install", "/slack/oauth_redirect")
 
 Health = Callable[[], tuple[bool, dict[str, Any]]]
 
@@ -84,6 +85,10 @@ class OrgbotWSGI:
                 [("Content-Type", "application/json"), ("Content-Length", str(len(body)))],
             )
             return [body if method == "GET" else b""]
+        if path in OAUTH_PATHS and method == "GET" and self.slack.app.oauth_flow is not None:
+            # Slack's OAuth install flow, a person's browser: unsigned by design, protected
+            # by the single-use, signed `state` (slackbot/installations)
+            return self.slack(environ, start_response)
         if path == EVENTS_PATH and method == "POST":
             if self.signing_secret:
                 signed = read_signed_body(

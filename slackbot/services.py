@@ -36,7 +36,10 @@ class Services:
     proposals: ProposalService = field(init=False)
     catalogs: CatalogProvider = field(init=False)
     members: MemberDirectory = field(init=False)
-    _workspace_url: str | None = field(default=None, init=False, repr=False)
+    # many workspaces (SLACK_CLIENT_ID): the installations; None with one SLACK_BOT_TOKEN
+    installations: Any = None
+    oauth_states: Any = None
+    _workspace_urls: dict[str | None, str] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _card_locks: dict[int, threading.Lock] = field(default_factory=dict, init=False, repr=False)
 
@@ -101,30 +104,55 @@ class Services:
         notes.append("`orgbot check` lists them all; docs/operations.md says what to do.")
         return notes
 
-    def workspace_url(self, client: Any) -> str | None:
-        """`https://team.slack.com/`, from auth.test once per process (for permalinks);
-        None without a client (dry runs stay offline)."""
+    def workspace_url(self, client: Any, team_id: str | None = None) -> str | None:
+        """`https://team.slack.com/`, from auth.test once per process and workspace (for
+        permalinks); None without a client (dry runs stay offline)."""
         if client is None:
             return None
+        key = self._url_key(team_id)
         with self._lock:
-            if self._workspace_url is None:
+            if key not in self._workspace_urls:
+                from slackbot.installations.clients import for_team
+
                 try:
-                    self._workspace_url = client.auth_test().get("url") or ""
+                    url = for_team(client, team_id).auth_test().get("url") or ""
                 except Exception as error:  # a link is a nicety; never fail over it
                     logging.getLogger("orgbot").warning("auth.test failed: %s", error)
                     return None
-            return self._workspace_url or None
+                self._workspace_urls[key] = url
+            return self._workspace_urls[key] or None
 
-    def known_workspace_url(self) -> str | None:
+    def known_workspace_url(self, team_id: str | None = None) -> str | None:
         """The workspace URL if `workspace_url` has fetched it already (never calls Slack:
         for answers built before an ack)."""
         with self._lock:
-            return self._workspace_url or None
+            return self._workspace_urls.get(self._url_key(team_id)) or None
+
+    def _url_key(self, team_id: str | None) -> str | None:
+        # one workspace: one URL whoever asks; many: one per workspace
+        return team_id if self.installations is not None else None
+
+    def acting_in(self, team_id: str | None) -> bool:
+        """orgbot may act in this workspace now: always with one SLACK_BOT_TOKEN; with many
+        workspaces, while its installation is active (not uninstalled, not revoked)."""
+        if self.installations is None or team_id is None:
+            return True
+        from slackbot.installations.store import ACTIVE
+
+        return self.installations.status_of(team_id) == ACTIVE
 
     @classmethod
     def open(cls, config: Config, *, clock: Clock | None = None) -> Services:
         """Open the database named in `config` (applying migrations) and build the services."""
-        return cls(config=config, store=Store(config.db_path), clock=clock or SystemClock())
+        services = cls(config=config, store=Store(config.db_path), clock=clock or SystemClock())
+        if config.multi_workspace:
+            from slackbot.installations.store import InstallationStore, OAuthStateStore
+
+            services.installations = InstallationStore(services.store, now=services.clock.now)
+            services.oauth_states = OAuthStateStore(
+                services.store, secret=config.state_secret or "", now=services.clock.now
+            )
+        return services
 
 
 def services_from(context: Any) -> Services:

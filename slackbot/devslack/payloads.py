@@ -52,7 +52,8 @@ def slash_command(
         # Slack sends these three characters as HTML entities in a command's text
         "text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
         "api_app_id": APP_ID,
-        "is_enterprise_install": "false",
+        "is_enterprise_install": "true" if getattr(ws, "org_wide", False) else "false",
+        **({"enterprise_id": ws.enterprise_id} if ws.enterprise_id else {}),
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
@@ -336,9 +337,9 @@ def event_callback(
     return {
         "token": VERIFICATION_TOKEN,
         "team_id": ws.team_id,
-        "enterprise_id": None,
+        "enterprise_id": ws.enterprise_id,
         "context_team_id": ws.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": ws.enterprise_id,
         "api_app_id": APP_ID,
         "event": event,
         "type": "event_callback",
@@ -346,11 +347,11 @@ def event_callback(
         "event_time": int(now),
         "authorizations": [
             {
-                "enterprise_id": None,
+                "enterprise_id": ws.enterprise_id,
                 "team_id": ws.team_id,
                 "user_id": ws.bot.id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": bool(getattr(ws, "org_wide", False)),
             }
         ],
         "is_ext_shared_channel": False,

@@ -14,10 +14,12 @@ Every call is recorded; tests wait for the ones they expect with `wait_for`.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import hashlib
 import http.client
+import itertools
 import json
 import math
 import socket
@@ -34,6 +36,7 @@ from slack_sdk.signature import SignatureVerifier
 from slackbot.blockkit.limits import check_view
 from slackbot.devslack import functions, payloads
 from slackbot.devslack.files import upload_body
+from slackbot.devslack.oauth import OAuthApp, authorize_redirect
 from slackbot.devslack.socketmode import SocketModeServer
 from slackbot.devslack.webapi import SlackError, WebApi, view_json
 from slackbot.devslack.workspace import APP_TOKEN, BOT_TOKEN, Ephemeral, ViewState, Workspace
@@ -54,6 +57,8 @@ class Call:
     response: dict[str, Any]
     status: int
     at: float
+    team_id: str | None = None  # the workspace the call's token speaks for
+    token: str | None = None
 
 
 @dataclass
@@ -146,6 +151,160 @@ class FakeSlack:
         self._thread: threading.Thread | None = None
         self._signer = SignatureVerifier(signing_secret)
         self._app_conn: threading.local = threading.local()
+        # more workspaces (Slack's OAuth install flow): team id -> (workspace, its Web API)
+        self.oauth = OAuthApp()
+        self.workspaces: dict[str, tuple[Workspace, WebApi]] = {
+            self.ws.team_id: (self.ws, self.api)
+        }
+        self.team_limits: dict[tuple[str, str], RateLimit] = {}  # (team, method) -> limit
+
+    # many workspaces -----------------------------------------------------------------------
+
+    def add_workspace(
+        self, team_id: str, *, domain: str | None = None, enterprise_id: str | None = None
+    ) -> FakeSlack:
+        """Another workspace (its own people, channels and messages, same ids as the first:
+        orgbot tells them apart by team), optionally in Enterprise Grid org `enterprise_id`.
+        Returns the fake as seen from it (`workspace(team_id)`)."""
+        with self.lock:
+            ws = Workspace(clock=self.ws.clock)
+            ws.team_id = team_id
+            ws.domain = domain or team_id.lower()
+            ws.enterprise_id = enterprise_id
+            # ids Slack makes (views, files) are unique across workspaces, as Slack's are
+            ws._ids = itertools.count(100_000 * len(self.workspaces) + 1)
+            api = WebApi(ws, base_url=self.base_url, scopes=self.api.scopes)
+            self.workspaces[team_id] = (ws, api)
+        return self.workspace(team_id)
+
+    def workspace(self, team_id: str) -> FakeSlack:
+        """The same fake, acting in workspace `team_id`: its slash commands, clicks and
+        messages are that workspace's."""
+        view = copy.copy(self)
+        view.ws, view.api = self.workspaces[team_id]
+        return view
+
+    def install(
+        self, authorize_url: str, *, team: str | None = None, org_wide: bool = False
+    ) -> str:
+        """A person clicks Allow on Slack's authorize page (`authorize_url`, where the app's
+        /slack/install sent the browser). Returns where Slack sends the browser next: the
+        app's redirect URL with `code` and `state`. `org_wide`: an Enterprise Grid org
+        admin installs for the whole org of `team`."""
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize_url).query))
+        ws = self.workspaces[team or self.ws.team_id][0]
+        enterprise = getattr(ws, "enterprise_id", None)
+        teams = (
+            [
+                t
+                for t, (w, _) in self.workspaces.items()
+                if getattr(w, "enterprise_id", None) == enterprise
+            ]
+            if org_wide
+            else [ws.team_id]
+        )
+        if org_wide:
+            for t in teams:
+                self.workspaces[t][0].org_wide = True  # its requests say is_enterprise_install
+        default = (
+            self.app_url.rsplit("/slack/", 1)[0] + "/slack/oauth_redirect" if self.app_url else None
+        )
+        with self.lock:
+            return authorize_redirect(
+                self.oauth,
+                query,
+                team_ids=teams,
+                enterprise_id=enterprise,
+                org_wide=org_wide,
+                default_redirect=default,
+            )
+
+    def uninstall(self, team_id: str) -> AppResponse:
+        """Someone removes the app from workspace `team_id`: its tokens stop working and
+        Slack sends `app_uninstalled` (and `tokens_revoked`) to the app."""
+        with self.lock:
+            self.oauth.revoke(team_id)
+        view = self.workspace(team_id)
+        return view.send_event(
+            payloads.event_callback(
+                view.ws, {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"}
+            )
+        )
+
+    def token_of(self, team_id: str) -> str | None:
+        """The current (valid) token issued for workspace `team_id`."""
+        with self.lock:
+            for token, grant in self.oauth.grants.items():
+                if team_id in grant.team_ids and self.oauth.grant_of(token):
+                    return token
+        return None
+
+    def calls_in(self, team_id: str, method: str | None = None) -> list[Call]:
+        with self.lock:
+            return [
+                c
+                for c in self.calls
+                if c.team_id == team_id and (method is None or c.method == method)
+            ]
+
+    def set_team_rate_limit(
+        self, team_id: str, method: str, *, per_second: float, burst: int = 1
+    ) -> None:
+        """Rate-limit `method` in one workspace only (Slack's limits are per workspace)."""
+        with self.lock:
+            self.team_limits[(team_id, method)] = RateLimit(per_second, burst, tokens=burst)
+
+    def _oauth_access(self, args: dict[str, Any]) -> dict[str, Any]:
+        app = self.oauth
+        if args.get("client_id") != app.client_id:
+            return {"ok": False, "error": "invalid_client_id"}
+        if args.get("client_secret") != app.client_secret:
+            return {"ok": False, "error": "bad_client_secret"}
+        if args.get("grant_type") == "refresh_token":
+            old = app.refresh.pop(str(args.get("refresh_token") or ""), None)
+            if old is None:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            grant = app.grants[old]
+            grant.revoked = True  # the old token ends with its refresh
+            new = app.new_grant(grant.team_ids, grant.enterprise_id, grant.org_wide)
+            return self._token_answer(new)
+        code = app.codes.pop(str(args.get("code") or ""), None)  # a code works once
+        if code is None:
+            return {"ok": False, "error": "invalid_code"}
+        if code["redirect_uri"] and args.get("redirect_uri") != code["redirect_uri"]:
+            return {"ok": False, "error": "bad_redirect_uri"}
+        grant = app.new_grant(code["team_ids"], code["enterprise_id"], code["org_wide"])
+        answer = self._token_answer(grant)
+        answer["authed_user"] = {"id": code["user"]}
+        return answer
+
+    def _token_answer(self, grant: Any) -> dict[str, Any]:
+        ws = self.workspaces[grant.team_ids[0]][0]
+        answer: dict[str, Any] = {
+            "ok": True,
+            "access_token": grant.token,
+            "token_type": "bot",
+            "scope": ",".join(sorted(self.api.scopes)),
+            "bot_user_id": ws.bot.id,
+            "app_id": payloads.APP_ID,
+            "team": None if grant.org_wide else {"name": ws.domain, "id": ws.team_id},
+            "enterprise": {"name": grant.enterprise_id, "id": grant.enterprise_id}
+            if grant.enterprise_id
+            else None,
+            "is_enterprise_install": grant.org_wide,
+        }
+        if grant.refresh_token:
+            answer["refresh_token"] = grant.refresh_token
+            answer["expires_in"] = int(grant.expires_at - time.time())
+        return answer
+
+    def _api_for(self, token: str | None, args: dict[str, Any]) -> tuple[WebApi, str | None] | None:
+        """The Web API of the workspace `token` speaks for (None: no such valid token)."""
+        grant = self.oauth.grant_of(token)
+        if grant is None:
+            return None
+        team = args.get("team_id") if args.get("team_id") in grant.team_ids else grant.team_ids[0]
+        return self.workspaces[team][1], team
 
     # lifecycle -----------------------------------------------------------------------------
 
@@ -238,8 +397,19 @@ class FakeSlack:
             limit = self.limits.get(method)
             wait = limit.take() if limit else 0.0
             allowed = self.app_token if method == "apps.connections.open" else self.bot_token
-            self.api.token = token
-            if token != allowed and method != "api.test" and not self._step_token_ok(method, token):
+            api, team = self.api, self.ws.team_id if token == self.bot_token else None
+            if token not in (allowed, None) and (found := self._api_for(token, args)):
+                api, team = found
+                allowed = token
+                team_limit = self.team_limits.get((team, method))
+                if team_limit is not None:
+                    wait = max(wait, team_limit.take())
+            api.token = token
+            if method == "oauth.v2.access":
+                response = self._oauth_access(args)
+            elif (
+                token != allowed and method != "api.test" and not self._step_token_ok(method, token)
+            ):
                 response: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
             elif method == "apps.connections.open":
                 if self.socket_mode is None:
@@ -252,7 +422,7 @@ class FakeSlack:
                 if afterwards.times <= 0:
                     faults.pop(0)
                 lost = afterwards.after == "lose"
-                response = {"ok": False, "error": "lost"} if lost else self.api.call(method, args)
+                response = {"ok": False, "error": "lost"} if lost else api.call(method, args)
                 status = 0 if lost else status
                 if afterwards.after == "5xx":
                     status, response = afterwards.status, {"ok": False, "error": "internal_error"}
@@ -270,8 +440,8 @@ class FakeSlack:
                 response = {"ok": False, "error": "ratelimited"}
                 headers["Retry-After"] = str(max(1, math.ceil(wait)))
             else:
-                response = self.api.call(method, args)
-            self.calls.append(Call(method, args, response, status, time.time()))
+                response = api.call(method, args)
+            self.calls.append(Call(method, args, response, status, time.time(), team, token))
             self.changed.notify_all()
             return status, response, headers, afterwards
 
@@ -336,7 +506,9 @@ class FakeSlack:
                 result = (404, "used_url")
             else:
                 try:
-                    self.api.respond(context, body)
+                    self.workspaces.get(context.get("team"), (self.ws, self.api))[1].respond(
+                        context, body
+                    )
                     result = (200, "ok")
                 except SlackError as error:
                     result = (400, error.error)
@@ -506,7 +678,11 @@ class FakeSlack:
     def _response_url(self, **context: Any) -> str:
         with self.lock:
             token = f"R{len(self._responders) + 1:06d}"
-            self._responders[token] = {**context, "issued": self.ws.clock()}
+            self._responders[token] = {
+                **context,
+                "issued": self.ws.clock(),
+                "team": self.ws.team_id,
+            }
         return f"{self.base_url}/respond/{token}"
 
     # the platform: what a person does --------------------------------------------------------
@@ -842,6 +1018,18 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
         def do_GET(self) -> None:
+            parts = urllib.parse.urlsplit(self.path)
+            if parts.path == "/oauth/v2/authorize":  # the person clicks Allow at once
+                query = dict(urllib.parse.parse_qsl(parts.query))
+                try:
+                    location = fake.install(
+                        self.path, team=query.get("team"), org_wide=query.get("org_wide") == "1"
+                    )
+                except (ValueError, KeyError):
+                    self._send(400, "invalid_client_id", ctype="text/plain; charset=utf-8")
+                    return
+                self._send(302, "", {"Location": location}, ctype="text/plain; charset=utf-8")
+                return
             self.do_POST()
 
         def do_POST(self) -> None:
@@ -857,6 +1045,10 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/api/"):
                 auth = self.headers.get("Authorization") or ""
                 token = auth[7:] if auth.startswith("Bearer ") else args.pop("token", None)
+                if auth.startswith("Basic "):  # oauth.v2.access: the app's client id and secret
+                    pair = base64.b64decode(auth[6:]).decode()
+                    args["client_id"], _, args["client_secret"] = pair.partition(":")
+                    token = None
                 delay = fake.take_delay(path[5:])
                 if delay:
                     time.sleep(delay)

@@ -24,7 +24,7 @@ from slackbot.devslack.functions import (
     FunctionExecution,
     output_problems,
 )
-from slackbot.devslack.workspace import APP_ID, Channel, Ephemeral, ViewState, Workspace
+from slackbot.devslack.workspace import APP_ID, TEAM_ID, Channel, Ephemeral, ViewState, Workspace
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id stays valid
 MAX_VIEW_STACK = 3
@@ -169,7 +169,7 @@ class WebApi(FilesApi):
     def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {
             "url": f"https://{self.ws.domain}.slack.com/",
-            "team": "Orgbot Sandbox",
+            "team": "Orgbot Sandbox" if self.ws.team_id == TEAM_ID else self.ws.domain,
             "user": self.ws.bot.name,
             "team_id": self.ws.team_id,
             "user_id": self.ws.bot.id,
@@ -177,6 +177,7 @@ class WebApi(FilesApi):
             "app_id": APP_ID,
             "app_name": "orgbot",
             "is_enterprise_install": False,
+            **({"enterprise_id": self.ws.enterprise_id} if self.ws.enterprise_id else {}),
         }
 
     # chat ------------------------------------------------------------------------------------

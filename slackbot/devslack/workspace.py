@@ -129,6 +129,7 @@ class Workspace:
     ):
         self.team_id = TEAM_ID
         self.domain = TEAM_DOMAIN
+        self.enterprise_id: str | None = None  # an Enterprise Grid org's workspace
         self.bot = User(BOT_USER_ID, "orgbot", "orgbot", is_bot=True)
         people = people or default_people()
         self.users: dict[str, User] = {u.id: u for u in people}

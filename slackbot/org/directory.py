@@ -9,6 +9,7 @@ so that `@dana` in a structure can be read before the modal's 3-second ack.
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 import time
@@ -19,6 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from slackbot.clock import Clock
+from slackbot.installations.clients import TeamRoutedClient, for_team
 from slackbot.org.members import Member, Members
 from slackbot.org.structure import USER_ID
 from slackbot.store import Store
@@ -125,6 +127,7 @@ class MemberDirectory:
             MembersUnavailable: Slack failed, or did not answer within `timeout`.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
+        client = for_team(client, team_id)
         members: list[Member] = []
         cursor = ""
         try:
@@ -135,11 +138,15 @@ class MemberDirectory:
                     if left <= 0:
                         raise MembersUnavailable("users.list took too long")
                     # urllib takes a float timeout, though WebClient's hint says int
-                    api = WebClient(
-                        token=client.token,
-                        base_url=client.base_url,
-                        timeout=max(0.05, left),  # type: ignore[arg-type]
-                    )
+                    if isinstance(client, TeamRoutedClient):  # the workspace's own token
+                        api = copy.copy(client)
+                        api.timeout = max(0.05, left)  # type: ignore[assignment]
+                    else:
+                        api = WebClient(
+                            token=client.token,
+                            base_url=client.base_url,
+                            timeout=max(0.05, left),  # type: ignore[arg-type]
+                        )
                 args = {"limit": PAGE, **({"cursor": cursor} if cursor else {})}
                 page = api.users_list(**args)
                 members.extend(_member(u) for u in page.get("members") or [] if _is_person(u))

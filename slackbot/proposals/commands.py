@@ -302,7 +302,7 @@ def org_on_message(services: Services, team_id: str, when: str) -> dict[str, Any
 def history_message(services: Services, team_id: str, *, page: int = 1) -> dict[str, Any]:
     """`/org-proposal history [PAGE]`: the org's versions, newest first."""
     entries, total = org_history(services.proposals, team_id, page=page)
-    base = services.known_workspace_url()
+    base = services.known_workspace_url(team_id)
     links = {e.proposal_id: permalink(base, e.channel_id or "", e.message_ts) for e in entries}
     return ui.history_message(
         entries,

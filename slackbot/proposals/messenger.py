@@ -34,6 +34,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.installations.clients import for_team
 from slackbot.org.shape import Guardrails
 from slackbot.proposals import events
 from slackbot.proposals.model import (
@@ -187,7 +188,7 @@ class ProposalMessenger:
         """The card's address, built from the workspace URL (one auth.test per process)."""
         if not proposal.message_ts:
             return None
-        base = self.services.workspace_url(self.client)
+        base = self.services.workspace_url(self.client, proposal.team_id)
         if not base:
             return None
         return f"{base.rstrip('/')}/archives/{proposal.channel_id}/p{proposal.message_ts.replace('.', '')}"
@@ -202,7 +203,7 @@ class ProposalMessenger:
         if set(holders) - names.keys() and members.needs_refresh(proposal.team_id):
             # holders written as ids before orgbot had the members: fetch them (after the
             # ack, on the posting lane) so that the card can name them
-            members.refresh_soon(proposal.team_id, self.client)
+            members.refresh_soon(proposal.team_id, for_team(self.client, proposal.team_id))
             names = members.shown_names(proposal.team_id, holders)
         card = ui.proposal_card(
             proposal,
@@ -253,7 +254,9 @@ class ProposalMessenger:
             self.deliveries.mark_sent(key, channel_id=found[0], ts=found[1], now=self.now())
 
     def _find_card(self, key: str, channel_id: str) -> tuple[str, str] | None:
-        found = find_posted(self.quick, channel_id, METADATA_EVENT, {"key": key})
+        delivery = self.deliveries.get(key)
+        client = for_team(self.quick, delivery.team_id if delivery else None)
+        found = find_posted(client, channel_id, METADATA_EVENT, {"key": key})
         return found if isinstance(found, tuple) else None
 
     def settle_card(self, key: str) -> Proposal:
@@ -383,7 +386,7 @@ class ProposalMessenger:
                 self.deliveries._update(key, status=SKIPPED, last_error="no card to redraw")
                 return SKIPPED
             try:
-                self.quick.chat_update(
+                for_team(self.quick, latest.team_id).chat_update(
                     channel=latest.channel_id, ts=latest.message_ts, **self.card(latest)
                 )
             except SLACK_FAILURES as error:

@@ -40,6 +40,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from slackbot.installations.clients import TeamRoutedClient, for_team
 from slackbot.proposals.events import PUBLIC_EVENTS
 from slackbot.slack_errors import error_code
 from slackbot.slack_history import Found, find_posted, outcome_uncertain
@@ -473,7 +474,7 @@ class Sender:
     def _post(self, key: str, target: str, message: dict[str, Any]) -> str:
         try:
             body = {k: v for k, v in message.items() if k != "metadata"}
-            result = self.client.chat_postMessage(
+            result = self._client_for(key).chat_postMessage(
                 channel=target, metadata=metadata_for(key, message), **body
             )
         except (SlackApiError, OSError) as error:
@@ -488,6 +489,13 @@ class Sender:
             key, channel_id=result["channel"], ts=result["ts"], now=self.now()
         )
         return SENT
+
+    def _client_for(self, key: str) -> WebClient:
+        """The client speaking for the delivery's workspace (its own token, many workspaces)."""
+        if not isinstance(self.client, TeamRoutedClient):
+            return self.client
+        delivery = self.deliveries.get(key)
+        return for_team(self.client, delivery.team_id if delivery else None)
 
     def reconcile(self) -> dict[str, int]:
         """Settle `sending` rows left by a process that died mid-send: find the message in
@@ -581,7 +589,7 @@ class Sender:
         channel = delivery.channel_id or delivery.target
         thread_ts = (delivery.message or {}).get("thread_ts")
         return find_posted(
-            self.client,
+            for_team(self.client, delivery.team_id),
             channel,
             ORGBOT_EVENTS,
             {"key": delivery.key},

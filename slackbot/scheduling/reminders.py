@@ -63,6 +63,8 @@ def due_reminders(services: Services, people: People, now: datetime) -> list[Due
         )
     ]
     for team_id in teams:
+        if not services.acting_in(team_id):  # uninstalled or revoked: its jobs stop
+            continue
         settings = load_settings(store, team_id, default_timezone=services.config.timezone)
         # a proposal sent back to its author waits on the author, not the reviewers
         proposals = [

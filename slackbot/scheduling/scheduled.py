@@ -72,6 +72,8 @@ class ScheduledPosts:
         now = at or self.services.clock.now()
         report = PassReport()
         for team in [team_id] if team_id else known_teams(self.services.store):
+            if not self.services.acting_in(team):  # uninstalled or revoked: no digest
+                continue
             settings = load_settings(
                 self.services.store, team, default_timezone=self.services.config.timezone
             )

@@ -123,6 +123,8 @@ class Scheduler:
         """One cron job per workspace digest, matching the settings in the database."""
         wanted = {}
         for team_id in known_teams(self.services.store):
+            if not self.services.acting_in(team_id):  # uninstalled or revoked: job removed
+                continue
             settings = load_settings(
                 self.services.store, team_id, default_timezone=self.services.config.timezone
             )

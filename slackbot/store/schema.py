@@ -498,3 +498,37 @@ def m014_org_canvas(db: Database) -> None:
         pk="team_id",
         not_null={"team_id", "channel_id", "canvas_id"},
     )
+
+
+@migrations()
+def m015_installations(db: Database) -> None:
+    # many workspaces (`slackbot/installations/`): one row per installation of orgbot, keyed
+    # by where it is installed: `E…:T…` for a workspace (E empty outside Enterprise Grid),
+    # `E…:` for an org-wide install of an Enterprise Grid org. Never deleted: an uninstall
+    # or a revoked token marks the row (`status`), and a reinstall makes it active again.
+    db["slack_installations"].create(
+        {
+            "key": str,
+            "enterprise_id": str,
+            "team_id": str,
+            "is_enterprise_install": int,
+            "installation": str,  # JSON: slack_sdk's Installation (tokens included)
+            "bot_token_expires_at": int,  # epoch seconds; null: the token does not expire
+            "status": str,  # active | uninstalled | revoked
+            "status_reason": str,
+            "installed_at": str,
+            "updated_at": str,
+        },
+        pk="key",
+        not_null={"key", "status", "installation", "installed_at", "updated_at"},
+    )
+    db["slack_installations"].create_index(["team_id"])
+    # the workspaces of an Enterprise Grid org, as requests show them: a workspace of an
+    # org-wide install finds its token through its enterprise
+    db["slack_workspace_enterprises"].create(
+        {"team_id": str, "enterprise_id": str, "seen_at": str}, pk="team_id"
+    )
+    # OAuth `state` values handed out by /slack/install, each consumed once
+    db["slack_oauth_states"].create(
+        {"state": str, "expires_at": str}, pk="state", not_null={"expires_at"}
+    )

@@ -24,6 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from slackbot import ids
+from slackbot.installations.clients import for_team
 from slackbot.proposals.model import (
     APPROVE,
     APPROVED,
@@ -288,7 +289,7 @@ class WorkflowSteps:
         if self.client is None or not (execution.dm_channel and execution.dm_ts):
             return
         try:
-            self.client.chat_update(
+            for_team(self.client, execution.team_id).chat_update(
                 channel=execution.dm_channel, ts=execution.dm_ts, **step_over_dm(words)
             )
         except (SlackApiError, OSError) as failure:
