@@ -245,3 +245,23 @@ def test_many_workspaces_config_manifest_and_check():
     assert manifest["oauth_config"]["redirect_urls"] == [
         "https://bot.example.com/slack/oauth_redirect"
     ]
+
+
+def test_the_fake_rate_limits_one_workspace_without_slowing_another(fake, multi):
+    from slack_sdk import WebClient
+    from slack_sdk.errors import SlackApiError
+
+    _bot, browser = multi
+    for team in TEAMS[:2]:
+        fake.add_workspace(team)
+        install(fake, browser, team)
+    fake.set_team_rate_limit(TEAMS[0], "auth.test", per_second=0.01)
+    limited = WebClient(token=fake.token_of(TEAMS[0]), base_url=fake.api_url)
+    free = WebClient(token=fake.token_of(TEAMS[1]), base_url=fake.api_url)
+    limited.retry_handlers = []
+    assert limited.auth_test()["ok"]
+    with pytest.raises(SlackApiError) as refused:
+        limited.auth_test()
+    assert refused.value.response.status_code == 429
+    assert int(refused.value.response.headers["Retry-After"]) >= 1
+    assert all(free.auth_test()["ok"] for _ in range(5))
