@@ -24,6 +24,7 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from slackbot.installations.clients import for_team
 from slackbot.proposals.model import NotFound
 from slackbot.scheduling.delivery import SENT, SKIPPED, Deliveries, retry_after
 from slackbot.services import Services
@@ -137,16 +138,16 @@ class OrgCanvas:
             if stored and stored["channel_id"] == channel:
                 canvas_id = stored["canvas_id"]
                 try:
-                    self.client.canvases_edit(
+                    for_team(self.client, team_id).canvases_edit(
                         canvas_id=canvas_id,
                         changes=[{"operation": "replace", "document_content": content}],
                     )
                 except SlackApiError as error:
                     if error_code(error) != "canvas_not_found":
                         raise
-                    canvas_id = self._create(channel, content)  # someone deleted it
+                    canvas_id = self._create(channel, content, team_id)  # someone deleted it
             else:
-                canvas_id = self._create(channel, content)
+                canvas_id = self._create(channel, content, team_id)
         except FAILURES as error:
             code = error_code(error)
             logger.warning("could not update the org canvas of %s: %s", team_id, code)
@@ -169,8 +170,8 @@ class OrgCanvas:
             self.deliveries.mark_sent(key, channel_id=channel, ts=canvas_id, now=self.now())
         return SENT
 
-    def _create(self, channel: str, content: dict) -> str:
-        result = self.client.canvases_create(
+    def _create(self, channel: str, content: dict, team_id: str | None = None) -> str:
+        result = for_team(self.client, team_id).canvases_create(
             title=CANVAS_TITLE, channel_id=channel, document_content=content
         )
         return str(result["canvas_id"])
@@ -197,17 +198,17 @@ class OrgCanvas:
                 last = LastChange(
                     number=proposal.number,
                     title=proposal.title,
-                    link=self._permalink(proposal.channel_id, proposal.message_ts),
+                    link=self._permalink(proposal.channel_id, proposal.message_ts, team_id),
                     effective_on=_day(current.effective_on or current.approved_at.date()),
                 )
         return org_canvas_markdown(
             current.structure, version=current.version, names=names.get, last_change=last
         )
 
-    def _permalink(self, channel_id: str, ts: str | None) -> str | None:
+    def _permalink(self, channel_id: str, ts: str | None, team_id: str | None = None) -> str | None:
         if not ts:
             return None
-        base = self.services.workspace_url(self.client)
+        base = self.services.workspace_url(self.client, team_id)
         if not base:
             return None
         return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"

@@ -33,6 +33,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackRequestError
 
+from slackbot.installations.clients import for_team
 from slackbot.proposals.model import OPEN_STATUSES, NotFound, Proposal
 from slackbot.scheduling.delivery import (
     FAILED,
@@ -209,7 +210,7 @@ class ProposalPictures:
             return SENT
         png, alt = self._draw(proposal)
         try:
-            result = self.client.files_upload_v2(
+            result = for_team(self.client, proposal.team_id).files_upload_v2(
                 content=png,
                 filename=filename,
                 title=f"#{proposal.number} before and after (version {proposal.version})",
@@ -269,7 +270,7 @@ class ProposalPictures:
     def _find_in_thread(self, proposal: Proposal, filename: str) -> str | None:
         """The id of a file named `filename` orgbot already shared in the card's thread."""
         try:
-            replies = self.client.conversations_replies(
+            replies = for_team(self.client, proposal.team_id).conversations_replies(
                 channel=proposal.channel_id, ts=proposal.message_ts, limit=200
             )
         except UPLOAD_FAILURES as error:
