@@ -19,6 +19,7 @@ import logging
 
 from slack_sdk import WebClient
 
+from slackbot.installations.clients import for_team
 from slackbot.proposals.model import NotFound, OrgVersion
 from slackbot.publishing.pictures import MAX_BOXES, UPLOAD_FAILURES, upload_uncertain
 from slackbot.scheduling.delivery import SENT, SKIPPED, Deliveries, retry_after
@@ -79,7 +80,7 @@ class CurrentChart:
             return (
                 f":frame_with_picture: The picture of version {current.version} is in <#{channel}>."
             )
-        base = self.services.known_workspace_url()
+        base = self.services.known_workspace_url(current.team_id)
         where = f"the thread of proposal #{number}'s card"
         if base:
             link = f"{base.rstrip('/')}/archives/{channel}/p{thread_ts.replace('.', '')}"
@@ -144,7 +145,7 @@ class CurrentChart:
             return SKIPPED
         channel, thread_ts, _number = place
         filename = f"org-v{current.version}.png"
-        if verify and thread_ts and (found := self._find(channel, thread_ts, filename)):
+        if verify and thread_ts and (found := self._find(channel, thread_ts, filename, team_id)):
             self.deliveries.mark_sent(key, channel_id=channel, ts=found, now=self.now())
             return SENT
         from slackbot.pictures import render_png
@@ -157,7 +158,7 @@ class CurrentChart:
             max_boxes=MAX_BOXES,
         )
         try:
-            result = self.client.files_upload_v2(
+            result = for_team(self.client, team_id).files_upload_v2(
                 content=png,
                 filename=filename,
                 title=f"The org chart, version {current.version}",
@@ -180,9 +181,13 @@ class CurrentChart:
         self.deliveries.mark_sent(key, channel_id=channel, ts=file_id, now=self.now())
         return SENT
 
-    def _find(self, channel: str, thread_ts: str, filename: str) -> str | None:
+    def _find(
+        self, channel: str, thread_ts: str, filename: str, team_id: str | None = None
+    ) -> str | None:
         try:
-            replies = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
+            replies = for_team(self.client, team_id).conversations_replies(
+                channel=channel, ts=thread_ts, limit=200
+            )
         except UPLOAD_FAILURES:
             return None
         for message in replies.get("messages", []):
