@@ -8,7 +8,6 @@ import pytest
 from slackbot.devslack.workspace import User
 from slackbot.store import Store
 from tests.test_operations import assert_named_failure, orgbot
-from tests.test_org_table import HAS_HOLDERS
 from tests.test_run import run_env
 
 TEAM = "T0ORGBOT1"
@@ -20,10 +19,6 @@ Operations Director,COO,dana@example.com,1
 Operations Manager,Operations Director,,4
 CFO,CEO,,1
 """
-if not HAS_HOLDERS:  # until positions hold people (org-core)
-    GOOD = "\n".join(
-        ",".join(c for i, c in enumerate(line.split(",")) if i != 2) for line in GOOD.splitlines()
-    )
 MISTAKES = """\
 title,reports_to,holder,count,status
 CEO,,,1,
@@ -87,10 +82,9 @@ def test_import_is_a_dry_run_until_apply_then_one_org_version(fake, env, tmp_pat
     org = current(tmp_path)
     assert (org.version, org.imported_by, org.proposal_id) == (1, "ops", None)
     assert [p.title for p in org.structure.positions][:2] == ["CEO", "COO"]
-    holders = {p.key: getattr(p, "holders", None) for p in org.structure.positions}
-    if holders["ceo"] is not None:  # positions hold people (org-core)
-        assert holders["ceo"] == ("U0ALEX0001",)
-        assert holders["operations-director"] == ("U0DANA0002",)
+    holders = {p.key: p.holders for p in org.structure.positions}
+    assert holders["ceo"] == ("U0ALEX0001",)
+    assert holders["operations-director"] == ("U0DANA0002",)
 
     again = orgbot(["org", "import", "org.csv", "--team", TEAM], env, tmp_path)
     assert "It would replace the current org (version 1, 5 positions) as version 2: no change." in (

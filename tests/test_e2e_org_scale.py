@@ -8,7 +8,6 @@ from slackbot.org.branch import branch_keys
 from slackbot.org.importing import import_org, plan_import
 from tests.conftest import eventually
 from tests.test_e2e_proposals import card_in, form_values, text_of, wait_card_update
-from tests.test_org_table import HAS_HOLDERS
 
 UNITS, TEAMS, SQUADS = 20, 10, 9  # 1 + 20 + 200 + 1,800 positions
 
@@ -169,8 +168,6 @@ def test_an_import_with_mistakes_lists_every_one_with_its_line_and_changes_nothi
 def test_an_admin_pastes_a_csv_checks_it_and_confirms_one_new_org_version(fake, bot):
     open_import(fake)
     text = "title,reports_to,holder,count\nCEO,,alex@example.com,1\nCOO,CEO,,1\nOps Lead,COO,,3\n"
-    if not HAS_HOLDERS:
-        text = "title,reports_to,count\nCEO,,1\nCOO,CEO,1\nOps Lead,COO,3\n"
     checked = fake.submit("alex", {ids.ORG_IMPORT_CSV_BLOCK: text})
     assert checked.json["response_action"] == "update"
     confirm = fake.open_view("alex")

@@ -1,19 +1,13 @@
 """The org as CSV: every problem with its line, and a lossless round trip."""
 
 import time
-from dataclasses import fields
 
 import pytest
 
 from roles import load_catalog
-from slackbot.org.structure import Position
 from slackbot.org.table import read_org_table, write_org_table
 
 catalog = load_catalog()
-HAS_HOLDERS = {"holders", "vacancies", "status", "dotted"} <= {f.name for f in fields(Position)}
-needs_positions = pytest.mark.skipif(
-    not HAS_HOLDERS, reason="Position has no holders/vacancies/status/dotted yet (org-core)"
-)
 
 
 class People:
@@ -64,7 +58,6 @@ def test_headers_in_any_order_and_spelling_and_a_byte_order_mark():
     assert result.structure.by_key["coo"].headcount == 2
 
 
-@needs_positions
 def test_holders_status_vacancies_and_dotted_lines():
     result = read(GOOD)
     assert result.ok, result.problems
@@ -153,7 +146,6 @@ def test_without_a_directory_ids_pass_and_emails_are_a_problem():
     ]
 
 
-@needs_positions
 def test_round_trip_is_lossless():
     first = read(GOOD)
     assert first.ok, first.problems
