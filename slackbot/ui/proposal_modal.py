@@ -15,14 +15,16 @@ from slackbot.proposals.model import REQUEST_CHANGES, Proposal
 from slackbot.ui.common import Block, context, escape, input_block, modal, plain, section
 
 STRUCTURE_HINT = (
-    f"One position a line: `{EXAMPLE}`. Add a count for several people in one role: "
-    "`Operations Manager x3 reports to Operations Director`. The top position has no "
-    f"“reports to”. Up to {MAX_POSITIONS} positions."
+    f"One position a line: `{EXAMPLE}`. Who holds it: `COO (@sam)`. Seats: "
+    "`Operations Manager x3, 1 open`; a new role: `Data Analyst [hire]`; a dotted line: "
+    "`…, dotted to CFO`. The top position has no “reports to”. "
+    f"Up to {MAX_POSITIONS} positions."
 )
 BRANCH_HINT = (
     "One position a line, as in the whole org. The first line is the top of the branch (it "
-    "keeps its manager); everyone else reports to someone in the branch. Up to "
-    f"{MAX_POSITIONS} positions."
+    "keeps its manager); everyone else reports to someone in the branch. Holders, seats "
+    "and dotted lines as in a proposal: `COO (@sam)`, `x3, 1 open`, `[hire]`, `dotted to`. "
+    f"Up to {MAX_POSITIONS} positions."
 )
 
 
