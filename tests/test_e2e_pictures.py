@@ -235,3 +235,24 @@ def test_the_current_chart_is_uploaded_once_per_version_and_reused(fake, bot, cl
     clock.advance(timedelta(hours=1))
     bot.scheduler.upkeep()
     assert len(fake.calls_to("files.getUploadURLExternal")) == 2  # the proposal's, the org's
+
+
+def test_the_canvas_follows_an_effective_date_not_the_approval(fake, bot, clock):
+    from datetime import UTC, datetime
+
+    bot.scheduler._scheduler.pause()
+    set_canvas_channel(fake, bot, ORG_DESIGN)
+    card = propose(fake, **{ids.EFFECTIVE_BLOCK: "2027-03-01"})
+    approve(fake, card)
+    eventually(lambda: "Approved, effective 1 March 2027" in text_of(card_in(fake)["blocks"]))
+    bot.scheduler.upkeep()
+    assert fake.canvases() == []  # approved, not yet the current org
+
+    clock.set(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    bot.scheduler.upkeep()  # takes effect, announced, and the canvas made in the same pass
+    fake.wait_for("canvases.create")
+    [canvas] = fake.canvases()
+    assert "Version 1 of the org" in canvas.markdown
+    assert "in effect since 1 March 2027" in canvas.markdown
+    bot.scheduler.upkeep()
+    assert len(fake.calls_to("canvases.create")) == 1 and fake.calls_to("canvases.edit") == []
