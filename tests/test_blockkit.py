@@ -97,3 +97,45 @@ def test_every_emoji_orgbot_writes_shows_as_one_in_the_terminal():
     for path in [*root.glob("slackbot/ui/*.py"), *root.glob("handlers/*.py")]:
         used.update(re.findall(r":[a-z][a-z0-9_+-]*[a-z0-9]:", path.read_text(encoding="utf-8")))
     assert used <= set(EMOJI), used - set(EMOJI)
+
+
+def test_a_message_too_long_keeps_its_buttons_and_its_end_and_says_what_it_left_out():
+    blocks = [
+        header("Proposal #1"),
+        *[section(f"part {n}") for n in range(70)],
+        actions(button("Approve", "approve", "1:1")),
+        actions(button("Edit", "edit", "1")),
+        section("closing note"),
+    ]
+    payload = message("t", blocks)
+    assert check_message(payload) == []
+    kept = payload["blocks"]
+    assert len(kept) == 50
+    assert kept[0] == blocks[0] and kept[-1] == blocks[-1]
+    assert [b for b in kept if b["type"] == "actions"] == blocks[71:73]
+    texts = [b["text"]["text"] for b in kept if b["type"] == "section"]
+    assert texts[0] == "part 0" and "part 69" in texts  # the middle goes, not the end
+    notes = [b for b in kept if b["type"] == "context"]
+    assert len(notes) == 1 and "25 more" in notes[0]["elements"][0]["text"]
+    # the note stands where the parts were left out, in order
+    at = kept.index(notes[0])
+    assert kept[at - 1]["text"]["text"].startswith("part") and kept[at + 1]["text"][
+        "text"
+    ].startswith("part")
+
+
+def test_a_message_of_buttons_only_keeps_the_last_buttons():
+    blocks = [actions(button(f"b{n}", f"a{n}")) for n in range(60)]
+    payload = message("t", blocks)
+    assert check_message(payload) == []
+    assert payload["blocks"][-1] == blocks[-1]
+
+
+def test_a_view_too_long_keeps_its_inputs():
+    from slackbot.ui.common import input_block
+
+    blocks = [section(f"part {n}") for n in range(120)]
+    blocks.append(input_block("structure", "Structure", {"type": "plain_text_input"}))
+    view = modal("Form", blocks, callback_id="c", submit="Save")
+    assert check_view(view) == []
+    assert view["blocks"][-1]["type"] == "input"

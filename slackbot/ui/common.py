@@ -178,14 +178,33 @@ def without_empty(blocks: Iterable[Block]) -> list[Block]:
 def message(text: str, blocks: list[Block], **extra: Any) -> dict[str, Any]:
     """A message payload: blocks plus the plain `text` fallback Slack shows in
     notifications and reads to screen readers. Empty blocks are left out; blocks beyond
-    Slack's 50 are dropped with a note rather than failing the whole message."""
-    blocks = without_empty(blocks)
-    if len(blocks) > limits.MESSAGE_BLOCKS:
-        blocks = [
-            *blocks[: limits.MESSAGE_BLOCKS - 1],
-            context("(shortened: too long for one message)"),
-        ]
+    Slack's 50 are left out of the middle with a note (`fit_blocks`) rather than failing
+    the whole message."""
+    blocks = fit_blocks(without_empty(blocks))
     return {"text": clip(text, 3000), "blocks": blocks, **extra}
+
+
+def fit_blocks(blocks: list[Block], limit: int = limits.MESSAGE_BLOCKS) -> list[Block]:
+    """`blocks` cut to `limit` (50 in a message, 100 in a view): the first block, the last
+    one and every actions or input block always stay (a card's decision buttons come after
+    its long parts, a form's fields are what it is for), the other blocks
+    go from the middle, and a note says how many were left out where they were."""
+    if len(blocks) <= limit:
+        return blocks
+    last = len(blocks) - 1
+    must = [
+        i for i, b in enumerate(blocks) if i in (0, last) or b.get("type") in ("actions", "input")
+    ]
+    must = must[-(limit - 1) :]
+    others = [i for i in range(len(blocks)) if i not in set(must)]
+    room = max(0, limit - 1 - len(must))
+    head = room - room // 3
+    kept = set(must) | set(others[:head]) | set(others[len(others) - (room - head) :])
+    dropped = len(blocks) - len(kept)
+    gap = min(i for i in range(len(blocks)) if i not in kept)
+    note = context(f"_… and {dropped} more parts, left out: too long for one Slack message._")
+    out = [blocks[i] for i in range(gap) if i in kept]
+    return [*out, note, *(blocks[i] for i in range(gap, len(blocks)) if i in kept)]
 
 
 def simple_message(text: str) -> dict[str, Any]:
@@ -209,7 +228,7 @@ def modal(
         "callback_id": callback_id,
         "title": plain(title, limits.MODAL_TITLE),
         "close": plain(close, limits.MODAL_TITLE),
-        "blocks": without_empty(blocks)[: limits.VIEW_BLOCKS],
+        "blocks": fit_blocks(without_empty(blocks), limits.VIEW_BLOCKS),
         "private_metadata": private_metadata,
     }
     if submit:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from slackbot import ids
+from slackbot.blockkit import limits
 from slackbot.proposals.model import DECISION_EMOJI, DECISIONS, Event, OrgVersion, Proposal
 from slackbot.ui.common import (
     Block,
@@ -15,6 +16,7 @@ from slackbot.ui.common import (
     context,
     divider,
     escape,
+    fit_blocks,
     header,
     section,
     without_empty,
@@ -109,7 +111,11 @@ def home_view(
         blocks.append(context(note))
     if admin_notes:
         blocks += [divider(), section("*For admins*\n" + "\n".join(admin_notes))]
-    return {"type": "home", "blocks": without_empty(blocks)[:100], "callback_id": "home"}
+    return {
+        "type": "home",
+        "blocks": fit_blocks(without_empty(blocks), limits.VIEW_BLOCKS),
+        "callback_id": "home",
+    }
 
 
 def _verb(kind: str) -> str:
