@@ -184,3 +184,15 @@ def test_ten_thousand_positions_read_in_seconds():
     assert result.ok, result.problems[:3]
     assert len(result.structure) >= 9_900
     assert elapsed < 10, elapsed  # bench/run.py measures it (target < 5 s)
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_file_separated_by_semicolons_or_tabs_reads_as_excel_saves_it(separator):
+    # Excel in much of Europe saves "CSV" with semicolons; a spreadsheet copied out, tabs
+    text = '\ufefftitle;reports_to;count\r\nCEO;;1\r\n"COO; Europe";CEO;2\r\n'
+    result = read(text.replace(";", separator).replace("COO" + separator, "COO;"))
+    assert result.ok, result.problems
+    assert [(p.title, p.headcount) for p in result.structure.positions] == [
+        ("CEO", 1),
+        ("COO; Europe", 2),
+    ]

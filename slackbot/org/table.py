@@ -95,6 +95,16 @@ def _split(cell: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", cell or "") if part.strip()]
 
 
+def _separator(text: str) -> str:
+    """The file's column separator, read from its header row: a comma, else a semicolon
+    (Excel's "CSV" where the comma is the decimal mark) or a tab (cells copied out of a
+    spreadsheet)."""
+    first = text.split("\n", 1)[0]
+    if "," in first:
+        return ","
+    return max(";\t", key=first.count) if (";" in first or "\t" in first) else ","
+
+
 def read_org_table(text: str, catalog: Catalog, *, people: People | None) -> TableResult:
     """Read the CSV `text` into a structure, or list every problem with its line.
 
@@ -103,7 +113,8 @@ def read_org_table(text: str, catalog: Catalog, *, people: People | None) -> Tab
         people: looks up holders; None: any holder is a problem (nobody to ask).
     """
     problems: list[str] = []
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=_separator(text))
     try:
         header = next(reader)
     except StopIteration:
