@@ -272,8 +272,9 @@ class Structure:
         status or dotted keys: every seat filled)."""
         if not text:
             return cls()
+        items = _rekey_0_2_0(json.loads(text))
         positions = []
-        for item in json.loads(text):
+        for item in items:
             positions.append(
                 Position(
                     title=item["title"],
@@ -289,6 +290,38 @@ class Structure:
                 )
             )
         return cls(tuple(positions))
+
+
+def _rekey_0_2_0(items: list[dict]) -> list[dict]:
+    """Rows as stored, with the keys 0.2.0 gave titles outside ASCII replaced by today's.
+
+    0.2.0 keyed a title that is not a catalog role by its ASCII letters only
+    (`Geschäftsführer` as `title:gesch ftsf hrer`, `国際部長` as `title:`); the parser now
+    keeps every letter, so without this the next proposal would show such a position
+    removed and added again. A key is replaced only where it differs from what the
+    parser gives that title today, and `reports_to` and `dotted` follow it."""
+    stale = {
+        item["key"]: item["title"]
+        for item in items
+        if not item["title"].isascii() and str(item["key"]).startswith("title:")
+    }
+    if not stale:
+        return items
+    from slackbot.org.parse import title_key  # the parser imports this module
+
+    renamed = {key: title_key(title) for key, title in stale.items()}
+    renamed = {old: new for old, new in renamed.items() if old != new}
+    if not renamed:
+        return items
+    return [
+        {
+            **item,
+            "key": renamed.get(item["key"], item["key"]),
+            "reports_to": renamed.get(item.get("reports_to"), item.get("reports_to")),
+            "dotted": [renamed.get(d, d) for d in item.get("dotted") or ()],
+        }
+        for item in items
+    ]
 
 
 def handle(user_id: str, names: HolderResolver | None) -> str:
