@@ -90,3 +90,24 @@ def test_cards_and_lists_are_valid_whatever_the_structure(name, status):
 def test_an_empty_block_never_leaves_a_builder():
     payload = message("x", [context(""), context(), {"type": "actions", "elements": []}])
     assert payload["blocks"] == []
+
+
+def test_the_history_says_each_decision_and_a_withdrawal_in_words():
+    from slackbot.proposals.model import Event
+    from slackbot.ui.proposal_lists import history_lines
+
+    def event(kind, **kw):
+        return Event(1, 1, 2, kind, "U0ALEX0001", kw.get("comment", ""), {}, NOW)
+
+    lines = history_lines(
+        [
+            event("changes_requested", comment="Too many"),
+            event("rejected"),
+            event("approved"),
+            event("withdrawn"),
+        ]
+    )
+    assert "<@U0ALEX0001> requested changes to version 2: “Too many”" in lines[0]
+    assert "<@U0ALEX0001> rejected version 2" in lines[1]
+    assert "<@U0ALEX0001> approved version 2" in lines[2]
+    assert lines[3].endswith("· <@U0ALEX0001> withdrew it")

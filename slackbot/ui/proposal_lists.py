@@ -10,6 +10,7 @@ from slackbot.org.shape import Guardrails, shape
 from slackbot.proposals.model import (
     CREATED,
     DECISION_EMOJI,
+    DECISION_VERBS,
     DECISIONS,
     EDITED,
     POST_FAILED,
@@ -17,6 +18,7 @@ from slackbot.proposals.model import (
     STATUS_CHANGED,
     STATUS_LABELS,
     TOOK_EFFECT,
+    WITHDRAWN,
     Event,
     OrgVersion,
     OrgVersionEntry,
@@ -121,7 +123,7 @@ def history_lines(events: Sequence[Event]) -> list[str]:
         elif e.kind == EDITED:
             text = f"{who} edited it (version {e.version})"
         elif e.kind in DECISIONS:
-            text = f"{DECISION_EMOJI[e.kind]} {who} {e.kind.replace('_', ' ')} version {e.version}"
+            text = f"{DECISION_EMOJI[e.kind]} {who} {DECISION_VERBS[e.kind]} version {e.version}"
             if e.detail.get("on_behalf_of"):
                 text += f" on behalf of <@{e.detail['on_behalf_of']}>"
             if e.detail.get("stage_name"):
@@ -143,6 +145,8 @@ def history_lines(events: Sequence[Event]) -> list[str]:
             text = f"posted in <#{e.detail.get('channel')}>"
         elif e.kind == POST_FAILED:
             text = f"could not post in <#{e.detail.get('channel')}> ({escape(str(e.detail.get('error')))})"
+        elif e.kind == WITHDRAWN:
+            text = f"{who} withdrew it"
         else:
             text = f"{who} {e.kind.replace('_', ' ')}"
         if e.comment:
