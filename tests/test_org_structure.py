@@ -454,3 +454,21 @@ def test_children_use_an_index_built_once():
     assert len(s.children("ceo")) == 3000
     assert s._children is s._children  # cached
     assert len(s.tree_lines()) == 3001
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CEO\nCOO reports to CEO, dotted to Ops\nOps reports to COO",
+        "CEO, dotted to Analyst\nCOO reports to CEO\nOps reports to COO\nAnalyst reports to Ops",
+    ],
+)
+def test_a_dotted_line_to_ones_own_report_is_a_loop_named_with_its_line(text):
+    from slackbot.org.parse import parse_structure as parse
+
+    result = parse(text, load_catalog())
+    assert not result.ok
+    [problem] = result.errors
+    assert "has a dotted line to" in problem and "who reports to it" in problem
+    assert problem.startswith("Line 2:" if text.startswith("CEO\n") else "Line 1:")
+    assert "Remove the dotted line" in problem

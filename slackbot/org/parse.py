@@ -479,6 +479,29 @@ def _did_you_mean(name: str, titles: Iterable[str]) -> str:
     return f" Did you mean “{found[0]}”?" if found else ""
 
 
+def _dotted_loops(structure: Structure) -> list[str]:
+    """A dotted line to someone in the position's own solid-line team (a report, or a
+    report's report): it would answer to a person who answers to it."""
+    problems = []
+    by_key = structure.by_key
+    for position in structure.positions:
+        for target in position.dotted:
+            chain = [target]
+            current = by_key[target].reports_to if target in by_key else None
+            while current is not None and current != position.key and len(chain) <= len(by_key):
+                chain.append(current)
+                current = by_key[current].reports_to if current in by_key else None
+            if current != position.key:
+                continue
+            path = " → ".join(by_key[k].title for k in [*chain, position.key])
+            problems.append(
+                f"Line {position.line}: “{position.title}” has a dotted line to "
+                f"“{by_key[target].title}”, who reports to it ({path}): a loop. Remove the "
+                f"dotted line, or have {by_key[target].title} report elsewhere."
+            )
+    return problems
+
+
 def _shape_problems(structure: Structure) -> list[str]:
     problems = []
     by_key = structure.by_key
@@ -502,6 +525,8 @@ def _shape_problems(structure: Structure) -> list[str]:
             )
         elif current is None or current in done:
             done.update(path)
+    if not problems:
+        problems.extend(_dotted_loops(structure))
     if not structure.roots():
         problems.insert(
             0,
