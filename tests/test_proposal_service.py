@@ -219,3 +219,16 @@ def test_migration_3_backfills_the_org_version_each_proposal_was_written_against
     )
     migrations.apply(db)
     assert [r["base_org_version"] for r in db["proposals"].rows] == [0, 1]
+
+
+def test_a_structure_longer_than_the_form_is_cut_at_a_whole_line_and_said(services):
+    from slackbot.proposals.commands import new_proposal_modal
+
+    text = "CEO\n" + "\n".join(f"Regional Director {n} reports to CEO" for n in range(150))
+    view = new_proposal_modal(services, "T0ORGBOT1", channel_id=None, structure_text=text)
+    field = next(b for b in view["blocks"] if b.get("block_id") == "structure")
+    shown = field["element"]["initial_value"]
+    assert len(shown) <= 3000 and text.startswith(shown) and text[len(shown)] == "\n"
+    left = text[len(shown) :].strip().count("\n") + 1
+    notes = [b for b in view["blocks"] if b["type"] == "context"]
+    assert any(f"its last {left} lines are left out" in str(b) for b in notes), notes

@@ -321,6 +321,21 @@ def permalink(base: str | None, channel_id: str, ts: str | None) -> str | None:
     return f"{base.rstrip('/')}/archives/{channel_id}/p{ts.replace('.', '')}"
 
 
+def _fit_structure(text: str) -> tuple[str, str]:
+    """A structure longer than the form holds (a workflow step's input), cut at the last
+    whole line that fits, and a note that says so: the form would otherwise cut it
+    mid-line without a word, and positions would go missing from the proposal."""
+    cut = text[: MAX_STRUCTURE + 1].rfind("\n")
+    kept = text[: cut if cut > 0 else MAX_STRUCTURE].rstrip()
+    left = text[len(kept) :].strip().count("\n") + 1
+    return kept, (
+        f":warning: The structure given is {len(text):,} characters; the form holds "
+        f"{MAX_STRUCTURE:,}, so its last {left} line{'s' if left > 1 else ''} are left out. "
+        "Propose the rest in another proposal, or one branch at a time "
+        "(`/org-proposal branch TITLE`)."
+    )
+
+
 def new_proposal_modal(
     services: Services,
     team_id: str,
@@ -357,6 +372,8 @@ def new_proposal_modal(
         title = " and ".join(names) + " in our structure" if names else ""
     if structure_text:
         note = None
+        if len(structure_text) > MAX_STRUCTURE:
+            structure_text, note = _fit_structure(structure_text)
     return proposal_modal(
         # a workflow step's structure as given; else the current chart, holders as @name
         # when the member directory has a name only they answer to
