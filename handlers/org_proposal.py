@@ -58,6 +58,10 @@ def handle_org_proposal(
     )
     if answer.modal is None:
         ack(response_type="ephemeral", **answer.message)
+        # answers name holders from the stored member directory: an org imported by email
+        # has none yet, so fetch it for the next answer
+        if services.members.needs_refresh(context.team_id):
+            services.background.submit(services.members.refresh_soon, context.team_id, client)
         return
     ack()
     if answer.modal == "import":

@@ -191,3 +191,21 @@ def test_only_admins_may_import(fake, bot):
     eventually(lambda: "Only workspace admins" in text_of(fake.open_view("dana")["blocks"]))
     assert view["callback_id"] == ids.ORG_IMPORT_MODAL
     assert bot.services.proposals.current_org(fake.ws.team_id) is None
+
+
+def test_holders_of_an_imported_org_are_named_once_the_directory_is_fetched(fake, bot):
+    # the import finds holders by email (users.lookupByEmail): no member directory yet
+    open_import(fake)
+    text = "title,reports_to,holder,count\nCEO,,alex@example.com,1\nCOO,CEO,sam@example.com,1\n"
+    fake.submit("alex", {ids.ORG_IMPORT_CSV_BLOCK: text})
+    fake.submit("alex")
+    eventually(lambda: bot.services.proposals.current_org(fake.ws.team_id))
+    fake.slash("kenji", "/org-proposal", "current")
+    # the answer asks for the directory in the background, so the next one names them
+    fake.wait_for("users.list")
+    shown = eventually(
+        lambda: (lambda t: "CEO · @alex" in t and t)(
+            text_of(fake.slash("kenji", "/org-proposal", "current").json["blocks"])
+        )
+    )
+    assert "@U0ALEX0001" not in shown and "COO · @sam" in shown
