@@ -402,6 +402,8 @@ def bench_reminders(n: int, *, per_second: float = 50.0, burst: int = 50) -> str
         f"| duplicates | {duplicates} |\n"
         f"| lost | {lost} |\n"
         f"| users.list / users.info calls | {len(fake.calls_to('users.list'))} / {len(fake.calls_to('users.info'))} |\n"
+        + "\n### Many workspaces, each rate-limited on its own\n\n"
+        + bench_reminders_workspaces(n)
     )
 
 
@@ -950,10 +952,117 @@ def bench_scale(n: int) -> str:
     return "\n".join(lines)
 
 
+# --- a reminder pass over many workspaces, each rate-limited on its own -------------------
+
+
+def bench_reminders_workspaces(
+    n: int,
+    *,
+    workspaces: int = 100,
+    reviewers: int = 50,
+    per_second: float = 2.0,
+    burst: int = 10,
+) -> str:
+    """100 workspaces × 50 reviewers waiting, orgbot installed in each (its own token), the
+    fake limiting `chat.postMessage` in each workspace on its own (`per_second` sustained,
+    `burst` at once; 429 + Retry-After past that). The pass serves the workspaces side by
+    side, so it should take about as long as one workspace's own floor."""
+    from collections import Counter
+    from datetime import UTC, date, datetime
+
+    from slack_sdk.oauth.installation_store import Installation
+
+    from roles import load_catalog
+    from slackbot.clock import ManualClock
+    from slackbot.devslack.oauth import CLIENT_ID, CLIENT_SECRET
+    from slackbot.devslack.workspace import User
+    from slackbot.installations.clients import TeamClients, TeamRoutedClient
+    from slackbot.org.structure import parse_structure
+    from slackbot.proposals import Draft
+    from slackbot.scheduling.scheduled import ScheduledPosts
+    from slackbot.services import Services
+
+    clock = ManualClock(datetime(2026, 11, 24, 10, tzinfo=UTC))
+    people = [
+        User(f"U{i:07d}X", f"person{i}", f"Person {i}", "Europe/London")
+        for i in range(reviewers + 1)
+    ]
+    with (
+        FakeSlack(clock=lambda: clock.now().timestamp()) as fake,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        config = Config(
+            api_url=fake.api_url,
+            db_path=f"{tmp}/bench.db",
+            timezone="Europe/London",
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            state_secret="bench",
+        )
+        services = Services.open(config, clock=clock)
+        text = "CEO\nCOO reports to CEO"
+        structure = parse_structure(text, load_catalog()).structure
+        teams = [f"T{i:08d}" for i in range(workspaces)]
+        for team in teams:
+            view = fake.add_workspace(team)
+            for person in people:
+                view.ws.users[person.id] = person
+            grant = fake.oauth.new_grant([team], None, False)
+            services.installations.save(
+                Installation(team_id=team, bot_token=grant.token, user_id=people[0].id)
+            )
+            draft = Draft(
+                "Regional teams",
+                "why",
+                text,
+                structure,
+                tuple(p.id for p in people[1:]),
+                date(2026, 12, 9),
+                "C0ORGDES02",
+            )
+            services.proposals.create(team, people[0].id, draft)
+            fake.set_team_rate_limit(team, "chat.postMessage", per_second=per_second, burst=burst)
+        base = make_client(config)
+        clients = TeamClients(
+            services.installations, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, base=base
+        )
+        posts = ScheduledPosts(services, TeamRoutedClient.from_base(base, clients))
+        clock.set(datetime(2026, 11, 25, 9, 5, tzinfo=UTC))  # Wednesday 09:05 in London
+        start = time.perf_counter()
+        report = posts.remind()
+        took = time.perf_counter() - start
+        ok = [
+            c for c in fake.calls_to("chat.postMessage") if c.status == 200 and c.response.get("ok")
+        ]
+        delivered = Counter((c.team_id, c.args["channel"]) for c in ok)
+        wrong_token = sum(1 for c in ok if c.token != fake.token_of(c.team_id))
+        duplicates = sum(count - 1 for count in delivered.values() if count > 1)
+        lost = sum(1 for t in teams for p in people[1:] if delivered.get((t, p.id), 0) == 0)
+        limited = len([c for c in fake.calls_to("chat.postMessage") if c.status == 429])
+        floor = max(0.0, (reviewers - burst) / per_second)
+        services.store.close()
+    total = workspaces * reviewers
+    return (
+        f"{workspaces} workspaces × {reviewers} reviewers waiting ({total} reminders), orgbot "
+        f"installed in each with its own token; the fake limits `chat.postMessage` in each "
+        f"workspace on its own to {per_second:g}/s with bursts of {burst} (429 + Retry-After).\n\n"
+        "| measure | value |\n| --- | ---: |\n"
+        f"| reminders sent by the pass | {report.count('sent')} of {total} |\n"
+        f"| time for the pass | {took:.1f} s |\n"
+        f"| one workspace's floor ((reviewers - burst) / rate) | {floor:.1f} s |\n"
+        f"| pass / floor | {took / floor if floor else 0:.2f}× |\n"
+        f"| 429 answers received | {limited} |\n"
+        f"| duplicates | {duplicates} |\n"
+        f"| lost | {lost} |\n"
+        f"| posts with another workspace's token | {wrong_token} |\n"
+    )
+
+
 BENCHES: dict[str, Callable[[int], str]] = {
     "ack": bench_ack,
     "proposal": bench_proposal,
     "reminders": bench_reminders,
+    "reminders-workspaces": bench_reminders_workspaces,
     "burst": bench_burst,
     "modal429": bench_modal429,
     "shape": bench_shape,

@@ -61,6 +61,12 @@ class Call:
     token: str | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    # Slack takes many connections at once (a pass over many workspaces opens one per
+    # workspace); socketserver's default backlog of 5 refused some
+    request_queue_size = 256
+
+
 @dataclass
 class Fault:
     error: str
@@ -144,7 +150,7 @@ class FakeSlack:
         self.socket_mode: SocketModeServer | None = None  # set by enable_socket_mode()
         self._responders: dict[str, dict[str, Any]] = {}
         self._submissions: dict[str, dict[str, Any]] = {}  # the last view_submission, by user
-        self._server = ThreadingHTTPServer((host, port), _handler_for(self))
+        self._server = _Server((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self.base_url = f"http://{host}:{self._server.server_address[1]}"
         self.api = WebApi(self.ws, base_url=self.base_url, scopes=scopes)

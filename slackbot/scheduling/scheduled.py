@@ -4,6 +4,8 @@ same code either way, so a hand run next to a running bot never doubles a post."
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -26,6 +28,8 @@ from slackbot.services import Services
 from slackbot.settings import known_teams, load_settings
 
 logger = logging.getLogger("orgbot.scheduled")
+# a pass's workspaces served side by side: threads that mostly wait on Slack (Retry-After)
+WORKSPACES_AT_ONCE = 100
 
 
 @dataclass
@@ -43,6 +47,10 @@ class ScheduledPosts:
     """The digest and reminder passes. `client=None` is for dry runs: nothing is sent and
     Slack is never asked (people get the workspace's time zone, messages no permalinks)."""
 
+    # how many workspaces a reminder or digest pass serves at once (each its own thread,
+    # waiting out its own 429s); see docs/performance.md
+    workspaces_at_once = WORKSPACES_AT_ONCE
+
     def __init__(self, services: Services, client: WebClient | None):
         self.services = services
         self.client = client
@@ -56,9 +64,11 @@ class ScheduledPosts:
     def remind(self, *, at: datetime | None = None, dry_run: bool = False) -> PassReport:
         now = at or self.services.clock.now()
         report = PassReport()
+        by_team: dict[str, list[Outgoing]] = {}
         for reminder in reminders.due_reminders(self.services, self.people, now):
             item = reminders.outgoing(reminder, link=self.messenger.permalink(reminder.proposal))
-            self._handle(item, report, dry_run)
+            by_team.setdefault(item.team_id, []).append(item)
+        self._send_by_workspace(by_team, report, dry_run)
         if not dry_run:
             # past a stage's deadline: after the reminders, its fallback approvers are asked
             report.results.update(self.messenger.escalate_due())
@@ -71,6 +81,7 @@ class ScheduledPosts:
     ) -> PassReport:
         now = at or self.services.clock.now()
         report = PassReport()
+        by_team: dict[str, list[Outgoing]] = {}
         for team in [team_id] if team_id else known_teams(self.services.store):
             if not self.services.acting_in(team):  # uninstalled or revoked: no digest
                 continue
@@ -81,7 +92,8 @@ class ScheduledPosts:
             if period is None:
                 continue
             item = digest.outgoing(self.services, period, now, self.messenger.permalink)
-            self._handle(item, report, dry_run)
+            by_team.setdefault(team, []).append(item)
+        self._send_by_workspace(by_team, report, dry_run)
         return report
 
     # upkeep ---------------------------------------------------------------------------------
@@ -147,6 +159,32 @@ class ScheduledPosts:
         return digest.digest_content(
             self.services, period, self.services.clock.now(), self.messenger.permalink
         )
+
+    def _send_by_workspace(
+        self, by_team: dict[str, list[Outgoing]], report: PassReport, dry_run: bool
+    ) -> None:
+        """Send each workspace's posts in order, the workspaces side by side (at most
+        `workspaces_at_once`): Slack's limits are per workspace and method, so a 429 in
+        one workspace (waited out, exactly Retry-After, by that workspace's thread) never
+        holds another back."""
+        if dry_run or len(by_team) <= 1 or self.workspaces_at_once <= 1:
+            for items in by_team.values():
+                for item in items:
+                    self._handle(item, report, dry_run)
+            return
+        lock = threading.Lock()
+
+        def one_workspace(items: list[Outgoing]) -> None:
+            own = PassReport()
+            for item in items:
+                self._handle(item, own, dry_run)
+            with lock:
+                report.results.update(own.results)
+
+        workers = min(self.workspaces_at_once, len(by_team))
+        with ThreadPoolExecutor(workers, thread_name_prefix="orgbot-workspace") as pool:
+            for future in [pool.submit(one_workspace, items) for items in by_team.values()]:
+                future.result()
 
     def _handle(self, item: Outgoing, report: PassReport, dry_run: bool) -> None:
         if dry_run:
