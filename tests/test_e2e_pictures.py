@@ -162,6 +162,7 @@ def test_the_canvas_is_created_once_and_updated_on_approval(fake, bot, clock):
     card = propose(fake)
     approve(fake, card)
     fake.wait_for("canvases.create")
+    eventually(lambda: status(bot, "canvas:T0ORGBOT1:v1") == "sent")
     [canvas] = fake.canvases()
     assert canvas.channel_id == ORG_DESIGN and canvas.title == "Org chart (orgbot)"
     assert "Version 1 of the org" in canvas.markdown
