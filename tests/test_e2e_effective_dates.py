@@ -10,6 +10,8 @@ import threading
 from datetime import UTC, datetime
 from functools import partial
 
+import pytest
+
 from slackbot import ids
 from slackbot.proposals.messenger import recorded
 from slackbot.scheduling.scheduled import ScheduledPosts
@@ -191,3 +193,20 @@ def test_an_org_with_people_open_roles_and_dotted_lines_takes_effect_on_its_date
     assert "Operations Director · @dana" in shown and "┄ dotted to COO" in shown
     assert "Data Analyst · to hire" in shown and "in effect since Mon 1 Mar 2027" in shown
     eventually(lambda: effect_posts(fake, card)[0] and effect_posts(fake, card)[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("current at", "Say which day: `/org-proposal current at 2027-03-01`"),
+        ("current on ", "Say which day"),
+        ("history -1", "Say which page of the history, counted from 1"),
+        ("history 99999999999999999999", "Say which page"),
+        ("history <!here>", "Say which page"),
+    ],
+)
+def test_current_at_without_a_day_and_history_without_a_page_say_what_to_write(
+    fake, bot, text, needle
+):
+    answer = fake.slash("kenji", "/org-proposal", text)
+    assert needle in text_of(answer.json["blocks"])

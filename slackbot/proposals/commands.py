@@ -25,6 +25,8 @@ from slackbot.ui.proposal_modal import proposal_modal
 DEFAULT_REVIEW_DAYS = 7
 _CURRENT_AT = re.compile(r"^(?:current|org|chart|current org)\s+(?:at|on|as of)\s+(.+)$", re.I)
 _HISTORY = re.compile(r"^(?:history|versions)(?:\s+(?:page\s+)?(\d{1,6}))?$")
+_CURRENT_AT_NOTHING = re.compile(r"^(?:current|org|chart|current org)\s+(?:at|on|as of)$")
+_HISTORY_ELSE = re.compile(r"^(?:history|versions)\s+\S")
 _SHOW = re.compile(r"^(?:show|view|#)\s*#?(\d+)$|^#?(\d+)$", re.IGNORECASE)
 _BRANCH = re.compile(r"^(?:branch|from|under)\b\s*(.*)$", re.IGNORECASE)
 
@@ -82,6 +84,20 @@ def answer_org_proposal(
         return CommandAnswer(org_on_message(services, team_id, match.group(1)))
     if match := _HISTORY.match(lowered):
         return CommandAnswer(history_message(services, team_id, page=int(match.group(1) or 1)))
+    if _CURRENT_AT_NOTHING.match(lowered):
+        return CommandAnswer(
+            simple_message(
+                "Say which day: `/org-proposal current at 2027-03-01` (also `1 March 2027`, "
+                "`today`, `tomorrow`)."
+            )
+        )
+    if _HISTORY_ELSE.match(lowered):
+        return CommandAnswer(
+            simple_message(
+                "Say which page of the history, counted from 1: `/org-proposal history 2`; "
+                "`/org-proposal history` shows the newest versions."
+            )
+        )
     if lowered in ("import", "import csv", "upload"):
         return CommandAnswer(modal="import")
     if lowered in ("settings", "config"):
