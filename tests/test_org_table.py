@@ -122,6 +122,10 @@ def test_every_mistake_is_listed_with_its_line():
         ("title,reports_to\nCOO,CEO\nCEO,COO\n", "reporting loop"),
         ("title,reports_to\nCEO,CEO\n", "Line 2: “CEO” can't report to itself"),
         ("title,reports_to,dotted\nCEO,,CEO\n", "can't have a dotted line to itself"),
+        (
+            "title,reports_to,dotted\nCEO,,\nCOO,CEO,Ops\nOps,COO,\n",
+            "Line 3: “COO” has a dotted line to “Ops”, who reports to it",
+        ),
         ("title,reports_to,dotted\nCEO,,\nCOO,CEO,CEO\n", "reports to CEO already"),
         ("title,reports_to,dotted\nCEO,,\nCFO,CEO,\nCOO,CEO,CFO;CFO\n", "dotted line to CFO twice"),
         ("title,holder,count,status\nCEO,U0DANA0002,1,open\n", "is open, but every seat is held"),

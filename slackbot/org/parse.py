@@ -479,7 +479,7 @@ def _did_you_mean(name: str, titles: Iterable[str]) -> str:
     return f" Did you mean “{found[0]}”?" if found else ""
 
 
-def _dotted_loops(structure: Structure) -> list[str]:
+def dotted_loops(structure: Structure) -> list[str]:
     """A dotted line to someone in the position's own solid-line team (a report, or a
     report's report): it would answer to a person who answers to it."""
     problems = []
@@ -526,7 +526,7 @@ def _shape_problems(structure: Structure) -> list[str]:
         elif current is None or current in done:
             done.update(path)
     if not problems:
-        problems.extend(_dotted_loops(structure))
+        problems.extend(dotted_loops(structure))
     if not structure.roots():
         problems.insert(
             0,

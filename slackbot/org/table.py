@@ -28,7 +28,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 
 from roles import Catalog
-from slackbot.org.parse import position_key
+from slackbot.org.parse import dotted_loops, position_key
 from slackbot.org.structure import MAX_HEADCOUNT, MAX_TITLE, Position, Structure, has_words
 
 COLUMNS = ("title", "reports_to", "holder", "count", "status", "vacancies", "dotted")
@@ -394,7 +394,11 @@ def _resolve(rows: list[_Row], key_of, problems: list[str]) -> Structure:
                 **extra,
             )
         )
-    return Structure(tuple(positions)) if not problems else Structure()
+    if problems:
+        return Structure()
+    structure = Structure(tuple(positions))
+    problems.extend(dotted_loops(structure))
+    return structure if not problems else Structure()
 
 
 def _as(row: _Row, first: _Row) -> str:
