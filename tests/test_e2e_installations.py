@@ -265,3 +265,36 @@ def test_the_fake_rate_limits_one_workspace_without_slowing_another(fake, multi)
     assert refused.value.response.status_code == 429
     assert int(refused.value.response.headers["Retry-After"]) >= 1
     assert all(free.auth_test()["ok"] for _ in range(5))
+
+
+def test_a_revoked_bot_token_stops_the_workspace_and_its_digest_job(fake, multi):
+    from dataclasses import replace
+
+    from slackbot.devslack import payloads
+    from slackbot.settings import load_settings, save_settings
+
+    bot, browser = multi
+    views = {team: fake.add_workspace(team) for team in TEAMS[:2]}
+    for team in TEAMS[:2]:
+        install(fake, browser, team)
+        settings = load_settings(bot.services.store, team, default_timezone="UTC")
+        save_settings(
+            bot.services.store,
+            replace(settings, digest_channel="C0ORGDES02", digest_cadence="weekly"),
+            user_id="U0DANA0002",
+            now=bot.services.clock.now(),
+        )
+    bot.scheduler.refresh_digests()
+    assert {f"digest:{t}" for t in TEAMS[:2]} <= {j.id for j in bot.scheduler.jobs()}
+    revoked, kept = TEAMS[:2]
+    view = views[revoked]
+    # a user token revoked: nothing changes
+    user_only = {"type": "tokens_revoked", "tokens": {"oauth": ["U0DANA0002"], "bot": []}}
+    assert view.send_event(payloads.event_callback(view.ws, user_only)).status == 200
+    assert bot.services.acting_in(revoked)
+    bot_token = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [view.ws.bot.id]}}
+    assert view.send_event(payloads.event_callback(view.ws, bot_token)).status == 200
+    row = bot.services.store.db["slack_installations"].get(f":{revoked}")
+    assert (row["status"], row["status_reason"]) == ("revoked", "tokens_revoked")
+    jobs = {j.id for j in bot.scheduler.jobs()}
+    assert f"digest:{revoked}" not in jobs and f"digest:{kept}" in jobs
