@@ -14,7 +14,7 @@ from tests.test_e2e_policies import (
     propose_under_policy,
     text_of,
 )
-from tests.test_e2e_proposals import card_in
+from tests.test_e2e_proposals import KENJI, SAM, card_in
 
 SMALL = "CEO\nCOO reports to CEO"  # adds 2 positions: the "Finance" stage is skipped
 
@@ -89,3 +89,54 @@ def test_two_approvals_at_once_in_the_first_stage_advance_once(fake, bot):
     assert len([t for t in thread_texts(fake) if "approved version 1" in t]) == 1
     assert "Stage 2 of 2, “Finance”" in dm_texts(fake, "kenji")[0]
     assert db.execute("select count(*) from org_versions").fetchone()[0] == 0
+
+
+# --- delegation edges ---------------------------------------------------------------------
+
+
+def away(fake, user, text):
+    """`/org-proposal TEXT` as `user`; the ephemeral answer's text."""
+    response = fake.slash(user, "/org-proposal", text)
+    assert response.status == 200
+    answer = text_of(response.json["blocks"])
+    assert answer.strip() and "Traceback" not in answer
+    return answer
+
+
+def delegations(bot):
+    return [
+        (r["user_id"], r["delegate_id"])
+        for r in bot.services.store.db.query(
+            "select * from review_delegations where cancelled_at is null"
+        )
+    ]
+
+
+def test_delegating_to_oneself_is_refused_in_words(fake, bot):
+    assert "Pick someone else" in away(fake, "sam", f"away until 2026-12-04 to <@{SAM}>")
+    assert delegations(bot) == []
+
+
+def test_a_delegation_loop_is_refused_in_words(fake, bot):
+    away(fake, "sam", f"away until 2026-12-04 to <@{KENJI}>")
+    answer = away(fake, "kenji", f"away until 2026-12-10 to <@{SAM}>")
+    assert "@sam is away until Fri 4 Dec and asked you to decide for them" in answer
+    assert delegations(bot) == [(SAM, KENJI)]
+
+
+def test_an_away_date_in_the_past_or_unreadable_is_told(fake, bot):
+    assert "Fri 20 Nov 2026 has passed" in away(fake, "sam", f"away until 2026-11-20 to <@{KENJI}>")
+    for bad in ("2026-13-45", "30 Feb 2027", "yesterday", "soon"):
+        assert f"I can't read “{bad}” as a date" in away(
+            fake, "sam", f"away until {bad} to <@{KENJI}>"
+        )
+    assert "The end comes before the start" in away(
+        fake, "sam", f"away from 2026-12-10 until 2026-12-04 to <@{KENJI}>"
+    )
+    assert delegations(bot) == []
+
+
+def test_a_delegate_from_another_workspace_is_refused_in_words(fake, bot):
+    answer = away(fake, "sam", "away until 2026-12-04 to <@U0PARTNER7>")
+    assert "isn't a member of this workspace" in answer
+    assert delegations(bot) == []

@@ -87,7 +87,8 @@ def set_away(
     """Replace the person's delegation with this one. Call inside a write transaction.
 
     Raises:
-        DelegationError: to oneself, an end before the start or in the past, too long.
+        DelegationError: to oneself, to someone away who delegates to this person (a
+            loop), an end before the start or in the past, too long.
     """
     if delegate_id == user_id:
         raise DelegationError("Pick someone else to decide for you while you're away.")
@@ -97,6 +98,22 @@ def set_away(
         raise DelegationError("The end comes before the start.")
     if (ends - starts).days > MAX_AWAY_DAYS or ends > today + timedelta(days=MAX_AWAY_DAYS):
         raise DelegationError("Delegate for up to a year at a time.")
+    loop = next(
+        db.query(
+            "select ends from review_delegations where team_id = ? and user_id = ? "
+            "and delegate_id = ? and cancelled_at is null and starts <= ? and ends >= ? "
+            "order by id desc limit 1",
+            [team_id, delegate_id, user_id, ends.isoformat(), max(starts, today).isoformat()],
+        ),
+        None,
+    )
+    if loop is not None:
+        # each deciding for the other while both are away: nobody would decide
+        raise DelegationError(
+            f"<@{delegate_id}> is away until {date.fromisoformat(loop['ends']):%a %-d %b} and "
+            "asked you to decide for them; pick someone else (or they can end theirs with "
+            "`/org-proposal back`)."
+        )
     cancel(db, team_id, user_id, now=now)
     db["review_delegations"].insert(
         {

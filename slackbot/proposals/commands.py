@@ -143,7 +143,14 @@ def find_person(resolver: HolderResolver, handle: str) -> list[str]:
     ([] when nobody, or when Slack cannot be asked right now)."""
     user_id = delegation.mentioned_id(handle)
     if user_id:
-        return [user_id]
+        # a mention can name someone from another workspace (Slack Connect): only a member
+        # of this one may decide here; when Slack can't be asked, the id is taken as given
+        members = getattr(resolver, "members", None)
+        try:
+            known = members(fetch=True) if members is not None else None
+        except MembersUnavailable:
+            known = None
+        return [user_id] if known is None or user_id in known else []
     try:
         found = resolver.resolve(handle.strip().lstrip("@"))
     except MembersUnavailable:
@@ -183,6 +190,12 @@ def away_message(
     found = (
         find_person(who) if find_person else ([m] if (m := delegation.mentioned_id(who)) else [])
     )
+    mentioned = delegation.mentioned_id(who)
+    if mentioned and not found:
+        return simple_message(
+            f"<@{mentioned}> isn't a member of this workspace; pick someone here to decide "
+            "for you. " + AWAY_HELP
+        )
     if len(found) != 1:
         what = "nobody" if not found else "several people"
         return simple_message(f"“{escape(who)}” matches {what} here. " + AWAY_HELP)
