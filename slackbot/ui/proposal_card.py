@@ -152,6 +152,23 @@ def seats_note(structure: Structure) -> str:
     return f"{seats} seats · {seats - vacant} filled · {vacant} vacant: {parts}"
 
 
+def shared_holders_note(structure: Structure, names: Names | None = None) -> str:
+    """`@Alex holds 2 positions: CEO, COO` for each person named in more than one position
+    (an interim role, or a slip of the pen: reviewers should see it; not refused). Empty
+    when nobody is."""
+    held: dict[str, list[str]] = {}
+    for p in structure.positions:
+        for user_id in dict.fromkeys(p.holders):
+            held.setdefault(user_id, []).append(p.title)
+    shown = holder_name(names)
+    return " · ".join(
+        escape(f"{shown(user_id)} holds {len(titles)} positions: {', '.join(titles[:5])}")
+        + (f" and {len(titles) - 5} more" if len(titles) > 5 else "")
+        for user_id, titles in held.items()
+        if len(titles) > 1
+    )
+
+
 def change_lines(changes: Sequence[Change], names: Names | None = None) -> list[str]:
     shown = holder_name(names)
 
@@ -378,7 +395,11 @@ def proposal_card_blocks(
         blocks.extend(effects)
         if not effects and summary:
             summary += " (the same as the current org)"
-    notes = [summary, seats_note(proposal.structure)]
+    notes = [
+        summary,
+        seats_note(proposal.structure),
+        shared_holders_note(proposal.structure, names),
+    ]
     known = [
         catalog[r].short_name + (" (this workspace's own role)" if r in catalog.local else "")
         for r in proposal.structure.role_ids()
