@@ -51,9 +51,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             bot.serve_socket_mode(handler)
         else:
             log.info(
-                "orgbot is listening on http://%s:%s (POST /slack/events, GET /healthz)",
+                "orgbot is listening on http://%s:%s (POST /slack/events, GET /healthz%s)",
                 config.host,
                 server.port,
+                # many workspaces: Slack's OAuth install flow, in a person's browser
+                ", GET /slack/install, GET /slack/oauth_redirect" if config.multi_workspace else "",
             )
             server.serve()
     finally:

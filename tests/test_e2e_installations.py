@@ -104,6 +104,13 @@ def test_three_workspaces_install_and_each_is_served_with_its_own_token_and_data
         assert posts and {c.token for c in posts} == {tokens[team]}
         [card] = [m for m in view.messages("org-design") if "thread_ts" not in m]
         assert "Put operations under a COO" in card["text"]
+    # each card's before/after picture is uploaded in its own workspace, with its token
+    for team in TEAMS:
+        eventually(
+            lambda t=team: [
+                c for c in fake.calls_in(t, "files.completeUploadExternal") if c.response["ok"]
+            ]
+        )
     # each workspace has its own proposal #1; nothing used a token of another workspace
     numbers = list(bot.services.store.db.query("select team_id, number from proposals"))
     assert sorted((r["team_id"], r["number"]) for r in numbers) == [(t, 1) for t in TEAMS]

@@ -468,7 +468,12 @@ class FakeSlack:
                     faults.pop(0)
                 status, text = fault.status, "upload failed"
             else:
-                status, text = self.api.upload(token, body)
+                # the workspace whose files.getUploadURLExternal handed out this URL
+                api = next(
+                    (a for _, a in self.workspaces.values() if token in a._upload_tokens),
+                    self.api,
+                )
+                status, text = api.upload(token, body)
             response = {"ok": status == 200, "text": text}
             self.calls.append(
                 Call(UPLOAD, {"token": token, "length": len(body)}, response, status, time.time())
