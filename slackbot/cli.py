@@ -387,7 +387,7 @@ def _org_export(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    if _write_output(write_org_table(current.structure), args.file):
+    if _write_output(write_org_table(current.structure), args.file, option=""):
         print(
             f"wrote {len(current.structure):,} positions (version {current.version}) to "
             f"{args.file}",
@@ -554,7 +554,9 @@ def _read_text(path: str, *, option: str = "") -> str:
         ) from None
 
 
-def _write_output(text: str, output: str | None, *, private: bool = False) -> bool:
+def _write_output(
+    text: str, output: str | None, *, private: bool = False, option: str = "--output"
+) -> bool:
     """`text` into the file `output` (`-` or none: standard output); True when it went to a
     file. `private`: a new file is readable by its owner only, as the database is.
 
@@ -570,7 +572,8 @@ def _write_output(text: str, output: str | None, *, private: bool = False) -> bo
             f.write(text)
     except OSError as error:
         raise ConfigError(
-            f"--output: cannot write {output} ({error.strerror or error}). Check that its "
+            f"{option + ': ' if option else ''}cannot write {output} ({error.strerror or error}). "
+            "Check that its "
             "folder exists and that you can write there."
         ) from None
     return True

@@ -168,3 +168,12 @@ def test_a_token_without_users_read_email_is_named_not_a_traceback(tmp_path):
         (tmp_path / "org.csv").write_text("title,holder\nCEO,U0ALEX0001\n")
         ids_only = orgbot(["org", "import", "org.csv", "--team", TEAM], env, tmp_path)
         assert ids_only.returncode == 0, ids_only.stdout + ids_only.stderr
+
+
+def test_an_export_into_a_missing_folder_names_the_file_not_an_option(fake, env, tmp_path):
+    (tmp_path / "org.csv").write_text(GOOD)
+    imported = orgbot(["org", "import", "org.csv", "--team", TEAM, "--apply"], env, tmp_path)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    result = orgbot(["org", "export", "--team", TEAM, "no/such/folder/org.csv"], env, tmp_path)
+    assert_named_failure(result, "orgbot: cannot write no/such/folder/org.csv (No such file")
+    assert "--output" not in result.stderr  # the file is an argument, not an option
