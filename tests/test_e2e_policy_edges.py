@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from slackbot import ids
 from tests.conftest import eventually
 from tests.test_e2e_policies import (
@@ -14,7 +16,7 @@ from tests.test_e2e_policies import (
     propose_under_policy,
     text_of,
 )
-from tests.test_e2e_proposals import KENJI, SAM, card_in
+from tests.test_e2e_proposals import ALEX, KENJI, SAM, card_in
 
 SMALL = "CEO\nCOO reports to CEO"  # adds 2 positions: the "Finance" stage is skipped
 
@@ -140,3 +142,79 @@ def test_a_delegate_from_another_workspace_is_refused_in_words(fake, bot):
     answer = away(fake, "sam", "away until 2026-12-04 to <@U0PARTNER7>")
     assert "isn't a member of this workspace" in answer
     assert delegations(bot) == []
+
+
+# --- hostile policy TOML: the modal (inline error) and the CLI (exit status 2) ---------------
+
+P = '[[policies]]\nname = "p"\n\n[[policies.stages]]\nname = "s"\n'
+HOSTILE = {
+    "unknown policy key": ('[[policies]]\nname = "p"\ncolour = "red"\n', "unknown key colour"),
+    "unknown stage key": (P + 'people = ["U0ALEX0001"]\nreviewer = "x"\n', "unknown key reviewer"),
+    "N > M": (
+        P + 'people = ["U0ALEX0001", "U0SAM00003"]\nrule = 3\n',
+        "needs 3 approvals but names 2 people",
+    ),
+    "N = 0": (P + 'people = ["U0ALEX0001"]\nrule = 0\n', "a number of approvals is 1 or more"),
+    "an empty stage": (
+        '[[policies]]\nname = "p"\n\n[[policies.stages]]\n',
+        "a stage needs a name",
+    ),
+    "0 stages": ('[[policies]]\nname = "p"\n', "has no stages"),
+    "no reviewers": (P + 'rule = "any"\n', "name the reviewers"),
+    "people are not ids": (P + 'people = ["bob"]\n', "not “bob”"),
+    "a list of numbers": ("policies = [1, 2]\n", "write each policy as a [[policies]] table"),
+    "default is not true or false": (
+        '[[policies]]\nname = "p"\ndefault = "yes"\n',
+        "default is true or false",
+    ),
+    "a name too long for the form's picker": (
+        P.replace('name = "p"', f'name = "{"x" * 2900}"', 1) + 'people = ["U0ALEX0001"]\n',
+        "a name of up to 50 characters",
+    ),
+    "a stage name too long": (
+        P.replace('name = "s"', f'name = "{"y" * 2900}"') + 'people = ["U0ALEX0001"]\n',
+        "a stage name of up to 80 characters",
+    ),
+}
+
+
+def test_hostile_policy_toml_in_the_modal_gets_an_inline_error(fake, bot):
+    fake.slash("alex", "/org-proposal", "policies")
+    fake.wait_for("views.open")
+    eventually(lambda: bot.services.is_admin(fake.ws.team_id, ALEX, cached=True))
+    fake.slash("alex", "/org-proposal", "policies")
+    fake.wait_for("views.open", 2)
+    for case, (text, said) in HOSTILE.items():
+        assert len(text) <= 3000, case
+        response = fake.submit("alex", {ids.POLICIES_BLOCK: text})
+        assert response.status == 200, case
+        error = response.json["errors"][ids.POLICIES_BLOCK]
+        assert said in error, (case, error)
+        assert "Traceback" not in error and len(error) <= 2000
+    assert bot.services.store.db["review_policy_versions"].count == 0
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_policy_toml_in_the_cli_exits_2_with_a_sentence(
+    case, tmp_path, monkeypatch, capsys
+):
+    from slackbot import cli
+
+    monkeypatch.setenv("ORGBOT_DB", str(tmp_path / "orgbot.db"))
+    text, said = HOSTILE[case]
+    source = tmp_path / "p.toml"
+    source.write_text(text, encoding="utf-8")
+    assert cli.main(["policies", "import", str(source), "--team", "T0ACME01"]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+
+
+def test_a_policy_file_that_is_not_utf8_exits_2_with_a_sentence(tmp_path, monkeypatch, capsys):
+    from slackbot import cli
+
+    monkeypatch.setenv("ORGBOT_DB", str(tmp_path / "orgbot.db"))
+    source = tmp_path / "p.toml"
+    source.write_bytes(P.encode() + b'people = ["U0ALEX0001"]\n# caf\xe9\n')
+    assert cli.main(["policies", "import", str(source), "--team", "T0ACME01"]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8 text" in err and "Traceback" not in err

@@ -24,6 +24,8 @@ DEFAULT_POLICY_NAME = "default"
 MAX_STAGES = 10
 MAX_PEOPLE = 20
 MAX_DEADLINE_DAYS = 60
+MAX_POLICY_NAME = 50  # the form's picker shows "Workspace default (NAME)": 75 characters at most
+MAX_STAGE_NAME = 80
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,8 @@ class Policy:
         out: list[str] = []
         if not self.name.strip():
             out.append("A policy needs a name.")
+        if len(self.name) > MAX_POLICY_NAME:
+            out.append(f"Policy “{self.name[:20]}…”: a name of up to {MAX_POLICY_NAME} characters.")
         if not self.stages:
             out.append(f"Policy “{self.name}” has no stages.")
         if len(self.stages) > MAX_STAGES:
@@ -160,6 +164,9 @@ def _stage_problems(policy: str, stage: Stage) -> list[str]:
     out = []
     if not stage.name.strip():
         out.append(f"Policy “{policy}”: a stage needs a name.")
+    if len(stage.name) > MAX_STAGE_NAME:
+        where = f"Policy “{policy}”, stage “{stage.name[:20]}…”"
+        out.append(f"{where}: a stage name of up to {MAX_STAGE_NAME} characters.")
     if stage.reviewers.empty:
         out.append(f"{where}: name the reviewers (people, a group, a position or a manager).")
     if len(stage.reviewers.people) > MAX_PEOPLE:
@@ -170,6 +177,13 @@ def _stage_problems(policy: str, stage: Stage) -> list[str]:
         )
     if stage.rule.kind == N_OF_M and stage.rule.n < 1:
         out.append(f"{where}: a number of approvals is 1 or more.")
+    r = stage.reviewers
+    only_people = r.people and not (r.usergroup or r.author_manager or r.position or r.named)
+    if stage.rule.kind == N_OF_M and only_people and stage.rule.n > len(set(r.people)):
+        out.append(
+            f"{where}: needs {stage.rule.n} approvals but names {len(set(r.people))} "
+            "people; lower the number or name more people."
+        )
     if stage.condition is not None:
         c = stage.condition
         if c.kind not in CONDITIONS:

@@ -22,6 +22,7 @@ the plain mapping stored in the database. `[[policies]]` tables, each with
 
 from __future__ import annotations
 
+import re
 import tomllib
 from typing import Any
 
@@ -42,6 +43,8 @@ from slackbot.policies.model import (
     Stage,
 )
 from slackbot.workspace_roles.toml_io import _value
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{1,30}$")
 
 
 class PolicyError(Exception):
@@ -78,7 +81,11 @@ def read_policies(text: str, *, source: str) -> list[tuple[Policy, bool]]:
         raise PolicyError(f"{source}: write each policy as a [[policies]] table")
     out = []
     for n, item in enumerate(items, start=1):
-        where = f"{source}, policy {n} ({item.get('name') or 'no name'})"
+        if not isinstance(item, dict):
+            raise PolicyError(f"{source}: write each policy as a [[policies]] table")
+        where = f"{source}, policy {n} ({str(item.get('name') or 'no name')[:50]})"
+        if not isinstance(item.get("default", False), bool):
+            raise PolicyError(f"{where}: default is true or false")
         policy = policy_from_data(item, where=where)
         problems = policy.problems()
         if problems:
@@ -175,7 +182,15 @@ def _str(value: Any, where: str, key: str) -> str:
 def _ids(value: Any, where: str, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise PolicyError(f'{where}: {key} is a list of user ids, e.g. ["U0123ABCD"]')
-    return tuple(v.strip().removeprefix("<@").removesuffix(">") for v in value)
+    ids = tuple(v.strip().removeprefix("<@").removesuffix(">") for v in value)
+    bad = [v for v in ids if not _USER_ID.match(v)]
+    if bad:
+        shown = ", ".join(f"“{v[:30]}”" for v in bad[:3])
+        raise PolicyError(
+            f'{where}: {key} is a list of user ids, e.g. ["U0123ABCD"], not {shown} '
+            "(a member's id is in their Slack profile, under ⋮)"
+        )
+    return ids
 
 
 def policy_to_data(policy: Policy, *, default: bool = False) -> dict[str, Any]:
