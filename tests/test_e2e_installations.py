@@ -305,3 +305,33 @@ def test_a_revoked_bot_token_stops_the_workspace_and_its_digest_job(fake, multi)
     assert (row["status"], row["status_reason"]) == ("revoked", "tokens_revoked")
     jobs = {j.id for j in bot.scheduler.jobs()}
     assert f"digest:{revoked}" not in jobs and f"digest:{kept}" in jobs
+
+
+def test_orgbot_run_installs_a_workspace_and_serves_it(fake, tmp_path):
+    """A real `orgbot run` process in many-workspace mode: install, then a command."""
+    import signal
+
+    from tests.test_run import run_env, start_run, wait_healthy
+
+    env = run_env(
+        fake,
+        tmp_path,
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID=CLIENT_ID,
+        SLACK_CLIENT_SECRET=CLIENT_SECRET,
+        SLACK_STATE_SECRET="state-secret-for-the-process",
+    )
+    proc = start_run(env, tmp_path)
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        assert wait_healthy(f"{base}/healthz", proc)["status"] == "ok"
+        fake.connect(f"{base}/slack/events")
+        view = fake.add_workspace(TEAMS[0])
+        install(fake, Browser(base), TEAMS[0])
+        answer = view.slash("dana", "/role-compare", "COO vs Operations Director")
+        assert answer.json["text"].startswith("COO vs Operations Director")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output = proc.communicate(timeout=20)[0]
+    assert proc.returncode == 0, output
+    assert "GET /slack/install" in output and "Traceback" not in output
