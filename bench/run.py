@@ -34,7 +34,7 @@ from slackbot.app import create_app, make_client
 from slackbot.config import Config
 from slackbot.devslack import FakeSlack
 from slackbot.org.shape import shape
-from slackbot.org.structure import Position, Structure
+from slackbot.org.structure import FILLED, OPEN, Position, Structure
 from slackbot.server import HttpServer, OrgbotWSGI
 from slackbot.services import Services
 
@@ -736,17 +736,36 @@ def bench_modal429(n: int) -> str:
 
 def generated_org(size: int, *, seed: int = 10) -> Structure:
     """A `size`-position org shaped like a real one: each manager has 2 to 12 reports,
-    some positions several seats, some open; filled breadth first from one CEO."""
+    titles of a function and a level, most single seats held by a person (a user id), some
+    positions several seats, some of them open or to hire, a few dotted lines; filled
+    breadth first from one CEO."""
     rng = random.Random(seed)
-    positions = [Position(title="CEO", key="p0")]
+    functions = ("Operations", "Finance", "Engineering", "Customer Success", "Marketing")
+    levels = ("Director", "Senior Manager", "Manager", "Lead", "Specialist", "Analyst")
+    positions = [Position(title="CEO", key="p0", holders=("U000000000",))]
     managers = deque(["p0"])
     while len(positions) < size:
         manager = managers.popleft()
         for _ in range(min(rng.randint(2, 12), size - len(positions))):
-            key = f"p{len(positions)}"
+            n = len(positions)
+            key = f"p{n}"
             seats = rng.choice((1, 1, 1, 1, 2, 3, 5))
+            vacancies = rng.choice((0, 0, 1)) if seats > 1 else 0
+            holders = tuple(f"U{n * 10 + i:09d}" for i in range(seats - vacancies))
+            dotted = (f"p{rng.randrange(1, n)}",) if n > 20 and rng.random() < 0.03 else ()
+            if dotted and dotted[0] == manager:
+                dotted = ()
             positions.append(
-                Position(title=f"Role {key}", key=key, headcount=seats, reports_to=manager)
+                Position(
+                    title=f"{rng.choice(functions)} {rng.choice(levels)} {n}",
+                    key=key,
+                    headcount=seats,
+                    reports_to=manager,
+                    holders=holders,
+                    vacancies=vacancies,
+                    status=OPEN if vacancies else FILLED,
+                    dotted=dotted,
+                )
             )
             managers.append(key)
     return Structure(tuple(positions))
@@ -881,7 +900,14 @@ def bench_scale(n: int) -> str:
             [(root, count)] = branches_that_fit(
                 org, None, max_chars=MAX_STRUCTURE, max_positions=60, limit=1
             )
-            branch_text = branch_of(org, root.key).to_text()
+            branch = branch_of(org, root.key)
+            branch_text = branch.to_text()
+            # the branch's holders are members of the workspace, as they would be
+            from slackbot.devslack.workspace import User
+
+            for position in branch.positions:
+                for holder in position.holders:
+                    fake.ws.users[holder] = User(holder, f"person.{holder.lower()}", holder)
 
             def with_branch():
                 parsed = parse_structure(branch_text, catalog)
