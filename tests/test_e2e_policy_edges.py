@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from slackbot import ids
+from slackbot.proposals.model import ProposalError
 from tests.conftest import eventually
 from tests.test_e2e_policies import (
     dm_texts,
@@ -218,3 +219,64 @@ def test_a_policy_file_that_is_not_utf8_exits_2_with_a_sentence(tmp_path, monkey
     assert cli.main(["policies", "import", str(source), "--team", "T0ACME01"]) == 2
     err = capsys.readouterr().err
     assert "not UTF-8 text" in err and "Traceback" not in err
+
+
+# --- clicks on old DMs --------------------------------------------------------------------
+
+
+def click_answer(fake, user, message, value="1:1"):
+    """Click Approve on `message` as `user`; the text of the answer only they see."""
+    before = len(fake.ephemerals(user))
+    response = fake.click(user, message, ids.APPROVE, value=value)
+    assert response.status == 200
+    eventually(lambda: len(fake.ephemerals(user)) > before)
+    answer = text_of(fake.ephemerals(user)[-1].message["blocks"])
+    assert answer.strip() and "Traceback" not in answer
+    return answer
+
+
+def test_a_click_on_a_dm_from_a_finished_stage_says_where_it_is(fake, bot):
+    import_policies(bot, fake)
+    _, before = propose_under_policy(fake)
+    fake.wait_for("chat.postMessage", before + 3)
+    sam_dm = fake.dms("sam")[0]
+    fake.click("alex", fake.dms("alex")[0], ids.APPROVE, value="1:1")
+    eventually(lambda: len(fake.dms("kenji")) == 1)
+    answer = click_answer(fake, "sam", sam_dm)
+    assert "has moved on to stage 2 of 2, “Finance”" in answer
+    assert "“Managers”, where you review, is done" in answer
+    assert bot.services.store.db["decisions"].count == 1
+
+
+def test_a_click_on_a_dm_for_an_older_version_asks_to_look_again(fake, bot):
+    import_policies(bot, fake)
+    _, before = propose_under_policy(fake, **{ids.STRUCTURE_BLOCK: SMALL})
+    fake.wait_for("chat.postMessage", before + 3)
+    alex_v1 = fake.dms("alex")[0]
+    fake.click("sam", fake.dms("sam")[0], ids.REQUEST_CHANGES, value="1:1")
+    fake.wait_for("views.open", 2)
+    fake.submit("sam", {ids.COMMENT_BLOCK: "Add the CFO."})
+    eventually(lambda: "Changes requested" in text_of(card_in(fake)["blocks"]))
+    fake.click("dana", card_in(fake), ids.EDIT, value="1")
+    fake.wait_for("views.open", 3)
+    fake.submit("dana", {ids.STRUCTURE_BLOCK: SMALL + "\nCFO reports to CEO"})
+    eventually(lambda: "version 2" in text_of(card_in(fake)["blocks"]))
+    answer = click_answer(fake, "alex", alex_v1)
+    assert "That was version 1 of proposal #1" in answer and "now version 2" in answer
+    assert [r["decision"] for r in bot.services.store.db["decisions"].rows] == ["changes_requested"]
+
+
+def test_a_click_on_a_withdrawn_proposal_says_it_was_withdrawn(fake, bot):
+    import_policies(bot, fake)
+    away(fake, "sam", f"away until 2026-12-04 to <@{KENJI}>")
+    _, before = propose_under_policy(fake, **{ids.STRUCTURE_BLOCK: SMALL})
+    fake.wait_for("chat.postMessage", before + 3)
+    fake.click("dana", card_in(fake), ids.WITHDRAW, value="1")
+    eventually(lambda: "Withdrawn" in text_of(card_in(fake)["blocks"]))
+    # the reviewers' DMs keep their buttons: a click is told the proposal was withdrawn
+    assert "withdrawn" in click_answer(fake, "alex", fake.dms("alex")[0])
+    for person in (ALEX, KENJI):  # a reviewer, and sam's delegate
+        with pytest.raises(ProposalError) as refused:
+            bot.services.proposals.decide(fake.ws.team_id, 1, person, "approved", version=1)
+        assert "withdrawn" in str(refused.value), person
+    assert bot.services.store.db["decisions"].count == 0
