@@ -519,3 +519,23 @@ def test_policy_problems():
         "touches_branch names a position",
     ]:
         assert words in problems
+
+
+def test_change_facts_layers_and_branches_on_a_deep_chain_and_a_missing_manager():
+    from slackbot.org.structure import Position, Structure
+    from slackbot.policies.facts import change_facts
+
+    chain = Structure(
+        tuple(
+            Position(title=f"Role {i}", key=f"p{i}", reports_to=f"p{i - 1}" if i else None)
+            for i in range(2000)
+        )
+    )
+    deeper = Structure((*chain.positions, Position(title="New", key="new", reports_to="p1999")))
+    facts = change_facts(chain, deeper)
+    assert (facts.layers_before, facts.layers_after) == (2000, 2001)
+    assert facts.touched == {"new"}
+    assert facts.ancestors_of("new") == {f"p{i}" for i in range(2000)}
+    # a manager missing from the structure: the position counts as a top position
+    orphan = Structure((Position(title="A", key="a", reports_to="gone"),))
+    assert change_facts(Structure(), orphan).layers_after == 1

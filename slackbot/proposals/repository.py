@@ -111,7 +111,7 @@ def _policy(db: Database, row: dict[str, Any]) -> Policy:
 def review_of(db: Database, proposal: Proposal):
     """Where `proposal` stands in its policy (`policies.evaluate.Evaluation`)."""
     from slackbot.policies.evaluate import Vote, evaluate, position_key
-    from slackbot.policies.facts import branch_change_facts, change_facts
+    from slackbot.policies.facts import ChangeFacts, branch_change_facts, change_facts
 
     base = (
         org_version(db, proposal.team_id, proposal.base_org_version)
@@ -136,13 +136,16 @@ def review_of(db: Database, proposal: Proposal):
     return evaluate(
         proposal.policy,
         reviewers=proposal.stage_reviewers,
-        # "takes effect within N days" counts from the day the version was written
+        # "takes effect within N days" counts from the day the version was written; a
+        # policy without conditions (the default) needs no facts
         facts=facts_of(
             before,
             proposal.structure,
             effective=proposal.effective_on,
             today=proposal.updated_at.date(),
-        ),
+        )
+        if any(stage.condition is not None for stage in proposal.policy.stages)
+        else ChangeFacts(effective=proposal.effective_on, today=proposal.updated_at.date()),
         votes=[
             Vote(
                 reviewer_id=d.reviewer_id,
