@@ -522,9 +522,6 @@ def test_policy_problems():
 
 
 def test_change_facts_layers_and_branches_on_a_deep_chain_and_a_missing_manager():
-    from slackbot.org.structure import Position, Structure
-    from slackbot.policies.facts import change_facts
-
     chain = Structure(
         tuple(
             Position(title=f"Role {i}", key=f"p{i}", reports_to=f"p{i - 1}" if i else None)
