@@ -280,3 +280,101 @@ def test_a_click_on_a_withdrawn_proposal_says_it_was_withdrawn(fake, bot):
             bot.services.proposals.decide(fake.ws.team_id, 1, person, "approved", version=1)
         assert "withdrawn" in str(refused.value), person
     assert bot.services.store.db["decisions"].count == 0
+
+
+# --- a user group Slack will not list at submission ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fault", ["no_such_subteam", "missing_scope", "ratelimited", "internal_error"]
+)
+def test_a_user_group_slack_will_not_list_asks_the_admins_and_the_card_says_why(fault, fake, bot):
+    import_policies(bot, fake)
+    fake.ws.usergroups["S0LEADS01"] = [KENJI, SAM]
+    if fault == "ratelimited":
+        fake.rate_limit_next("usergroups.users.list", times=5)
+    elif fault == "internal_error":
+        fake.after_call("usergroups.users.list", "500", times=5)
+    elif fault == "no_such_subteam":
+        del fake.ws.usergroups["S0LEADS01"]
+    else:
+        fake.fail("usergroups.users.list", fault, times=5)
+    view = open_form_for_leads(fake)
+    assert view
+    eventually(lambda: card_in_or_none(fake) is not None)
+    text = text_of(card_in(fake)["blocks"])
+    assert "1. Leads: asked now" in text, text
+    assert "Traceback" not in text
+
+
+def open_form_for_leads(fake):
+    view, _ = propose_under_policy(fake, **{ids.POLICY_BLOCK: "leads"})
+    return view
+
+
+def card_in_or_none(fake):
+    cards = [m for m in fake.messages("org-design") if "thread_ts" not in m]
+    return cards[-1] if cards else None
+
+
+# --- a delegate who reviews in the same stage ---------------------------------------------
+
+PAIR = f"""
+[[policies]]
+name = "pair"
+default = true
+
+[[policies.stages]]
+name = "Both"
+people = ["{ALEX}", "{SAM}"]
+rule = "all"
+"""
+
+
+def import_pair(bot, fake):
+    from slackbot.policies.repository import save_policies
+    from slackbot.policies.toml_io import read_policies
+
+    with bot.services.store.write() as db:
+        save_policies(
+            db,
+            fake.ws.team_id,
+            read_policies(PAIR, source="p"),
+            by=ALEX,
+            now=bot.services.clock.now(),
+            via="cli",
+        )
+
+
+def test_a_delegate_who_reviews_in_the_same_stage_can_also_decide_for_the_one_away(fake, bot):
+    import_pair(bot, fake)
+    away(fake, "sam", f"away until 2026-12-04 to <@{ALEX}>")
+    _, before = propose_under_policy(fake, **{ids.STRUCTURE_BLOCK: SMALL})
+    fake.wait_for("chat.postMessage", before + 3)
+    fake.click("alex", fake.dms("alex")[0], ids.APPROVE, value="1:1")
+    eventually(lambda: bot.services.store.db["decisions"].count == 1)
+    # alex approved for himself; sam's review is still waiting, and alex stands in for sam
+    fake.click("alex", card_in(fake), ids.APPROVE, value="1:1")
+    eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
+    assert "@sam ✅ (by @alex on their behalf)" in text_of(card_in(fake)["blocks"])
+    assert [
+        e.detail.get("on_behalf_of")
+        for e in bot.services.proposals.history(1)
+        if e.kind == "approved"
+    ] == [None, SAM]
+
+
+def test_a_delegate_for_two_people_away_in_one_stage_decides_for_each(fake, bot):
+    import_pair(bot, fake)
+    away(fake, "sam", f"away until 2026-12-04 to <@{KENJI}>")
+    away(fake, "alex", f"away until 2026-12-04 to <@{KENJI}>")
+    _, before = propose_under_policy(fake, **{ids.STRUCTURE_BLOCK: SMALL})
+    fake.wait_for("chat.postMessage", before + 3)
+    fake.click("kenji", card_in(fake), ids.APPROVE, value="1:1")
+    eventually(lambda: "1 more to pass" in text_of(card_in(fake)["blocks"]))
+    fake.click("kenji", card_in(fake), ids.APPROVE, value="1:1")
+    eventually(lambda: "✅ Approved" in text_of(card_in(fake)["blocks"]))
+    text = text_of(card_in(fake)["blocks"])
+    assert "@alex ✅ (by @kenji on their behalf)" in text
+    assert "@sam ✅ (by @kenji on their behalf)" in text
+    eventually(lambda: len([t for t in thread_texts(fake) if "approved version 1" in t]) == 2)

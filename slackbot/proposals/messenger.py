@@ -101,7 +101,10 @@ def outcome_tag(outcome: Outcome) -> str:
     """What makes one change unique: its event, or (kind, version, who) where that is."""
     if outcome.event_id is not None:
         return f"e{outcome.event_id}"
-    return f"{outcome.kind}:v{outcome.proposal.version}:{outcome.actor_id}"
+    tag = f"{outcome.kind}:v{outcome.proposal.version}:{outcome.actor_id}"
+    # a delegate may decide for themselves and for the one away (or for two people away)
+    # in one version: each is its own change
+    return tag + (f":for:{outcome.on_behalf_of}" if outcome.on_behalf_of else "")
 
 
 def announcement_key(outcome: Outcome) -> str:

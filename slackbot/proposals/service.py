@@ -626,12 +626,16 @@ class ProposalService:
             self._require_open(proposal, "decided on")
         acting = None
         if stage is not None and user_id != proposal.author_id:
-            if user_id in stage.reviewers:
+            own = user_id in stage.reviewers
+            if own and proposal.decision_of(user_id, stage.index) is None:
                 acting = Acting(stage.index, user_id)
             else:
+                # a reviewer who has decided may also stand in for one away in the same stage
                 principal = self._delegated_to(proposal, user_id, stage.waiting)
                 if principal:
                     acting = Acting(stage.index, principal, on_behalf_of=principal)
+                elif own:
+                    acting = Acting(stage.index, user_id)  # AlreadyDecided below
                 elif self._may_escalate(proposal, user_id, stage):
                     acting = Acting(stage.index, user_id, escalated=True)
         if acting is None:
