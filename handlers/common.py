@@ -146,6 +146,13 @@ OPEN_TIMEOUT = 5
 ADMIN_CHECK_TIMEOUT = 1.5
 
 
+def typed_text(view: dict[str, Any], block_id: str, action_id: str = "value") -> str:
+    """What the person typed into a view's plain_text_input (empty when the block or its
+    value is missing: Slack leaves an untouched optional input out or null)."""
+    state = (view.get("state") or {}).get("values") or {}
+    return ((state.get(block_id) or {}).get(action_id) or {}).get("value") or ""
+
+
 def with_timeout(client: WebClient, seconds: float) -> WebClient:
     """The same client, waiting at most `seconds` for an answer: for calls a person (or
     Slack's 3-second deadline) is waiting on."""

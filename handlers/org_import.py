@@ -10,7 +10,7 @@ from functools import partial
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.common import is_admin_before_ack, open_for_admins, with_timeout
+from handlers.common import is_admin_before_ack, open_for_admins, typed_text, with_timeout
 from slackbot import ids
 from slackbot.org.emails import LookupFailed, SlackPeople
 from slackbot.org.importing import import_org, plan_import
@@ -68,7 +68,7 @@ def handle_org_import_submission(
         logger.warning("refused an import form with bad private_metadata: %s", error)
         ack(response_action="errors", errors={field: FORM_CHANGED})
         return
-    text = ((view["state"]["values"].get(field) or {}).get("value") or {}).get("value") or ""
+    text = typed_text(view, field)
     try:
         plan = plan_import(
             services.store,

@@ -7,7 +7,7 @@ import logging
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from handlers.common import is_admin_before_ack, open_for_admins
+from handlers.common import is_admin_before_ack, open_for_admins, typed_text
 from slackbot import ids
 from slackbot.policies.repository import list_policies, remove_others, save_policies
 from slackbot.policies.toml_io import PolicyError, dump_policies, read_policies
@@ -54,9 +54,7 @@ def handle_policies_submission(
     if not is_admin_before_ack(context, client):
         ack(response_action="errors", errors={ids.POLICIES_BLOCK: ONLY_ADMINS})
         return
-    text = ((view["state"]["values"].get(ids.POLICIES_BLOCK) or {}).get("value") or {}).get(
-        "value"
-    ) or ""
+    text = typed_text(view, ids.POLICIES_BLOCK)
     try:
         policies = read_policies(text, source="The policies")
     except PolicyError as error:

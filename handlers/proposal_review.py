@@ -26,6 +26,7 @@ from handlers.common import (
     replace_message,
     tell,
     tell_soon,
+    typed_text,
 )
 from handlers.home import publish_home, republish_home
 from slackbot import ids
@@ -132,9 +133,7 @@ def handle_words_submission(
         logger.warning("refused a decision form with bad private_metadata: %s", error)
         ack(response_action="errors", errors={ids.COMMENT_BLOCK: FORM_CHANGED})
         return
-    text = (
-        (view["state"]["values"].get(ids.COMMENT_BLOCK, {}).get("value") or {}).get("value") or ""
-    ).strip()
+    text = (typed_text(view, ids.COMMENT_BLOCK)).strip()
     kind = metadata.get("kind")
     if not text:
         what = "what should change" if kind == REQUEST_CHANGES else "your comment"
