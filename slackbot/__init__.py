@@ -1,3 +1,3 @@
 """orgbot: a self-hosted Slack app for org planning."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
