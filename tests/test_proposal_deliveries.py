@@ -65,6 +65,17 @@ def test_a_queued_row_is_due_and_claimed_once(store, clock):
     assert not deliveries.claim("k", team_id="T", kind="dm", target="U1", now=now)
 
 
+def test_take_claims_a_recorded_row_once_with_its_own_team_and_target(store, clock):
+    deliveries = Deliveries(store)
+    now = clock.now()
+    assert deliveries.take("unknown", kind="picture", now=now) is None
+    deliveries.queue("k", team_id="T", kind="picture", target="C1", now=now)
+    taken = deliveries.take("k", kind="picture", now=now)
+    assert taken is not None and (taken.team_id, taken.target) == ("T", "C1")
+    assert deliveries.get("k").status == "sending"
+    assert deliveries.take("k", kind="picture", now=now) is None  # another caller has it
+
+
 def test_a_rate_limited_row_is_due_at_retry_after_and_not_counted_as_an_attempt(store, clock):
     deliveries = Deliveries(store)
     now = clock.now()

@@ -369,14 +369,8 @@ class ProposalMessenger:
     def redraw(self, key: str) -> str:
         """Run a due redraw: claim it, draw the latest record, record how it went."""
         while True:
-            delivery = self.deliveries.get(key)
-            if delivery is None or not self.deliveries.claim(
-                key,
-                team_id=delivery.team_id,
-                kind=REDRAW,
-                target=delivery.target,
-                now=self.now(),
-            ):
+            delivery = self.deliveries.take(key, kind=REDRAW, now=self.now())
+            if delivery is None:
                 return "taken"
             # what was asked for until now is drawn by this run: it reads the record next
             self.deliveries._update(key, redo=0)

@@ -113,10 +113,8 @@ class OrgCanvas:
         done. Never raises: a failure is recorded and retried by the upkeep."""
         if self.client is None:
             return "taken"
-        delivery = self.deliveries.get(key)
-        if delivery is None or not self.deliveries.claim(
-            key, team_id=delivery.team_id, kind=CANVAS, target=delivery.target, now=self.now()
-        ):
+        delivery = self.deliveries.take(key, kind=CANVAS, now=self.now())
+        if delivery is None:
             return "taken"
         try:
             return self._write(key, delivery.team_id, (delivery.message or {}).get("org_version"))

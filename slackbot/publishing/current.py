@@ -123,10 +123,8 @@ class CurrentChart:
         """Upload the picture of one org version once. Never raises."""
         if self.client is None:
             return "taken"
-        delivery = self.deliveries.get(key)
-        if delivery is None or not self.deliveries.claim(
-            key, team_id=delivery.team_id, kind=ORG_PICTURE, target=delivery.target, now=self.now()
-        ):
+        delivery = self.deliveries.take(key, kind=ORG_PICTURE, now=self.now())
+        if delivery is None:
             return "taken"
         try:
             verify = delivery.verify or delivery.last_error == "interrupted"

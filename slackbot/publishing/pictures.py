@@ -174,14 +174,8 @@ class ProposalPictures:
         it, it is not due, or it is done. Never raises: a failure is recorded and retried."""
         if self.client is None:
             return "taken"
-        delivery = self.deliveries.get(key)
-        if delivery is None or not self.deliveries.claim(
-            key,
-            team_id=delivery.team_id,
-            kind=PICTURE,
-            target=delivery.target,
-            now=self.now(),
-        ):
+        delivery = self.deliveries.take(key, kind=PICTURE, now=self.now())
+        if delivery is None:
             return "taken"
         try:
             # "interrupted": a crash left it half-sent (see `reconcile`): look before uploading

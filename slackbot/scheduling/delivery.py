@@ -248,6 +248,17 @@ class Deliveries:
             )
             return cursor.rowcount == 1
 
+    def take(self, key: str, *, kind: str, now: datetime) -> Delivery | None:
+        """Claim a delivery already recorded (queued, failed earlier, or left by a dead
+        process) for sending: the delivery when this caller should send it now, None when
+        it is unknown, not due, done, or another thread or process has it."""
+        delivery = self.get(key)
+        if delivery is None or not self.claim(
+            key, team_id=delivery.team_id, kind=kind, target=delivery.target, now=now
+        ):
+            return None
+        return delivery
+
     def queue(
         self,
         key: str,
