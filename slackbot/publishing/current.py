@@ -19,13 +19,11 @@ import logging
 
 from slack_sdk import WebClient
 
-from slackbot.installations.clients import for_team
 from slackbot.proposals.model import NotFound, OrgVersion
-from slackbot.publishing.pictures import MAX_BOXES, UPLOAD_FAILURES, upload_uncertain
-from slackbot.scheduling.delivery import SENT, SKIPPED, Deliveries, retry_after
+from slackbot.publishing.pictures import MAX_BOXES, shared_file_id, upload_for_delivery
+from slackbot.scheduling.delivery import SENT, SKIPPED, Deliveries
 from slackbot.services import Services
 from slackbot.settings import known_teams, load_settings
-from slackbot.slack_errors import error_code
 
 logger = logging.getLogger("orgbot.pictures")
 
@@ -143,7 +141,11 @@ class CurrentChart:
             return SKIPPED
         channel, thread_ts, _number = place
         filename = f"org-v{current.version}.png"
-        if verify and thread_ts and (found := self._find(channel, thread_ts, filename, team_id)):
+        if (
+            verify
+            and thread_ts
+            and (found := shared_file_id(self.client, team_id, channel, thread_ts, filename))
+        ):
             self.deliveries.mark_sent(key, channel_id=channel, ts=found, now=self.now())
             return SENT
         from slackbot.pictures import render_png
@@ -155,41 +157,20 @@ class CurrentChart:
             title=f"The org, version {current.version}",
             max_boxes=MAX_BOXES,
         )
-        try:
-            result = for_team(self.client, team_id).files_upload_v2(
-                content=png,
-                filename=filename,
-                title=f"The org chart, version {current.version}",
-                alt_txt=f"The org chart, version {current.version}: {len(current.structure)} positions.",
-                channel=channel,
-                thread_ts=thread_ts,
-                initial_comment=f"The org chart now: version {current.version}.",
-            )
-        except UPLOAD_FAILURES as error:
-            code = error_code(error)
-            logger.warning("could not upload the picture of org version %s: %s", version, code)
-            return self.deliveries.mark_failed(
-                key,
-                code,
-                now=self.now(),
-                uncertain=upload_uncertain(error),
-                wait=retry_after(error),
-            )
-        file_id = (result.get("file") or {}).get("id") or ""
-        self.deliveries.mark_sent(key, channel_id=channel, ts=file_id, now=self.now())
-        return SENT
-
-    def _find(
-        self, channel: str, thread_ts: str, filename: str, team_id: str | None = None
-    ) -> str | None:
-        try:
-            replies = for_team(self.client, team_id).conversations_replies(
-                channel=channel, ts=thread_ts, limit=200
-            )
-        except UPLOAD_FAILURES:
-            return None
-        for message in replies.get("messages", []):
-            for shared in message.get("files") or []:
-                if shared.get("name") == filename:
-                    return str(shared.get("id") or "")
-        return None
+        n = len(current.structure)
+        return upload_for_delivery(
+            self.deliveries,
+            self.client,
+            key,
+            team_id=team_id,
+            channel=channel,
+            now=self.now,
+            content=png,
+            filename=filename,
+            title=f"The org chart, version {current.version}",
+            alt_txt=(
+                f"The org chart, version {current.version}: {n} position{'s' if n != 1 else ''}."
+            ),
+            thread_ts=thread_ts,
+            initial_comment=f"The org chart now: version {current.version}.",
+        )

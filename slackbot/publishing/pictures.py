@@ -71,6 +71,52 @@ def upload_uncertain(error: Exception) -> bool:
     return outcome_uncertain(error)
 
 
+def shared_file_id(
+    client: WebClient, team_id: str, channel: str, thread_ts: str, filename: str
+) -> str | None:
+    """The id of a file named `filename` orgbot already shared in the thread; None when
+    there is none or the thread cannot be read (then it is uploaded again: a picture twice
+    is better than none)."""
+    try:
+        replies = for_team(client, team_id).conversations_replies(
+            channel=channel, ts=thread_ts, limit=200
+        )
+    except UPLOAD_FAILURES as error:
+        logger.warning("could not read thread %s in %s: %s", thread_ts, channel, error_code(error))
+        return None
+    for message in replies.get("messages", []):
+        for shared in message.get("files") or []:
+            if shared.get("name") == filename:
+                return str(shared.get("id") or "")
+    return None
+
+
+def upload_for_delivery(
+    deliveries: Deliveries,
+    client: WebClient,
+    key: str,
+    *,
+    team_id: str,
+    channel: str,
+    now: Callable[[], Any],
+    **upload: Any,
+) -> str:
+    """Share a file with `files_upload_v2` for the delivery `key` and record how it went:
+    SENT (the file id kept as the delivery's ts), or the failure's status from
+    `Deliveries.mark_failed` (retried by the upkeep; uncertain failures look first)."""
+    try:
+        result = for_team(client, team_id).files_upload_v2(channel=channel, **upload)
+    except UPLOAD_FAILURES as error:
+        code = error_code(error)
+        logger.warning("could not upload %s: %s", upload.get("filename"), code)
+        return deliveries.mark_failed(
+            key, code, now=now(), uncertain=upload_uncertain(error), wait=retry_after(error)
+        )
+    file_id = (result.get("file") or {}).get("id") or ""
+    deliveries.mark_sent(key, channel_id=channel, ts=file_id, now=now())
+    return SENT
+
+
 class ProposalPictures:
     """Uploads each open proposal version's before/after picture into its card's thread."""
 
@@ -198,38 +244,35 @@ class ProposalPictures:
             self.deliveries._update(key, status=SKIPPED, last_error="no longer needed")
             return SKIPPED
         filename = picture_filename(proposal)
-        if verify and (found := self._find_in_thread(proposal, filename)):
+        if verify and (
+            found := shared_file_id(
+                self.client, proposal.team_id, proposal.channel_id, proposal.message_ts, filename
+            )
+        ):
             self.deliveries.mark_sent(key, channel_id=proposal.channel_id, ts=found, now=self.now())
             self._redraw(proposal)
             return SENT
         png, alt = self._draw(proposal)
-        try:
-            result = for_team(self.client, proposal.team_id).files_upload_v2(
-                content=png,
-                filename=filename,
-                title=f"#{proposal.number} before and after (version {proposal.version})",
-                alt_txt=alt,
-                channel=proposal.channel_id,
-                thread_ts=proposal.message_ts,
-                initial_comment=(
-                    f"The chart before and after proposal #{proposal.number}, "
-                    f"version {proposal.version}."
-                ),
-            )
-        except UPLOAD_FAILURES as error:
-            code = error_code(error)
-            logger.warning("could not upload the picture of #%s: %s", proposal.number, code)
-            return self.deliveries.mark_failed(
-                key,
-                code,
-                now=self.now(),
-                uncertain=upload_uncertain(error),
-                wait=retry_after(error),
-            )
-        file_id = (result.get("file") or {}).get("id") or ""
-        self.deliveries.mark_sent(key, channel_id=proposal.channel_id, ts=file_id, now=self.now())
-        self._redraw(proposal)
-        return SENT
+        status = upload_for_delivery(
+            self.deliveries,
+            self.client,
+            key,
+            team_id=proposal.team_id,
+            channel=proposal.channel_id,
+            now=self.now,
+            content=png,
+            filename=filename,
+            title=f"#{proposal.number} before and after (version {proposal.version})",
+            alt_txt=alt,
+            thread_ts=proposal.message_ts,
+            initial_comment=(
+                f"The chart before and after proposal #{proposal.number}, "
+                f"version {proposal.version}."
+            ),
+        )
+        if status == SENT:
+            self._redraw(proposal)
+        return status
 
     def _draw(self, proposal: Proposal) -> tuple[bytes, str]:
         from slackbot.pictures import render_png
@@ -255,28 +298,12 @@ class ProposalPictures:
             title=f"#{proposal.number} {proposal.title}",
             max_boxes=MAX_BOXES,
         )
+        n = len(proposal.structure)
         alt = (
             f"Org chart of proposal #{proposal.number} (version {proposal.version}): "
-            f"{len(proposal.structure)} positions, changes against the current org marked."
+            f"{n} position{'s' if n != 1 else ''}, changes against the current org marked."
         )
         return png, alt[:1000]
-
-    def _find_in_thread(self, proposal: Proposal, filename: str) -> str | None:
-        """The id of a file named `filename` orgbot already shared in the card's thread."""
-        try:
-            replies = for_team(self.client, proposal.team_id).conversations_replies(
-                channel=proposal.channel_id, ts=proposal.message_ts, limit=200
-            )
-        except UPLOAD_FAILURES as error:
-            logger.warning(
-                "could not read the thread of #%s: %s", proposal.number, error_code(error)
-            )
-            return None  # upload again: a picture twice is better than none
-        for message in replies.get("messages", []):
-            for shared in message.get("files") or []:
-                if shared.get("name") == filename:
-                    return str(shared.get("id") or "")
-        return None
 
     def _redraw(self, proposal: Proposal) -> None:
         if self.redraw is not None:
